@@ -1,0 +1,62 @@
+/** Session resolution, the logged-in guard and the Origin check for state-changing requests. */
+import type { Context, MiddlewareHandler } from "hono";
+import { getCookie, setCookie, deleteCookie } from "hono/cookie";
+import type { AppEnv, CurrentUser } from "../context";
+import { forbidden, unauthorized } from "../errors";
+import { SESSION_COOKIE } from "./sessions";
+
+/** Resolves the session cookie into `c.var.user` / `c.var.session` (null when absent or invalid). */
+export const sessionMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const { sessions, db } = c.var.services;
+  c.set("user", null);
+  c.set("session", null);
+  const token = getCookie(c, SESSION_COOKIE);
+  if (token) {
+    const session = await sessions.validate(token);
+    if (session) {
+      const row = await db.selectFrom("users").selectAll().where("id", "=", session.userId).executeTakeFirst();
+      if (row) {
+        c.set("session", session);
+        c.set("user", { id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin === 1 });
+      }
+    } else {
+      deleteCookie(c, SESSION_COOKIE, { path: "/" });
+    }
+  }
+  await next();
+};
+
+/** Refuses non-GET requests whose Origin header is present and not on the allow-list. */
+export const originGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const method = c.req.method;
+  if (method !== "GET" && method !== "HEAD" && method !== "OPTIONS") {
+    const origin = c.req.header("origin");
+    if (origin !== undefined && !c.var.services.origins().includes(origin)) {
+      throw forbidden(`Requests from origin ${origin} are not allowed.`);
+    }
+  }
+  await next();
+};
+
+/** The logged-in user, or a 401. */
+export function requireUser(c: Context<AppEnv>): CurrentUser {
+  const user = c.var.user;
+  if (!user) throw unauthorized();
+  return user;
+}
+
+/** Sets the session cookie: HttpOnly, SameSite=Lax, Path=/, Secure over https. */
+export function setSessionCookie(c: Context<AppEnv>, token: string, maxAgeMs: number): void {
+  const secure = new URL(c.req.url).protocol === "https:" || c.req.header("x-forwarded-proto") === "https";
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "Lax",
+    path: "/",
+    secure,
+    maxAge: Math.floor(maxAgeMs / 1000),
+  });
+}
+
+export function clearSessionCookie(c: Context<AppEnv>): void {
+  deleteCookie(c, SESSION_COOKIE, { path: "/" });
+}

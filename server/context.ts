@@ -1,0 +1,42 @@
+/**
+ * What every route can reach: the services built once at start, and the caller resolved by the session
+ * middleware.
+ */
+import type { Config } from "./config";
+import type { DB } from "./storage/database";
+import type { SessionStore, Session } from "./auth/sessions";
+import type { ServerEvents } from "./events";
+import type { DocumentStore } from "./storage/documents";
+import type { Rooms } from "./sync/rooms";
+import type { Membership } from "./statements/access";
+
+/** The authenticated caller. */
+export interface CurrentUser {
+  id: string;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+}
+
+/** Services shared by routes and the sync layer. */
+export interface Services {
+  config: Config;
+  db: DB;
+  sessions: SessionStore;
+  events: ServerEvents;
+  documents: DocumentStore;
+  rooms: Rooms;
+  /** Allowed origins, resolved once the port is known. */
+  origins: () => string[];
+}
+
+/** Hono environment of the app. */
+export interface AppEnv {
+  Variables: {
+    services: Services;
+    user: CurrentUser | null;
+    session: Session | null;
+    /** Set by the realtime upgrade once membership is checked. */
+    membership: Membership | null;
+  };
+}

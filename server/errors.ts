@@ -1,0 +1,53 @@
+/**
+ * The few error types the server raises, with stable codes. Routes throw them; one `onError` in `app.ts`
+ * turns them into `{ error: { code, message } }` with the status given here.
+ */
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+export const ErrorCode = {
+  badRequest: "bad_request",
+  unauthorized: "unauthorized",
+  forbidden: "forbidden",
+  notFound: "not_found",
+  conflict: "conflict",
+  tooLarge: "too_large",
+  tooManyRequests: "too_many_requests",
+  final: "statement_final",
+  internal: "internal",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  too_many_requests: 429,
+  statement_final: 409,
+  internal: 500,
+};
+
+/** An error meant for the caller: its message is shown to users as is. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: ContentfulStatusCode;
+  readonly details?: unknown;
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.name = "AppError";
+    this.code = code;
+    this.status = STATUS[code];
+    this.details = details;
+  }
+}
+
+export const badRequest = (message: string, details?: unknown) => new AppError("bad_request", message, details);
+export const unauthorized = (message = "Log in to continue.") => new AppError("unauthorized", message);
+export const forbidden = (message = "You do not have permission to do that.") => new AppError("forbidden", message);
+export const notFound = (what = "That") => new AppError("not_found", `${what} was not found.`);
+export const conflict = (message: string) => new AppError("conflict", message);
+export const tooManyRequests = (message: string) => new AppError("too_many_requests", message);
+export const statementFinal = () =>
+  new AppError("statement_final", "This statement is final: its text and sign-offs can no longer change.");

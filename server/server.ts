@@ -1,0 +1,94 @@
+/**
+ * Starts a Concord server from a config: storage, services, the app and the realtime endpoint, keep-alive,
+ * graceful shutdown. `main.ts` calls this for `npm start`; tests call it to get a real server on a free port.
+ */
+import { serve } from "@hono/node-server";
+import type { ServerType } from "@hono/node-server";
+import { createNodeWebSocket } from "@hono/node-ws";
+import type { AddressInfo } from "node:net";
+import type { Config } from "./config";
+import { resolveOrigins } from "./config";
+import { openDatabase } from "./storage/database";
+import { createDocumentStore } from "./storage/documents";
+import { SessionStore } from "./auth/sessions";
+import { ServerEvents } from "./events";
+import { Rooms } from "./sync/rooms";
+import { createApp } from "./app";
+import type { Services } from "./context";
+
+/** A running server. */
+export interface RunningServer {
+  url: string;
+  port: number;
+  services: Services;
+  close(): Promise<void>;
+}
+
+const KEEPALIVE_MS = 30_000;
+
+export async function startServer(config: Config): Promise<RunningServer> {
+  const db = await openDatabase(config.dataDir);
+  const events = new ServerEvents();
+  const documents = createDocumentStore(db);
+  const log = (msg: string, err?: unknown) => {
+    if (config.log || err) console.error(msg, err ?? "");
+  };
+  const rooms = new Rooms(db, documents, { maxDocumentBytes: config.maxDocumentBytes, compactAfterUpdates: config.compactAfterUpdates, log }, events);
+  let origins: string[] = config.origins;
+  const services: Services = {
+    config,
+    db,
+    sessions: new SessionStore(db, config.sessionIdleMs),
+    events,
+    documents,
+    rooms,
+    origins: () => origins,
+  };
+
+  let app: ReturnType<typeof createApp> | null = null;
+  const nodeWs = createNodeWebSocket({ app: { request: (...args: Parameters<NonNullable<typeof app>["request"]>) => app!.request(...args) } as never });
+  // The ws library enforces the frame limit itself and closes with 1009.
+  (nodeWs.wss.options as { maxPayload?: number }).maxPayload = config.maxFrameBytes;
+  app = createApp(services, nodeWs.upgradeWebSocket as never);
+
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app!.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+  });
+  nodeWs.injectWebSocket(server);
+  const port = (server.address() as AddressInfo).port;
+  origins = resolveOrigins(config, port);
+
+  // Keep-alive: a connection that missed a whole ping period is gone; free its room.
+  const keepalive = setInterval(() => {
+    for (const conn of rooms.connections()) {
+      if (!conn.alive) {
+        conn.ws.terminate();
+        continue;
+      }
+      conn.alive = false;
+      try {
+        conn.ws.ping();
+      } catch {
+        conn.ws.terminate();
+      }
+    }
+  }, KEEPALIVE_MS);
+  keepalive.unref();
+
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  return {
+    url,
+    port,
+    services,
+    async close() {
+      clearInterval(keepalive);
+      await rooms.closeAll();
+      for (const client of nodeWs.wss.clients) client.terminate();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * The Yjs document store: a snapshot plus an append-only update log per statement.
+ *
+ * The sync layer appends every accepted update here, in one committed transaction per batch, before it
+ * relays the batch to anyone; compaction later folds the log into the snapshot.
+ */
+import * as Y from "yjs";
+import type { DB } from "./database";
+
+/** What a document is made of on disk. */
+export interface StoredDocument {
+  snapshot: Uint8Array | null;
+  updates: Uint8Array[];
+  /** The id of the last update in the log (or folded into the snapshot); 0 when empty. */
+  lastUpdateId: number;
+  /** Bytes on disk (snapshot + log), used for the document size limit. */
+  bytes: number;
+}
+
+/** Storage for Yjs documents. */
+export interface DocumentStore {
+  load(statementId: string): Promise<StoredDocument>;
+  /** Appends updates in one transaction; resolves once committed. Returns the id of the last one. */
+  append(statementId: string, updates: Uint8Array[]): Promise<number>;
+  /** Replaces the log up to `lastUpdateId` with `snapshot`, in one transaction. */
+  compact(statementId: string, snapshot: Uint8Array, lastUpdateId: number): Promise<void>;
+}
+
+const toU8 = (b: Uint8Array): Uint8Array =>
+  b instanceof Buffer ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : b;
+
+/** A DocumentStore over the Kysely database. */
+export function createDocumentStore(db: DB): DocumentStore {
+  return {
+    async load(statementId) {
+      const snap = await db
+        .selectFrom("doc_snapshots")
+        .select(["data", "last_update_id"])
+        .where("statement_id", "=", statementId)
+        .executeTakeFirst();
+      const after = snap ? Number(snap.last_update_id) : 0;
+      const rows = await db
+        .selectFrom("doc_updates")
+        .select(["id", "data"])
+        .where("statement_id", "=", statementId)
+        .where("id", ">", after)
+        .orderBy("id")
+        .execute();
+      const updates = rows.map((r) => toU8(r.data));
+      const bytes = (snap?.data.byteLength ?? 0) + updates.reduce((n, u) => n + u.byteLength, 0);
+      return {
+        snapshot: snap ? toU8(snap.data) : null,
+        updates,
+        lastUpdateId: rows.length > 0 ? Number(rows[rows.length - 1].id) : after,
+        bytes,
+      };
+    },
+
+    async append(statementId, updates) {
+      const now = Date.now();
+      return db.transaction().execute(async (trx) => {
+        const rows = await trx
+          .insertInto("doc_updates")
+          .values(updates.map((data) => ({ statement_id: statementId, data, created_at: now })))
+          .returning("id")
+          .execute();
+        await trx.updateTable("statements").set({ updated_at: now }).where("id", "=", statementId).execute();
+        return Number(rows[rows.length - 1].id);
+      });
+    },
+
+    async compact(statementId, snapshot, lastUpdateId) {
+      const now = Date.now();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto("doc_snapshots")
+          .values({ statement_id: statementId, data: snapshot, last_update_id: lastUpdateId, updated_at: now })
+          .onConflict((oc) =>
+            oc.column("statement_id").doUpdateSet({ data: snapshot, last_update_id: lastUpdateId, updated_at: now }),
+          )
+          .execute();
+        await trx
+          .deleteFrom("doc_updates")
+          .where("statement_id", "=", statementId)
+          .where("id", "<=", lastUpdateId)
+          .execute();
+      });
+    },
+  };
+}
+
+/** Builds a Y.Doc from what is stored. */
+export function docFromStored(stored: StoredDocument): Y.Doc {
+  const doc = new Y.Doc({ gc: true });
+  Y.transact(doc, () => {
+    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+    for (const u of stored.updates) Y.applyUpdate(doc, u);
+  });
+  return doc;
+}

@@ -1,0 +1,14 @@
+/**
+ * Every migration, in order. Add a file `NNN_name.ts` exporting `up` and list it here; never edit a shipped one.
+ */
+import type { Migration, MigrationProvider } from "kysely";
+import * as m001 from "./001_initial";
+
+const migrations: Record<string, Migration> = {
+  "001_initial": m001,
+};
+
+/** A provider for Kysely's Migrator that needs no file-system scan (works the same from source and bundles). */
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,341 @@
+/**
+ * A room is one loaded statement document and its connections.
+ *
+ * Durability: an accepted update is applied to the room's Y.Doc at once (that validates it), but nobody sees
+ * it before the batch that carries it is committed to the update log: relays go out after the commit, and a
+ * sync-step-2 reply computed while a batch is uncommitted waits for that commit. So every edit any
+ * collaborator has seen is on disk, and survives a kill -9.
+ *
+ * Cost: updates arriving in one tick share one transaction, and each connection gets one frame with the
+ * merged updates it did not send itself (never an echo to the sender).
+ */
+import * as Y from "yjs";
+import * as decoding from "lib0/decoding";
+import { CloseCode, MessageType, PermissionDeniedReason, SyncMessageType } from "../../shared/protocol";
+import type { Phase } from "../../shared/roles";
+import type { DocumentStore } from "../storage/documents";
+import { docFromStored } from "../storage/documents";
+import type { Connection } from "./connection";
+import { decodeAwareness, encodeAwareness, MalformedAwareness, stampIdentity } from "./awareness";
+import type { AwarenessEntry } from "./awareness";
+import {
+  awarenessFrame,
+  permissionDeniedFrame,
+  syncStep1Frame,
+  syncStep2Frame,
+  updateFrame,
+} from "./messages";
+
+/** Options a room needs from the server's config. */
+export interface RoomOptions {
+  maxDocumentBytes: number;
+  compactAfterUpdates: number;
+  log: (msg: string, err?: unknown) => void;
+}
+
+/** Raised for a frame that cannot be parsed; closes only its own connection. */
+export class MalformedFrame extends Error {}
+
+const EMPTY_UPDATE_BYTES = 2; // Y.encodeStateAsUpdate of an empty doc: [0, 0]
+const MAX_AWARENESS_IDS_PER_CONNECTION = 4;
+
+export class Room {
+  readonly conns = new Set<Connection>();
+  private readonly awareness = new Map<number, AwarenessEntry & { conn: Connection }>();
+  private uncommitted: Array<{ update: Uint8Array; origin: Connection | null }> = [];
+  private flushing = false;
+  private flushScheduled = false;
+  private waiters: Array<() => void> = [];
+  private fullStateFrame: Uint8Array | null = null;
+  private updatesSinceSnapshot: number;
+  private compacting = false;
+  destroyed = false;
+
+  private constructor(
+    readonly id: string,
+    readonly doc: Y.Doc,
+    public phase: Phase,
+    private bytes: number,
+    private lastUpdateId: number,
+    updatesInLog: number,
+    private readonly store: DocumentStore,
+    private readonly options: RoomOptions,
+    private readonly onFatal: (room: Room) => void,
+  ) {
+    this.updatesSinceSnapshot = updatesInLog;
+    doc.on("update", (update: Uint8Array, origin: unknown) => {
+      this.fullStateFrame = null;
+      this.bytes += update.byteLength;
+      this.uncommitted.push({ update, origin: (origin as Connection | null) ?? null });
+      this.scheduleFlush();
+    });
+  }
+
+  /** Loads a room from storage. */
+  static async load(
+    id: string,
+    phase: Phase,
+    store: DocumentStore,
+    options: RoomOptions,
+    onFatal: (room: Room) => void,
+  ): Promise<Room> {
+    const stored = await store.load(id);
+    const doc = docFromStored(stored);
+    const room = new Room(id, doc, phase, stored.bytes, stored.lastUpdateId, stored.updates.length, store, options, onFatal);
+    // A long log is folded at load so that the next load and every cold join start from one snapshot.
+    if (stored.updates.length > 0) room.scheduleCompaction();
+    return room;
+  }
+
+  /** Adds a connection and starts the sync handshake (server step 1, then everyone's awareness). */
+  join(conn: Connection): void {
+    this.conns.add(conn);
+    conn.send(syncStep1Frame(this.doc));
+    if (this.awareness.size > 0) conn.send(awarenessFrame(encodeAwareness(this.awarenessEntries())));
+  }
+
+  /** Removes a connection and its awareness states, telling the others. */
+  leave(conn: Connection): void {
+    if (!this.conns.delete(conn)) return;
+    const removed: Array<[number, AwarenessEntry]> = [];
+    for (const id of conn.clientIds) {
+      const e = this.awareness.get(id);
+      if (e && e.conn === conn) {
+        this.awareness.delete(id);
+        removed.push([id, { clock: e.clock + 1, state: "null" }]);
+      }
+    }
+    if (removed.length > 0) this.broadcast(awarenessFrame(encodeAwareness(removed)), null);
+  }
+
+  /** Handles one binary frame from a connection. Throws MalformedFrame for bytes that cannot be parsed. */
+  receive(conn: Connection, data: Uint8Array): void {
+    let decoder: decoding.Decoder;
+    let type: number;
+    try {
+      decoder = decoding.createDecoder(data);
+      type = decoding.readVarUint(decoder);
+    } catch {
+      throw new MalformedFrame("empty or truncated frame");
+    }
+    switch (type) {
+      case MessageType.sync:
+        return this.receiveSync(conn, decoder);
+      case MessageType.awareness:
+        return this.receiveAwareness(conn, decoder);
+      case MessageType.queryAwareness:
+        conn.send(awarenessFrame(encodeAwareness(this.awarenessEntries())));
+        return;
+      case MessageType.auth:
+        return; // clients have nothing to say on the auth channel
+      default:
+        throw new MalformedFrame(`unknown message type ${type}`);
+    }
+  }
+
+  private receiveSync(conn: Connection, decoder: decoding.Decoder): void {
+    let sub: number;
+    let payload: Uint8Array;
+    try {
+      sub = decoding.readVarUint(decoder);
+      payload = decoding.readVarUint8Array(decoder);
+    } catch {
+      throw new MalformedFrame("truncated sync message");
+    }
+    if (sub === SyncMessageType.step1) {
+      this.afterCommit(() => this.answerStep1(conn, payload));
+      return;
+    }
+    if (sub !== SyncMessageType.step2 && sub !== SyncMessageType.update) {
+      throw new MalformedFrame(`unknown sync message ${sub}`);
+    }
+    // Filtered by type before the update is decoded: a read-only connection's writes are never applied.
+    if (!conn.canEdit) {
+      // The handshake's empty step 2 of a read-only client is not an attempt to write; say nothing.
+      if (payload.byteLength <= EMPTY_UPDATE_BYTES) return;
+      conn.send(
+        permissionDeniedFrame(
+          this.phase === "final" ? PermissionDeniedReason.finalText : PermissionDeniedReason.readOnlyRole,
+        ),
+      );
+      return;
+    }
+    if (this.bytes + payload.byteLength > this.options.maxDocumentBytes) {
+      conn.send(permissionDeniedFrame(PermissionDeniedReason.documentTooLarge));
+      conn.close(CloseCode.documentTooLarge, "document too large");
+      return;
+    }
+    try {
+      Y.applyUpdate(this.doc, payload, conn);
+    } catch {
+      throw new MalformedFrame("update cannot be decoded");
+    }
+  }
+
+  private answerStep1(conn: Connection, stateVector: Uint8Array): void {
+    if (conn.closed) return;
+    // A new client (empty state vector, one zero byte) gets the cached full state: cold joins cost one copy.
+    if (stateVector.byteLength === 1 && stateVector[0] === 0) {
+      this.fullStateFrame ??= syncStep2Frame(Y.encodeStateAsUpdate(this.doc));
+      conn.send(this.fullStateFrame);
+      return;
+    }
+    let diff: Uint8Array;
+    try {
+      diff = Y.encodeStateAsUpdate(this.doc, stateVector);
+    } catch {
+      conn.close(CloseCode.malformedFrame, "bad state vector");
+      return;
+    }
+    conn.send(syncStep2Frame(diff));
+  }
+
+  private receiveAwareness(conn: Connection, decoder: decoding.Decoder): void {
+    let entries: ReturnType<typeof decodeAwareness>;
+    try {
+      entries = decodeAwareness(decoding.readVarUint8Array(decoder));
+    } catch (err) {
+      throw new MalformedFrame(err instanceof MalformedAwareness ? `awareness: ${err.message}` : "truncated awareness");
+    }
+    const accepted: Array<[number, AwarenessEntry]> = [];
+    for (const { clientId, clock, state } of entries) {
+      const owner = this.awareness.get(clientId);
+      // A client may speak only for the client ids it introduced itself; someone else's are dropped.
+      if (owner && owner.conn !== conn) continue;
+      if (!conn.clientIds.has(clientId)) {
+        if (conn.clientIds.size >= MAX_AWARENESS_IDS_PER_CONNECTION) continue;
+        conn.clientIds.add(clientId);
+      }
+      if (owner && clock < owner.clock) continue;
+      const stamped = stampIdentity(state, conn.user);
+      if (stamped === "null") this.awareness.delete(clientId);
+      else this.awareness.set(clientId, { clock, state: stamped, conn });
+      accepted.push([clientId, { clock, state: stamped }]);
+    }
+    if (accepted.length > 0) this.broadcast(awarenessFrame(encodeAwareness(accepted)), conn);
+  }
+
+  private awarenessEntries(): Array<[number, AwarenessEntry]> {
+    return [...this.awareness].map(([id, e]) => [id, { clock: e.clock, state: e.state }]);
+  }
+
+  /** Sends a frame to every connection but `except`. */
+  broadcast(frame: Uint8Array, except: Connection | null): void {
+    for (const c of this.conns) if (c !== except) c.send(frame);
+  }
+
+  /** Runs `fn` once every update applied so far is committed. */
+  private afterCommit(fn: () => void): void {
+    if (this.uncommitted.length === 0 && !this.flushing) fn();
+    else this.waiters.push(fn);
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.flushing) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      void this.flush();
+    });
+  }
+
+  /** Commits the uncommitted batch in one transaction, then relays it. */
+  private async flush(): Promise<void> {
+    if (this.flushing || this.destroyed) return;
+    const batch = this.uncommitted;
+    if (batch.length === 0) return this.runWaiters();
+    this.uncommitted = [];
+    this.flushing = true;
+    try {
+      this.lastUpdateId = await this.store.append(
+        this.id,
+        batch.map((b) => b.update),
+      );
+    } catch (err) {
+      this.flushing = false;
+      this.options.log(`room ${this.id}: could not store updates; closing the room so clients resend`, err);
+      this.onFatal(this);
+      return;
+    }
+    this.flushing = false;
+    this.updatesSinceSnapshot += batch.length;
+    this.relay(batch);
+    if (this.uncommitted.length > 0) this.scheduleFlush();
+    else this.runWaiters();
+    if (this.updatesSinceSnapshot >= this.options.compactAfterUpdates) this.scheduleCompaction();
+  }
+
+  private runWaiters(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Each connection gets one frame with the merged updates of the batch that it did not send. */
+  private relay(batch: Array<{ update: Uint8Array; origin: Connection | null }>): void {
+    if (this.conns.size === 0) return;
+    const origins = new Set(batch.map((b) => b.origin));
+    const mergedExcept = new Map<Connection | null, Uint8Array | null>();
+    const frameFor = (except: Connection | null): Uint8Array | null => {
+      if (mergedExcept.has(except)) return mergedExcept.get(except)!;
+      const updates = batch.filter((b) => b.origin !== except || except === null).map((b) => b.update);
+      const frame = updates.length === 0 ? null : updateFrame(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates));
+      mergedExcept.set(except, frame);
+      return frame;
+    };
+    for (const conn of this.conns) {
+      const frame = frameFor(origins.has(conn) ? conn : null);
+      if (frame) conn.send(frame);
+    }
+  }
+
+  private scheduleCompaction(): void {
+    if (this.compacting) return;
+    this.compacting = true;
+    setTimeout(() => void this.compact(), 50).unref();
+  }
+
+  /** Folds the log into a snapshot (in the background, never while a batch is uncommitted). */
+  async compact(): Promise<void> {
+    this.compacting = true;
+    try {
+      // Wait for the in-flight batch so the snapshot's last id covers exactly what it contains.
+      await new Promise<void>((resolve) => this.afterCommit(resolve));
+      if (this.updatesSinceSnapshot === 0) return;
+      const snapshot = Y.encodeStateAsUpdate(this.doc);
+      const upTo = this.lastUpdateId;
+      const folded = this.updatesSinceSnapshot;
+      const bytesBefore = this.bytes;
+      await this.store.compact(this.id, snapshot, upTo);
+      this.updatesSinceSnapshot -= folded;
+      // On disk now: the snapshot plus whatever arrived while it was written.
+      this.bytes = snapshot.byteLength + (this.bytes - bytesBefore);
+    } catch (err) {
+      this.options.log(`room ${this.id}: compaction failed (the log is intact)`, err);
+    } finally {
+      this.compacting = false;
+    }
+  }
+
+  /** Waits until every applied update is committed (used before unloading and in shutdown). */
+  settle(): Promise<void> {
+    if (this.destroyed) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.afterCommit(resolve);
+      this.scheduleFlush();
+    });
+  }
+
+  /** Changes the phase; a final statement refuses writes from every connection at once. */
+  setPhase(phase: Phase, canEditFor: (conn: Connection) => boolean): void {
+    this.phase = phase;
+    for (const c of this.conns) c.canEdit = canEditFor(c);
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    this.runWaiters();
+    this.doc.destroy();
+    this.awareness.clear();
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * The rooms of this process: loads a document on first join, unloads it after its last connection leaves
+ * (after committing and compacting it), and applies server events (revoked sessions, membership and phase
+ * changes, app events) to open connections.
+ */
+import type * as Y from "yjs";
+import type { DB } from "../storage/database";
+import type { DocumentStore } from "../storage/documents";
+import { docFromStored } from "../storage/documents";
+import type { ServerEvents } from "../events";
+import { Room } from "./room";
+import type { RoomOptions } from "./room";
+import type { Connection } from "./connection";
+import { findMembership } from "../statements/access";
+import { canEditText } from "../../shared/roles";
+import type { Phase } from "../../shared/roles";
+import { CloseCode } from "../../shared/protocol";
+import { appEventFrame } from "./messages";
+
+export class Rooms {
+  private readonly rooms = new Map<string, Room>();
+  private readonly loading = new Map<string, Promise<Room>>();
+  private readonly unloading = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly db: DB,
+    private readonly store: DocumentStore,
+    private readonly options: RoomOptions,
+    events: ServerEvents,
+  ) {
+    events.on((e) => {
+      switch (e.kind) {
+        case "sessions.revoked": {
+          const ids = new Set(e.sessionIds);
+          for (const room of this.rooms.values())
+            for (const c of room.conns) if (ids.has(c.sessionId)) c.close(CloseCode.unauthorized, "session ended");
+          return;
+        }
+        case "member.changed":
+          void this.refreshMember(e.statementId, e.userId);
+          return;
+        case "statement.phase":
+          void this.refreshPhase(e.statementId);
+          return;
+        case "app": {
+          const room = this.rooms.get(e.statementId);
+          if (room) room.broadcast(appEventFrame(e.event), null);
+          return;
+        }
+      }
+    });
+  }
+
+  /** Number of loaded documents (for tests and the benchmark). */
+  get size(): number {
+    return this.rooms.size;
+  }
+
+  /** The room of a statement, loading it if needed. */
+  async open(statementId: string, phase: Phase): Promise<Room> {
+    const existing = this.rooms.get(statementId);
+    if (existing && !existing.destroyed) return existing;
+    const pendingUnload = this.unloading.get(statementId);
+    if (pendingUnload) await pendingUnload;
+    let p = this.loading.get(statementId);
+    if (!p) {
+      p = Room.load(statementId, phase, this.store, this.options, (room) => this.fail(room)).then((room) => {
+        this.rooms.set(statementId, room);
+        this.loading.delete(statementId);
+        return room;
+      });
+      p.catch(() => this.loading.delete(statementId));
+      this.loading.set(statementId, p);
+    }
+    return p;
+  }
+
+  /** Detaches a connection; the last one out unloads the document (committed and compacted first). */
+  leave(room: Room, conn: Connection): void {
+    room.leave(conn);
+    if (room.conns.size > 0 || room.destroyed) return;
+    const unload = (async () => {
+      await room.settle();
+      await room.compact();
+      // Someone may have joined while we were writing.
+      if (room.conns.size === 0 && this.rooms.get(room.id) === room) {
+        this.rooms.delete(room.id);
+        room.destroy();
+      }
+    })()
+      .catch((err) => this.options.log(`room ${room.id}: unload failed`, err))
+      .finally(() => this.unloading.delete(room.id));
+    this.unloading.set(room.id, unload);
+  }
+
+  /**
+   * Runs `fn` on the statement's current document: the live one when loaded (after its pending batch is
+   * committed, so what `fn` reads is what storage holds), otherwise a temporary one read from storage.
+   */
+  async withDocument<T>(statementId: string, fn: (doc: Y.Doc) => T): Promise<T> {
+    const room = this.rooms.get(statementId);
+    if (room && !room.destroyed) {
+      await room.settle();
+      return fn(room.doc);
+    }
+    const doc = docFromStored(await this.store.load(statementId));
+    try {
+      return fn(doc);
+    } finally {
+      doc.destroy();
+    }
+  }
+
+  private async refreshMember(statementId: string, userId: string): Promise<void> {
+    const room = this.rooms.get(statementId);
+    if (!room) return;
+    const conns = [...room.conns].filter((c) => c.user.id === userId);
+    if (conns.length === 0) return;
+    const m = await findMembership(this.db, statementId, userId);
+    for (const c of conns) {
+      if (!m) {
+        c.close(CloseCode.forbidden, "no longer a member");
+        continue;
+      }
+      c.role = m.role;
+      c.canEdit = canEditText(m.role, room.phase);
+    }
+  }
+
+  private async refreshPhase(statementId: string): Promise<void> {
+    const room = this.rooms.get(statementId);
+    if (!room) return;
+    const row = await this.db.selectFrom("statements").select("phase").where("id", "=", statementId).executeTakeFirst();
+    const phase: Phase = row?.phase === "final" ? "final" : "drafting";
+    room.setPhase(phase, (c) => canEditText(c.role, phase));
+  }
+
+  /** Sets a loaded room's phase at once (used inside the lock transaction's aftermath). */
+  setPhase(statementId: string, phase: Phase): void {
+    const room = this.rooms.get(statementId);
+    if (room) room.setPhase(phase, (c) => canEditText(c.role, phase));
+  }
+
+  /** A room whose storage failed is dropped; its clients reconnect and resend what they have. */
+  private fail(room: Room): void {
+    if (this.rooms.get(room.id) === room) this.rooms.delete(room.id);
+    for (const c of room.conns) c.close(CloseCode.serverShutdown, "storage error; reconnecting");
+    room.destroy();
+  }
+
+  /** Commits and compacts every room, closes every connection (graceful shutdown). */
+  async closeAll(): Promise<void> {
+    const all = [...this.rooms.values()];
+    await Promise.all(
+      all.map(async (room) => {
+        await room.settle();
+        await room.compact();
+        for (const c of room.conns) c.close(CloseCode.serverShutdown, "server shutting down");
+        room.destroy();
+      }),
+    );
+    this.rooms.clear();
+  }
+
+  /** Every connection of every room (for keep-alive). */
+  *connections(): Iterable<Connection> {
+    for (const room of this.rooms.values()) yield* room.conns;
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * `GET /ws/:statementId`: the realtime endpoint, upgraded by Hono (@hono/node-ws).
+ *
+ * The upgrade checks, in this order: the exact Origin allow-list (403), a valid session (401), membership
+ * (403). After that every frame goes through the room, which checks the connection's rights per message.
+ * A malformed frame closes only its own connection; nothing a client sends can take the process down.
+ */
+import { Hono } from "hono";
+import type { UpgradeWebSocket } from "hono/ws";
+import type { WebSocket } from "ws";
+import { getCookie } from "hono/cookie";
+import type { AppEnv } from "../context";
+import { SESSION_COOKIE } from "../auth/sessions";
+import { findMembership } from "../statements/access";
+import { canEditText } from "../../shared/roles";
+import { CloseCode } from "../../shared/protocol";
+import { colorForUser } from "../../shared/colors";
+import { Connection } from "./connection";
+import { MalformedFrame } from "./room";
+import type { Room } from "./room";
+
+const refuse = (status: 401 | 403 | 404, code: string, message: string) =>
+  new Response(JSON.stringify({ error: { code, message } }), { status, headers: { "Content-Type": "application/json" } });
+
+/** Builds the realtime route. */
+export function syncRoutes(upgradeWebSocket: UpgradeWebSocket<WebSocket>): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.get(
+    "/ws/:statementId",
+    async (c, next) => {
+      const services = c.var.services;
+      const origin = c.req.header("origin");
+      if (!origin || !services.origins().includes(origin)) {
+        return refuse(403, "forbidden", "This origin may not open a realtime connection.");
+      }
+      const token = getCookie(c, SESSION_COOKIE);
+      const session = token ? await services.sessions.validate(token) : null;
+      if (!session) return refuse(401, "unauthorized", "Log in to connect.");
+      const user = await services.db.selectFrom("users").select(["id", "name"]).where("id", "=", session.userId).executeTakeFirst();
+      if (!user) return refuse(401, "unauthorized", "Log in to connect.");
+      const membership = await findMembership(services.db, c.req.param("statementId"), user.id);
+      if (!membership) return refuse(403, "forbidden", "You are not a member of this statement.");
+      c.set("session", session);
+      c.set("user", { id: user.id, name: user.name, email: "", isAdmin: false });
+      c.set("membership", membership);
+      await next();
+    },
+    upgradeWebSocket((c: import("hono").Context<AppEnv>) => {
+      const services = c.var.services;
+      const session = c.var.session!;
+      const user = c.var.user!;
+      const membership = c.var.membership!;
+      const { config, rooms } = services;
+      let conn: Connection | null = null;
+      let room: Room | null = null;
+      // Frames that arrive while the document loads are queued, in order.
+      let queue: Uint8Array[] | null = [];
+
+      const handle = (data: Uint8Array) => {
+        if (!conn || !room || conn.closed) return;
+        if (!conn.bucket.take()) {
+          conn.close(CloseCode.rateLimited, "too many messages");
+          return;
+        }
+        try {
+          room.receive(conn, data);
+        } catch (err) {
+          if (err instanceof MalformedFrame) conn.close(CloseCode.malformedFrame, `malformed frame: ${err.message}`);
+          else {
+            services.config.log && console.error("realtime: unexpected error", err);
+            conn.close(1011, "internal error");
+          }
+        }
+      };
+
+      return {
+        onOpen(_evt, ws) {
+          const raw = ws.raw!;
+          conn = new Connection(
+            raw,
+            { id: user.id, name: user.name, color: colorForUser(user.id) },
+            session.id,
+            membership.role,
+            false,
+            config.maxMessagesPerSecond,
+          );
+          const opened = conn;
+          raw.on("pong", () => {
+            opened.alive = true;
+          });
+          rooms
+            .open(membership.statementId, membership.phase)
+            .then((r: Room) => {
+              if (opened.closed || raw.readyState !== 1) return;
+              room = r;
+              opened.canEdit = canEditText(opened.role, r.phase);
+              r.join(opened);
+              const pending = queue ?? [];
+              queue = null;
+              for (const f of pending) handle(f);
+            })
+            .catch((err: unknown) => {
+              console.error(`realtime: could not load statement ${membership.statementId}`, err);
+              opened.close(CloseCode.serverShutdown, "could not load the document");
+            });
+        },
+        onMessage(evt) {
+          const data = evt.data;
+          if (!(data instanceof ArrayBuffer)) {
+            conn?.close(CloseCode.malformedFrame, "text frames are not part of the protocol");
+            return;
+          }
+          const bytes = new Uint8Array(data);
+          if (queue) queue.push(bytes);
+          else handle(bytes);
+        },
+        onClose() {
+          if (conn) conn.closed = true;
+          if (room && conn) rooms.leave(room, conn);
+        },
+        onError() {
+          conn?.close(1011, "socket error");
+        },
+      };
+    }),
+  );
+
+  return app;
+}

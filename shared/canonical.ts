@@ -1,0 +1,223 @@
+/**
+ * Canonical text and hash of a statement.
+ *
+ * One function turns the Yjs document (the Y.XmlFragment that Tiptap's Collaboration extension edits) into
+ * canonical Markdown, on the client and on the server alike, so that anyone can check an exported file with
+ * `sha256sum`:
+ * - one block per clause (top-level node), one blank line between blocks, a final newline;
+ * - headings `#`…`######`, bullet items `- `, ordered items `1. ` (numbered from the list's start),
+ *   nested items indented by the width of their parent's marker, blockquotes `> `, code blocks fenced;
+ * - marks `**bold**`, `*italic*`, `~~strike~~`, `` `code` ``, links `[text](href)`;
+ * - Markdown punctuation in text is backslash-escaped so that text can never read as a mark or a block;
+ * - Unicode NFC, `\n` line ends, no trailing spaces.
+ */
+import * as Y from "yjs";
+import { sha256 } from "@oslojs/crypto/sha2";
+import { encodeHexLowerCase } from "@oslojs/encoding";
+
+/** The name of the Y.XmlFragment that holds the document (Tiptap Collaboration's `field`). */
+export const DOCUMENT_FIELD = "default";
+
+/** The attribute that carries a clause's stable id on every top-level block. */
+export const CLAUSE_ID_ATTR = "clauseId";
+
+/** One clause of the canonical text. */
+export interface CanonicalClause {
+  clauseId: string | null;
+  /** The top-level node type: paragraph, heading, bulletList, orderedList, blockquote, codeBlock… */
+  type: string;
+  markdown: string;
+}
+
+type Delta = { insert: string | object; attributes?: Record<string, unknown> };
+
+const MARK_ORDER = ["link", "bold", "italic", "strike", "code"] as const;
+type MarkName = (typeof MARK_ORDER)[number];
+
+function markOpen(mark: MarkName): string {
+  switch (mark) {
+    case "bold":
+      return "**";
+    case "italic":
+      return "*";
+    case "strike":
+      return "~~";
+    case "code":
+      return "`";
+    case "link":
+      return "[";
+  }
+}
+
+function markClose(mark: MarkName, attrs: Record<string, unknown>): string {
+  if (mark === "link") {
+    const href = (attrs.link as { href?: unknown } | undefined)?.href;
+    return `](${typeof href === "string" ? href.replace(/[()\s]/g, encodeURIComponent) : ""})`;
+  }
+  return markOpen(mark);
+}
+
+/** Escapes Markdown punctuation so that literal text never reads as a mark. */
+export function escapeInline(text: string): string {
+  return text.replace(/[\\`*_~[\]]/g, (c) => `\\${c}`);
+}
+
+/** Escapes what would otherwise start a different block at the beginning of a line. */
+function escapeLineStart(line: string): string {
+  return line.replace(/^(\s*)(#{1,6}(?=\s|$)|[-+>](?=\s|$)|\d+[.)](?=\s|$))/, (_m, ws: string, mark: string) => {
+    return `${ws}\\${mark}`;
+  });
+}
+
+function activeMarks(attributes: Record<string, unknown> | undefined): MarkName[] {
+  if (!attributes) return [];
+  return MARK_ORDER.filter((m) => attributes[m] !== undefined && attributes[m] !== null && attributes[m] !== false);
+}
+
+/** Inline content of a textblock (paragraph, heading, list item paragraph) as Markdown. */
+function inlineMarkdown(el: Y.XmlElement | Y.XmlText | Y.XmlFragment, code = false): string {
+  let out = "";
+  const children: Array<Y.XmlElement | Y.XmlText | Y.XmlHook> =
+    el instanceof Y.XmlText ? [el] : (el.toArray() as Array<Y.XmlElement | Y.XmlText | Y.XmlHook>);
+  for (const child of children) {
+    if (child instanceof Y.XmlText) {
+      out += code ? deltaPlain(child.toDelta() as Delta[]) : deltaMarkdown(child.toDelta() as Delta[]);
+    } else if (child instanceof Y.XmlElement) {
+      if (child.nodeName === "hardBreak") out += code ? "\n" : "\\\n";
+      else out += inlineMarkdown(child, code);
+    }
+  }
+  return out;
+}
+
+function deltaPlain(delta: Delta[]): string {
+  return delta.map((d) => (typeof d.insert === "string" ? d.insert : "")).join("");
+}
+
+function deltaMarkdown(delta: Delta[]): string {
+  let out = "";
+  let open: MarkName[] = [];
+  let openAttrs: Record<string, unknown> = {};
+  const closeFrom = (index: number) => {
+    for (let i = open.length - 1; i >= index; i--) out += markClose(open[i], openAttrs);
+    open = open.slice(0, index);
+  };
+  for (const op of delta) {
+    if (typeof op.insert !== "string") continue;
+    const want = activeMarks(op.attributes);
+    const sameLink =
+      JSON.stringify((op.attributes?.link as object | undefined) ?? null) ===
+      JSON.stringify((openAttrs.link as object | undefined) ?? null);
+    // Close the first open mark that is no longer wanted (or a link whose target changed) and all inside it.
+    const firstStale = open.findIndex((m) => !want.includes(m) || (m === "link" && !sameLink));
+    if (firstStale !== -1) closeFrom(firstStale);
+    for (const m of want) {
+      if (!open.includes(m)) {
+        out += markOpen(m);
+        open.push(m);
+      }
+    }
+    openAttrs = op.attributes ?? {};
+    out += open.includes("code") ? op.insert.replace(/`/g, "\\`") : escapeInline(op.insert);
+  }
+  closeFrom(0);
+  return out;
+}
+
+function textblockLines(el: Y.XmlElement): string[] {
+  return inlineMarkdown(el).split("\n").map(escapeLineStart);
+}
+
+/** Renders a block as lines (without trailing blank line). */
+function blockLines(el: Y.XmlElement): string[] {
+  switch (el.nodeName) {
+    case "heading": {
+      const level = Math.min(6, Math.max(1, Number(el.getAttribute("level") ?? 1) || 1));
+      return [`${"#".repeat(level)} ${inlineMarkdown(el).replace(/\\?\n/g, " ")}`];
+    }
+    case "paragraph":
+      return textblockLines(el);
+    case "bulletList":
+    case "orderedList": {
+      const ordered = el.nodeName === "orderedList";
+      let n = Number(el.getAttribute("start") ?? 1) || 1;
+      const lines: string[] = [];
+      for (const item of el.toArray()) {
+        if (!(item instanceof Y.XmlElement)) continue;
+        const marker = ordered ? `${n++}. ` : "- ";
+        const inner = childBlocksLines(item);
+        if (inner.length === 0) inner.push("");
+        inner.forEach((line, i) => {
+          lines.push(i === 0 ? marker + line : line === "" ? "" : " ".repeat(marker.length) + line);
+        });
+      }
+      return lines;
+    }
+    case "blockquote":
+      return childBlocksLines(el).map((l) => (l === "" ? ">" : `> ${l}`));
+    case "codeBlock": {
+      const lang = el.getAttribute("language");
+      return ["```" + (typeof lang === "string" ? lang : ""), ...inlineMarkdown(el, true).split("\n"), "```"];
+    }
+    case "horizontalRule":
+      return ["---"];
+    default:
+      return textblockLines(el);
+  }
+}
+
+/** Lines of the blocks inside a container (list item, blockquote): blocks separated by a blank line. */
+function childBlocksLines(el: Y.XmlElement): string[] {
+  const lines: string[] = [];
+  for (const child of el.toArray()) {
+    if (!(child instanceof Y.XmlElement)) continue;
+    const isList = child.nodeName === "bulletList" || child.nodeName === "orderedList";
+    // A nested list follows its item's paragraph directly, as Markdown writes tight lists.
+    if (lines.length > 0 && !isList) lines.push("");
+    lines.push(...blockLines(child));
+  }
+  return lines;
+}
+
+function finishBlock(lines: string[]): string {
+  return lines
+    .map((l) => l.replace(/[ \t]+$/g, ""))
+    .join("\n")
+    .normalize("NFC");
+}
+
+/** The clauses of a document, each with its canonical Markdown. */
+export function canonicalClauses(fragment: Y.XmlFragment): CanonicalClause[] {
+  const clauses: CanonicalClause[] = [];
+  for (const node of fragment.toArray()) {
+    if (!(node instanceof Y.XmlElement)) continue;
+    const id = node.getAttribute(CLAUSE_ID_ATTR);
+    clauses.push({
+      clauseId: typeof id === "string" && id !== "" ? id : null,
+      type: node.nodeName,
+      markdown: finishBlock(blockLines(node)),
+    });
+  }
+  return clauses;
+}
+
+/** Joins clause texts into the canonical document: one blank line between blocks, one final newline. */
+export function joinClauses(clauses: ReadonlyArray<{ markdown: string }>): string {
+  const blocks = clauses.map((c) => c.markdown).filter((m) => m.trim() !== "");
+  return blocks.length === 0 ? "" : `${blocks.join("\n\n")}\n`;
+}
+
+/** Canonical Markdown of a whole document fragment. */
+export function canonicalMarkdown(fragment: Y.XmlFragment): string {
+  return joinClauses(canonicalClauses(fragment));
+}
+
+/** Canonical Markdown of a Y.Doc (its Tiptap field). */
+export function canonicalMarkdownOfDoc(doc: Y.Doc): string {
+  return canonicalMarkdown(doc.getXmlFragment(DOCUMENT_FIELD));
+}
+
+/** SHA-256, hex, of the UTF-8 bytes of a text: what `sha256sum` prints for the exported file. */
+export function sha256Hex(text: string): string {
+  return encodeHexLowerCase(sha256(new TextEncoder().encode(text)));
+}

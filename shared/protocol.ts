@@ -1,0 +1,73 @@
+/**
+ * The realtime wire protocol, in one place.
+ *
+ * The socket at `GET /ws/:statementId` speaks the standard y-websocket protocol (sync, awareness, auth,
+ * query-awareness), so any y-websocket client can connect. Concord adds one message type, `appEvent`, that the
+ * server uses to push app events (membership, comments, sign-offs, lock) as JSON; the client registers a
+ * handler for it in the provider's `messageHandlers`.
+ */
+
+/** Bumped whenever a message shape below changes incompatibly. */
+export const PROTOCOL_VERSION = 1;
+
+/** Top-level message types (the first varUint of every frame). */
+export const MessageType = {
+  sync: 0,
+  awareness: 1,
+  auth: 2,
+  queryAwareness: 3,
+  /** Concord: a JSON app event pushed by the server (varString payload). Never accepted from clients. */
+  appEvent: 100,
+} as const;
+export type MessageType = (typeof MessageType)[keyof typeof MessageType];
+
+/** Sub-types of `MessageType.sync` (y-protocols/sync). */
+export const SyncMessageType = { step1: 0, step2: 1, update: 2 } as const;
+
+/**
+ * WebSocket close codes. y-websocket's provider does not reconnect after 4400–4499 (a decision reconnecting
+ * cannot fix) and does reconnect after anything else, so transient conditions use 45xx.
+ */
+export const CloseCode = {
+  normal: 1000,
+  /** Sent by the `ws` library itself when a frame exceeds the frame limit. */
+  frameTooLarge: 1009,
+  malformedFrame: 4400,
+  unauthorized: 4401,
+  forbidden: 4403,
+  notFound: 4404,
+  documentTooLarge: 4413,
+  /** Membership changed (role or removal); the client reconnects and gets its new rights. */
+  rightsChanged: 4500,
+  rateLimited: 4529,
+  serverShutdown: 4503,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Reasons carried by y-protocols' permission-denied auth message. */
+export const PermissionDeniedReason = {
+  readOnlyRole: "read-only role: your role on this statement does not allow editing",
+  finalText: "final: the statement is locked and its text can no longer change",
+  documentTooLarge: "document too large: the update was refused",
+} as const;
+
+/** The identity the server stamps on every awareness state of a connection. */
+export interface AwarenessUser {
+  id: string;
+  name: string;
+  color: string;
+}
+
+/** App events pushed to every connected member of a statement. Tagged by `type`. */
+export type AppEvent =
+  | { type: "members.changed"; statementId: string }
+  | { type: "statement.changed"; statementId: string }
+  | { type: "threads.changed"; statementId: string; threadId: string }
+  | { type: "signoffs.changed"; statementId: string }
+  | { type: "locked"; statementId: string; hash: string }
+  | { type: "unlocked"; statementId: string };
+
+/** Type guard for app events decoded from JSON. */
+export function isAppEvent(value: unknown): value is AppEvent {
+  return typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string";
+}
