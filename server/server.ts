@@ -26,6 +26,20 @@ export interface RunningServer {
 
 const KEEPALIVE_MS = 30_000;
 
+// @hono/node-ws reports socket errors (an oversized frame, a protocol violation) as `new ErrorEvent(...)`,
+// which Node 20 lacks as a global: without this, a bad frame would throw inside the `ws` error handler.
+if (typeof (globalThis as { ErrorEvent?: unknown }).ErrorEvent === "undefined") {
+  (globalThis as { ErrorEvent?: unknown }).ErrorEvent = class ErrorEvent extends Event {
+    readonly error: unknown;
+    readonly message: string;
+    constructor(type: string, init: { error?: unknown; message?: string } = {}) {
+      super(type);
+      this.error = init.error;
+      this.message = init.message ?? (init.error instanceof Error ? init.error.message : "");
+    }
+  };
+}
+
 export async function startServer(config: Config): Promise<RunningServer> {
   const db = await openDatabase(config.dataDir);
   const events = new ServerEvents();

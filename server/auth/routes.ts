@@ -25,7 +25,9 @@ function clientAddress(c: Context<AppEnv>): string {
 /** Builds the auth routes. */
 export function authRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const throttle = new LoginThrottle();
+  // Per account after 3 failures; per client address only after 20, since a whole office may share one.
+  const accountThrottle = new LoginThrottle(3);
+  const addressThrottle = new LoginThrottle(20);
   // A dummy hash so that a login for an unknown email costs as much as one for a known email.
   let dummyHash: Promise<string> | null = null;
 
@@ -61,8 +63,9 @@ export function authRoutes(): Hono<AppEnv> {
   app.post("/auth/login", async (c) => {
     const body = await parseBody(c, loginSchema);
     const { db } = c.var.services;
-    const keys = [`email:${body.email}`, `ip:${clientAddress(c)}`];
-    const wait = throttle.waitMs(keys);
+    const account = [body.email];
+    const address = [clientAddress(c)];
+    const wait = Math.max(accountThrottle.waitMs(account), addressThrottle.waitMs(address));
     if (wait > 0) {
       c.header("Retry-After", String(Math.ceil(wait / 1000)));
       throw tooManyRequests(`Too many failed attempts. Try again in ${Math.ceil(wait / 1000)} seconds.`);
@@ -74,10 +77,11 @@ export function authRoutes(): Hono<AppEnv> {
     }
     const ok = row ? await verifyPassword(row.password_hash, body.password) : false;
     if (!row || !ok) {
-      throttle.fail(keys);
+      accountThrottle.fail(account);
+      addressThrottle.fail(address);
       throw unauthorized("Wrong email or password.");
     }
-    throttle.succeed(keys);
+    accountThrottle.succeed(account);
     // A new token at every login; an old session cookie of this browser is ended.
     const previous = c.var.session;
     if (previous) await c.var.services.sessions.invalidate(previous.id);

@@ -1,8 +1,7 @@
 /**
- * Slows down repeated failed logins per account and per client address: after a few failures each further
- * attempt must wait exponentially longer (capped), and a success clears the record.
+ * Slows down repeated failed logins: after a few failures each further attempt must wait exponentially longer
+ * (capped at five minutes), and a success clears the record. One instance per kind of key (account, address).
  */
-const FREE_FAILURES = 3;
 const MAX_DELAY_MS = 5 * 60 * 1000;
 const FORGET_AFTER_MS = 30 * 60 * 1000;
 
@@ -14,6 +13,9 @@ interface Record_ {
 
 export class LoginThrottle {
   private readonly records = new Map<string, Record_>();
+
+  /** @param freeFailures failures allowed before delays start (an office behind one address needs more). */
+  constructor(private readonly freeFailures: number) {}
 
   /** Milliseconds the caller must still wait for any of these keys (0 when free to try). */
   waitMs(keys: string[], now = Date.now()): number {
@@ -35,7 +37,7 @@ export class LoginThrottle {
       const r = this.records.get(k) ?? { failures: 0, nextAllowedAt: 0, lastFailureAt: 0 };
       r.failures += 1;
       r.lastFailureAt = now;
-      const over = r.failures - FREE_FAILURES;
+      const over = r.failures - this.freeFailures;
       r.nextAllowedAt = over > 0 ? now + Math.min(MAX_DELAY_MS, 1000 * 2 ** (over - 1)) : now;
       this.records.set(k, r);
     }

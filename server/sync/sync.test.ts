@@ -1,0 +1,313 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import * as encoding from "lib0/encoding";
+import * as decoding from "lib0/decoding";
+import * as syncProtocol from "y-protocols/sync";
+import * as awarenessProtocol from "y-protocols/awareness";
+import type { RunningServer } from "../server";
+import { startServer } from "../server";
+import { makeConfig } from "../config";
+import {
+  TEST_ARGON2,
+  closeCode,
+  connectProvider,
+  eventually,
+  rawSocket,
+  receivedFrames,
+  signUp,
+  startTestServer,
+  statementWithMembers,
+  synced,
+  tempDataDir,
+  upgradeStatus,
+} from "../testing/harness";
+import { appendParagraph, plainText, typeInto } from "../testing/docs";
+import { canonicalMarkdownOfDoc, sha256Hex } from "../../shared/canonical";
+import { CloseCode, MessageType } from "../../shared/protocol";
+
+function updateFrame(update: Uint8Array, sub: 1 | 2 = 2): Buffer {
+  const enc = encoding.createEncoder();
+  encoding.writeVarUint(enc, MessageType.sync);
+  encoding.writeVarUint(enc, sub);
+  encoding.writeVarUint8Array(enc, update);
+  return Buffer.from(encoding.toUint8Array(enc));
+}
+
+function anUpdate(content: string): Uint8Array {
+  const d = new Y.Doc();
+  appendParagraph(d, content);
+  return Y.encodeStateAsUpdate(d);
+}
+
+async function exportMd(client: { get: (p: string) => Promise<{ text: string; headers: Headers }> }, id: string) {
+  const r = await client.get(`/api/statements/${id}/export.md`);
+  return { text: r.text, hash: r.headers.get("x-content-sha256") };
+}
+
+/** Messages a raw socket receives, with their top-level type; a live view that grows as frames arrive. */
+function collect(ws: import("ws").WebSocket) {
+  const frames = receivedFrames(ws);
+  return {
+    get list() {
+      return frames.map((data) => ({ type: decoding.readVarUint(decoding.createDecoder(data)), data }));
+    },
+    some: (p: (m: { type: number; data: Uint8Array }) => boolean) =>
+      frames.some((data) => p({ type: decoding.readVarUint(decoding.createDecoder(data)), data })),
+  };
+}
+
+describe("realtime sync", () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it("two providers converge after concurrent edits", async () => {
+    const { convener, statementId, members } = await statementWithMembers(server.url, ["drafter"]);
+    const a = connectProvider(server.url, statementId, convener);
+    const b = connectProvider(server.url, statementId, members[0]);
+    await Promise.all([synced(a.provider), synced(b.provider)]);
+    appendParagraph(a.doc, "Alpha clause");
+    await eventually(() => plainText(b.doc) === "Alpha clause", 5000, "b sees a's clause");
+    // Concurrent: both type at once into the same clause and each adds a clause.
+    typeInto(a.doc, 0, 0, "[A]");
+    typeInto(b.doc, 0, 5, "[B]");
+    appendParagraph(a.doc, "From A");
+    appendParagraph(b.doc, "From B");
+    await eventually(() => plainText(a.doc) === plainText(b.doc) && plainText(a.doc).includes("From A") && plainText(a.doc).includes("From B"), 5000, "convergence");
+    expect(plainText(a.doc)).toContain("[A]");
+    expect(plainText(a.doc)).toContain("[B]");
+    const md = await exportMd(convener, statementId);
+    expect(md.text).toBe(canonicalMarkdownOfDoc(a.doc));
+    expect(md.hash).toBe(sha256Hex(md.text));
+    a.destroy();
+    b.destroy();
+  });
+
+  it("a restarted server (same data dir) serves the same canonical text and hash", async () => {
+    const dataDir = tempDataDir();
+    const config = makeConfig({ dataDir, port: 0, argon2: TEST_ARGON2 });
+    const s1 = await startServer(config);
+    const { convener, statementId } = await statementWithMembers(s1.url, []);
+    const a = connectProvider(s1.url, statementId, convener);
+    await synced(a.provider);
+    appendParagraph(a.doc, "Clause one, about open standards.");
+    appendParagraph(a.doc, "Clause two, about stewardship.");
+    typeInto(a.doc, 0, 0, "First: ");
+    const before = await exportMd(convener, statementId);
+    expect(before.text).toContain("First: Clause one");
+    a.destroy();
+    await s1.close();
+
+    const s2 = await startServer(config);
+    convener.baseUrl !== s2.url && Object.assign(convener, { baseUrl: s2.url, origin: s2.url });
+    const after = await exportMd(convener, statementId);
+    expect(after.text).toBe(before.text);
+    expect(after.hash).toBe(before.hash);
+    // And a client joining the restarted server gets the same document.
+    const b = connectProvider(s2.url, statementId, convener);
+    await synced(b.provider);
+    expect(canonicalMarkdownOfDoc(b.doc)).toBe(before.text);
+    b.destroy();
+    await s2.close();
+  });
+
+  for (const role of ["reviewer", "observer"] as const) {
+    it(`a ${role}'s raw update and sync-step-2 frames change nothing and are answered with permission denied`, async () => {
+      const { convener, statementId, members } = await statementWithMembers(server.url, [role, "drafter"]);
+      const drafter = connectProvider(server.url, statementId, members[1]);
+      await synced(drafter.provider);
+      appendParagraph(drafter.doc, "Agreed text");
+      const before = await exportMd(convener, statementId);
+      expect(before.text).toBe("Agreed text\n");
+
+      const ws = await rawSocket(server.url, statementId, members[0].cookie);
+      const got = collect(ws);
+      ws.send(updateFrame(anUpdate("Injected by update"), 2));
+      ws.send(updateFrame(anUpdate("Injected by step 2"), 1));
+      await eventually(() => got.list.filter((m) => m.type === MessageType.auth).length >= 2, 3000, "permission denied replies");
+      const denied = got.list.find((m) => m.type === MessageType.auth)!;
+      const dec = decoding.createDecoder(denied.data);
+      decoding.readVarUint(dec);
+      expect(decoding.readVarUint(dec)).toBe(0); // y-protocols auth: permission denied
+      expect(decoding.readVarString(dec)).toMatch(/read-only/);
+
+      // The socket stays open (reading is allowed) and nothing reached the store or the drafter.
+      expect(ws.readyState).toBe(ws.OPEN);
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await exportMd(convener, statementId)).text).toBe(before.text);
+      expect(plainText(drafter.doc)).toBe("Agreed text");
+      ws.close();
+      drafter.destroy();
+    });
+  }
+
+  it("refuses a foreign Origin (403), a missing cookie (401) and a non-member (403)", async () => {
+    const { convener, statementId } = await statementWithMembers(server.url, []);
+    const stranger = await signUp(server.url, "Stranger");
+    expect(await upgradeStatus(server.url, statementId, convener.cookie, "http://evil.example")).toBe(403);
+    expect(await upgradeStatus(server.url, statementId, convener.cookie, null)).toBe(403);
+    expect(await upgradeStatus(server.url, statementId, "", server.url)).toBe(401);
+    expect(await upgradeStatus(server.url, statementId, "concord_session=forged.token", server.url)).toBe(401);
+    expect(await upgradeStatus(server.url, statementId, stranger.cookie, server.url)).toBe(403);
+    expect(await upgradeStatus(server.url, statementId, convener.cookie, server.url)).toBe(101);
+  });
+
+  it("malformed, truncated and oversized frames close only their own socket", async () => {
+    const { convener, statementId, members } = await statementWithMembers(server.url, ["drafter"]);
+    const a = connectProvider(server.url, statementId, convener);
+    const b = connectProvider(server.url, statementId, members[0]);
+    await Promise.all([synced(a.provider), synced(b.provider)]);
+
+    const cases: Array<[string, Buffer | string, number]> = [
+      ["unknown message type", Buffer.from([0x7f, 1, 2, 3]), CloseCode.malformedFrame],
+      ["truncated sync frame", Buffer.from([0, 2, 50, 1, 2]), CloseCode.malformedFrame],
+      ["garbage update", updateFrame(new Uint8Array([9, 9, 9, 9, 9, 9, 9, 9])), CloseCode.malformedFrame],
+      ["garbage awareness", Buffer.from([1, 3, 1, 1, 1]), CloseCode.malformedFrame],
+      ["empty frame", Buffer.alloc(0), CloseCode.malformedFrame],
+      ["text frame", "hello", CloseCode.malformedFrame],
+      ["oversized frame", Buffer.alloc(1024 * 1024 + 10, 0), CloseCode.frameTooLarge],
+    ];
+    for (const [name, frame, expected] of cases) {
+      const ws = await rawSocket(server.url, statementId, members[0].cookie);
+      const closed = closeCode(ws);
+      ws.send(frame);
+      expect(await closed, name).toBe(expected);
+    }
+    // The others keep editing.
+    appendParagraph(a.doc, "Still editing");
+    await eventually(() => plainText(b.doc) === "Still editing", 5000, "edit after bad frames");
+    appendParagraph(b.doc, "And back");
+    await eventually(() => plainText(a.doc) === "Still editing\nAnd back", 5000, "edit back");
+    a.destroy();
+    b.destroy();
+  });
+
+  it("awareness carrying someone else's identity reaches others stamped with the sender's own", async () => {
+    const { convener, statementId, members } = await statementWithMembers(server.url, ["drafter"]);
+    const watcher = connectProvider(server.url, statementId, convener);
+    await synced(watcher.provider);
+
+    const ws = await rawSocket(server.url, statementId, members[0].cookie);
+    const fake = new awarenessProtocol.Awareness(new Y.Doc());
+    fake.setLocalState({ user: { id: convener.userId, name: "Convener (impersonated)", color: "#000000" }, cursor: null });
+    const enc = encoding.createEncoder();
+    encoding.writeVarUint(enc, MessageType.awareness);
+    encoding.writeVarUint8Array(enc, awarenessProtocol.encodeAwarenessUpdate(fake, [fake.clientID]));
+    ws.send(Buffer.from(encoding.toUint8Array(enc)));
+
+    await eventually(() => watcher.provider.awareness.getStates().has(fake.clientID), 3000, "awareness relayed");
+    const state = watcher.provider.awareness.getStates().get(fake.clientID) as { user: { id: string; name: string } };
+    expect(state.user.id).toBe(members[0].userId);
+    expect(state.user.name).toBe("drafter");
+
+    // Nor may it speak for the watcher's own client id.
+    const hijack = new awarenessProtocol.Awareness(new Y.Doc());
+    hijack.clientID = watcher.doc.clientID;
+    hijack.setLocalState({ user: { name: "hijacked" } });
+    const enc2 = encoding.createEncoder();
+    encoding.writeVarUint(enc2, MessageType.awareness);
+    encoding.writeVarUint8Array(enc2, awarenessProtocol.encodeAwarenessUpdate(hijack, [hijack.clientID]));
+    watcher.provider.awareness.setLocalStateField("cursor", null);
+    const third = connectProvider(server.url, statementId, convener);
+    await synced(third.provider);
+    await eventually(() => third.provider.awareness.getStates().has(watcher.doc.clientID), 3000, "watcher awareness");
+    ws.send(Buffer.from(encoding.toUint8Array(enc2)));
+    await new Promise((r) => setTimeout(r, 200));
+    const seen = third.provider.awareness.getStates().get(watcher.doc.clientID) as { user?: { name?: string } } | undefined;
+    expect(seen?.user?.name).not.toBe("hijacked");
+    ws.close();
+    watcher.destroy();
+    third.destroy();
+    fake.destroy();
+    hijack.destroy();
+  });
+
+  it("a demoted member's open socket loses its rights at once; a removed one is closed", async () => {
+    const { convener, statementId, members } = await statementWithMembers(server.url, ["drafter", "drafter"]);
+    const [d1, d2] = members;
+    const c = connectProvider(server.url, statementId, convener);
+    const ws = await rawSocket(server.url, statementId, d1.cookie);
+    const got = collect(ws);
+    await synced(c.provider);
+    await eventually(() => got.some((m) => m.type === MessageType.sync), 3000, "handshake");
+    ws.send(updateFrame(anUpdate("Before demotion")));
+    await eventually(() => plainText(c.doc) === "Before demotion", 3000, "drafter edit applied");
+
+    expect((await convener.patch(`/api/statements/${statementId}/members`, { userId: d1.userId, role: "reviewer" })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 100));
+    ws.send(updateFrame(anUpdate("After demotion")));
+    await eventually(() => got.some((m) => m.type === MessageType.auth), 1000, "denied after demotion");
+    expect(plainText(c.doc)).toBe("Before demotion");
+
+    const ws2 = await rawSocket(server.url, statementId, d2.cookie);
+    const closed = closeCode(ws2, 1000);
+    expect((await convener.delete(`/api/statements/${statementId}/members/${d2.userId}`)).status).toBe(200);
+    expect(await closed).toBe(CloseCode.forbidden);
+    ws.close();
+    c.destroy();
+  });
+
+  it("pushes app events (membership changes) to connected members", async () => {
+    const { convener, statementId, members } = await statementWithMembers(server.url, ["reviewer"]);
+    const ws = await rawSocket(server.url, statementId, members[0].cookie);
+    const got = collect(ws);
+    const other = await signUp(server.url, "Newcomer");
+    await convener.post(`/api/statements/${statementId}/members`, { email: other.email, role: "observer" });
+    await eventually(() => got.some((m) => m.type === MessageType.appEvent), 1000, "app event");
+    const ev = got.list.find((m) => m.type === MessageType.appEvent)!;
+    const dec = decoding.createDecoder(ev.data);
+    decoding.readVarUint(dec);
+    expect(JSON.parse(decoding.readVarString(dec))).toEqual({ type: "members.changed", statementId });
+    ws.close();
+  });
+
+  it("refuses updates that would grow a document past its limit", async () => {
+    const small = await startTestServer({ maxDocumentBytes: 4000 });
+    const { convener, statementId } = await statementWithMembers(small.url, []);
+    const ws = await rawSocket(small.url, statementId, convener.cookie);
+    const closed = closeCode(ws);
+    ws.send(updateFrame(anUpdate("x".repeat(5000))));
+    expect(await closed).toBe(CloseCode.documentTooLarge);
+    expect((await exportMd(convener, statementId)).text).toBe("");
+    await small.close();
+  });
+
+  it("closes a connection that floods messages", async () => {
+    const limited = await startTestServer({ maxMessagesPerSecond: 20 });
+    const { convener, statementId } = await statementWithMembers(limited.url, []);
+    const ws = await rawSocket(limited.url, statementId, convener.cookie);
+    const closed = closeCode(ws);
+    const query = Buffer.from([MessageType.queryAwareness]);
+    for (let i = 0; i < 200 && ws.readyState === ws.OPEN; i++) ws.send(query);
+    expect(await closed).toBe(CloseCode.rateLimited);
+    await limited.close();
+  });
+
+  it("syncProtocol sanity: a y-websocket step 1 gets a step 2 with the whole document", async () => {
+    const { convener, statementId } = await statementWithMembers(server.url, []);
+    const a = connectProvider(server.url, statementId, convener);
+    await synced(a.provider);
+    appendParagraph(a.doc, "Known text");
+    await new Promise((r) => setTimeout(r, 100));
+    const ws = await rawSocket(server.url, statementId, convener.cookie);
+    const got = collect(ws);
+    const enc = encoding.createEncoder();
+    encoding.writeVarUint(enc, MessageType.sync);
+    syncProtocol.writeSyncStep1(enc, new Y.Doc());
+    ws.send(Buffer.from(encoding.toUint8Array(enc)));
+    await eventually(() => got.list.filter((m) => m.type === MessageType.sync).length >= 2, 3000, "step 2");
+    const fresh = new Y.Doc();
+    for (const m of got.list.filter((x) => x.type === MessageType.sync)) {
+      const dec = decoding.createDecoder(m.data);
+      decoding.readVarUint(dec);
+      syncProtocol.readSyncMessage(dec, encoding.createEncoder(), fresh, null);
+    }
+    expect(plainText(fresh)).toBe("Known text");
+    ws.close();
+    a.destroy();
+  });
+});

@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { canonicalClauses, canonicalMarkdown, sha256Hex, DOCUMENT_FIELD } from "./canonical";
+
+/** Builds a Tiptap-shaped Y.XmlFragment from a compact description. */
+function block(name: string, attrs: Record<string, unknown>, children: Array<Y.XmlElement | Y.XmlText>): Y.XmlElement {
+  const el = new Y.XmlElement(name);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v as string);
+  el.insert(0, children);
+  return el;
+}
+function text(parts: Array<[string, Record<string, unknown>?]>): Y.XmlText {
+  const t = new Y.XmlText();
+  let at = 0;
+  for (const [s, a] of parts) {
+    t.insert(at, s, a ?? {});
+    at += s.length;
+  }
+  return t;
+}
+function docWith(blocks: () => Y.XmlElement[]): Y.Doc {
+  const doc = new Y.Doc();
+  doc.getXmlFragment(DOCUMENT_FIELD).insert(0, blocks());
+  return doc;
+}
+
+describe("canonical markdown", () => {
+  it("renders headings, paragraphs with marks, lists, one blank line between blocks and a final newline", () => {
+    const doc = docWith(() => [
+      block("heading", { level: 1, clauseId: "h" }, [text([["Statement of Purpose"]])]),
+      block("paragraph", { clauseId: "p1" }, [text([["We, the "], ["undersigned", { bold: {} }], [" registries, "], ["agree", { italic: {} }], ["."]])]),
+      block("bulletList", { clauseId: "l1" }, [
+        block("listItem", {}, [block("paragraph", {}, [text([["open standards"]])])]),
+        block("listItem", {}, [block("paragraph", {}, [text([["multistakeholder "], ["governance", { bold: {}, italic: {} }]])])]),
+      ]),
+      block("orderedList", { clauseId: "l2", start: 1 }, [
+        block("listItem", {}, [block("paragraph", {}, [text([["first"]])])]),
+        block("listItem", {}, [block("paragraph", {}, [text([["second   "]])])]),
+      ]),
+    ]);
+    const md = canonicalMarkdown(doc.getXmlFragment(DOCUMENT_FIELD));
+    expect(md).toBe(
+      "# Statement of Purpose\n\n" +
+        "We, the **undersigned** registries, *agree*.\n\n" +
+        "- open standards\n- multistakeholder ***governance***\n\n" +
+        "1. first\n2. second\n",
+    );
+    expect(canonicalClauses(doc.getXmlFragment(DOCUMENT_FIELD)).map((c) => c.clauseId)).toEqual(["h", "p1", "l1", "l2"]);
+  });
+
+  it("normalizes to NFC, escapes Markdown punctuation and block starts, and drops trailing spaces", () => {
+    const decomposed = "Re\u0301sume\u0301"; // e + combining acute
+    const doc = docWith(() => [
+      block("paragraph", {}, [text([[`${decomposed} costs 5*3 `]])]),
+      block("paragraph", {}, [text([["# not a heading"]])]),
+      block("paragraph", {}, [text([["- not a list"]])]),
+    ]);
+    const md = canonicalMarkdown(doc.getXmlFragment(DOCUMENT_FIELD));
+    expect(md).toBe("R\u00e9sum\u00e9 costs 5\\*3\n\n\\# not a heading\n\n\\- not a list\n");
+    expect(md.normalize("NFC")).toBe(md);
+  });
+
+  it("hashes the UTF-8 bytes with SHA-256 as sha256sum does", () => {
+    expect(sha256Hex("")).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    expect(sha256Hex("é\n")).toBe(sha256Hex("\u00e9\n"));
+    expect(sha256Hex("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  });
+
+  it("skips empty paragraphs and gives an empty document an empty text", () => {
+    const doc = docWith(() => [block("paragraph", {}, []), block("paragraph", {}, [text([["Only"]])]), block("paragraph", {}, [])]);
+    expect(canonicalMarkdown(doc.getXmlFragment(DOCUMENT_FIELD))).toBe("Only\n");
+    expect(canonicalMarkdown(new Y.Doc().getXmlFragment(DOCUMENT_FIELD))).toBe("");
+  });
+});
