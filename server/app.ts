@@ -16,6 +16,8 @@ import { authRoutes } from "./auth/routes";
 import { organizationRoutes } from "./organizations/routes";
 import { statementRoutes } from "./statements/routes";
 import { syncRoutes } from "./sync/routes";
+import { commentRoutes } from "./comments/routes";
+import { signoffRoutes } from "./signoff/routes";
 
 /** Builds the app around its services. */
 export function createApp(services: Services, upgradeWebSocket: UpgradeWebSocket<WebSocket>): Hono<AppEnv> {
@@ -40,6 +42,8 @@ export function createApp(services: Services, upgradeWebSocket: UpgradeWebSocket
   app.route("/api", authRoutes());
   app.route("/api", organizationRoutes());
   app.route("/api", statementRoutes());
+  app.route("/api", commentRoutes());
+  app.route("/api", signoffRoutes());
   app.all("/api/*", (c) => c.json({ error: { code: "not_found", message: "No such API route." } }, 404));
 
   const clientDir = services.config.clientDir;
