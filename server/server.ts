@@ -8,7 +8,7 @@ import { createNodeWebSocket } from "@hono/node-ws";
 import type { AddressInfo } from "node:net";
 import type { Config } from "./config";
 import { resolveOrigins } from "./config";
-import { openDatabase } from "./storage/database";
+import { openStorage } from "./storage/database";
 import { createDocumentStore } from "./storage/documents";
 import { SessionStore } from "./auth/sessions";
 import { ServerEvents } from "./events";
@@ -41,9 +41,9 @@ if (typeof (globalThis as { ErrorEvent?: unknown }).ErrorEvent === "undefined") 
 }
 
 export async function startServer(config: Config): Promise<RunningServer> {
-  const db = await openDatabase(config.dataDir);
+  const { db, sqlite } = await openStorage(config.dataDir);
   const events = new ServerEvents();
-  const documents = createDocumentStore(db);
+  const documents = createDocumentStore(db, sqlite);
   const log = (msg: string, err?: unknown) => {
     if (config.log || err) console.error(msg, err ?? "");
   };

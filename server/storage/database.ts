@@ -12,8 +12,19 @@ import { migrationProvider } from "./migrations/index";
 /** The Kysely handle every storage module receives. */
 export type DB = Kysely<Database>;
 
+/** An open storage: the Kysely handle for everything, and the raw SQLite handle for the update-log hot path. */
+export interface Storage {
+  db: DB;
+  sqlite: SQLite.Database;
+}
+
 /** Opens `<dataDir>/concord.db`, creating the folder, with WAL and foreign keys on, and migrates it. */
 export async function openDatabase(dataDir: string): Promise<DB> {
+  return (await openStorage(dataDir)).db;
+}
+
+/** Like openDatabase, keeping the raw SQLite handle too. */
+export async function openStorage(dataDir: string): Promise<Storage> {
   fs.mkdirSync(dataDir, { recursive: true });
   const sqlite = new SQLite(path.join(dataDir, "concord.db"));
   sqlite.pragma("journal_mode = WAL");
@@ -25,7 +36,7 @@ export async function openDatabase(dataDir: string): Promise<DB> {
   sqlite.pragma("busy_timeout = 5000");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrate(db);
-  return db;
+  return { db, sqlite };
 }
 
 /** Runs every pending migration; throws (and so stops the start) when one fails. */

@@ -5,6 +5,7 @@
  * relays the batch to anyone; compaction later folds the log into the snapshot.
  */
 import * as Y from "yjs";
+import type SQLite from "better-sqlite3";
 import type { DB } from "./database";
 
 /** What a document is made of on disk. */
@@ -29,8 +30,13 @@ export interface DocumentStore {
 const toU8 = (b: Uint8Array): Uint8Array =>
   b instanceof Buffer ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : b;
 
-/** A DocumentStore over the Kysely database. */
-export function createDocumentStore(db: DB): DocumentStore {
+/**
+ * A DocumentStore over the Kysely database. With the raw SQLite handle, appends skip the query builder:
+ * they are the hot path of every accepted edit, and prepared statements in one synchronous transaction cost
+ * a tenth of the built, async ones.
+ */
+export function createDocumentStore(db: DB, sqlite?: SQLite.Database): DocumentStore {
+  const fastAppend = sqlite ? sqliteAppender(sqlite) : null;
   return {
     async load(statementId) {
       const snap = await db
@@ -57,6 +63,7 @@ export function createDocumentStore(db: DB): DocumentStore {
     },
 
     async append(statementId, updates) {
+      if (fastAppend) return fastAppend(statementId, updates);
       const now = Date.now();
       return db.transaction().execute(async (trx) => {
         const rows = await trx
@@ -87,6 +94,19 @@ export function createDocumentStore(db: DB): DocumentStore {
       });
     },
   };
+}
+
+function sqliteAppender(sqlite: SQLite.Database): (statementId: string, updates: Uint8Array[]) => number {
+  const insert = sqlite.prepare("INSERT INTO doc_updates (statement_id, data, created_at) VALUES (?, ?, ?)");
+  const touch = sqlite.prepare("UPDATE statements SET updated_at = ? WHERE id = ?");
+  const run = sqlite.transaction((statementId: string, updates: Uint8Array[]) => {
+    const now = Date.now();
+    let last = 0;
+    for (const u of updates) last = Number(insert.run(statementId, u, now).lastInsertRowid);
+    touch.run(now, statementId);
+    return last;
+  });
+  return (statementId, updates) => run(statementId, updates);
 }
 
 /** Builds a Y.Doc from what is stored. */
