@@ -1,0 +1,76 @@
+/** The app: session, routes, and the guard that sends logged-out visitors to `/login?next=…`. */
+import { Suspense, lazy, useEffect } from "react";
+import type { ReactNode } from "react";
+import { Router, navigate, useLocation } from "./router";
+import type { Route } from "./router";
+import { SessionProvider, useSession } from "./session";
+import { ErrorBoundary } from "./ErrorBoundary";
+import { LoginPage } from "../auth/LoginPage";
+import { SignupPage } from "../auth/SignupPage";
+import { InvitePage } from "../auth/InvitePage";
+import { DashboardPage } from "../statements/DashboardPage";
+import { PublicPage } from "../publication/PublicPage";
+import { LoadingBlock } from "../ui/Spinner";
+
+/** Renders `children` for a signed-in user; otherwise redirects to the login page. */
+function RequireUser({ children }: { children: ReactNode }) {
+  const { state } = useSession();
+  const { pathname, search } = useLocation();
+  const loggedOut = state.status === "ready" && !state.user;
+  useEffect(() => {
+    if (loggedOut) {
+      const here = pathname + (search.toString() ? `?${search}` : "");
+      navigate(here === "/" ? "/login" : `/login?next=${encodeURIComponent(here)}`, { replace: true });
+    }
+  }, [loggedOut, pathname, search]);
+  if (state.status === "loading" || loggedOut) return <LoadingBlock />;
+  return <>{children}</>;
+}
+
+/** Renders `children` for visitors; a signed-in user goes to `?next=` or the dashboard. */
+function GuestOnly({ children }: { children: ReactNode }) {
+  const { state } = useSession();
+  const { search } = useLocation();
+  const loggedIn = state.status === "ready" && !!state.user;
+  useEffect(() => {
+    if (!loggedIn) return;
+    const next = search.get("next");
+    navigate(next && next.startsWith("/") && !next.startsWith("//") ? next : "/", { replace: true });
+  }, [loggedIn, search]);
+  if (state.status === "loading" || loggedIn) return <LoadingBlock />;
+  return <>{children}</>;
+}
+
+// The editor (Tiptap, Yjs) is the heavy part of the bundle; pages without it load without it.
+const EditorPage = lazy(() => import("../editor/EditorPage").then((m) => ({ default: m.EditorPage })));
+
+const routes: Route[] = [
+  { pattern: "/login", render: () => <GuestOnly><LoginPage /></GuestOnly> },
+  { pattern: "/signup", render: () => <GuestOnly><SignupPage /></GuestOnly> },
+  { pattern: "/invite/:token", render: ({ token }) => <InvitePage token={token} /> },
+  { pattern: "/p/:slug", render: ({ slug }) => <PublicPage slug={slug} /> },
+  { pattern: "/s/:id", render: ({ id }) => <RequireUser><Suspense fallback={<LoadingBlock label="Opening the editor…" />}><EditorPage key={id} id={id} /></Suspense></RequireUser> },
+  { pattern: "/", render: () => <RequireUser><DashboardPage /></RequireUser> },
+];
+
+function NotFound() {
+  return (
+    <div className="empty">
+      <p className="empty-title">Page not found</p>
+      <a href="/" className="btn btn-secondary">
+        Go to your statements
+      </a>
+    </div>
+  );
+}
+
+/** The whole client app. */
+export function App() {
+  return (
+    <ErrorBoundary>
+      <SessionProvider>
+        <Router routes={routes} fallback={<NotFound />} />
+      </SessionProvider>
+    </ErrorBoundary>
+  );
+}

@@ -1,0 +1,119 @@
+/**
+ * Page chrome: the top bar (brand, signed-in user's menu) around signed-in pages, and a centred card
+ * layout for the auth pages.
+ */
+import { useEffect, useRef, useState } from "react";
+import type { ReactNode } from "react";
+import { Link, navigate } from "./router";
+import { useSession } from "./session";
+import { Avatar } from "../ui/Avatar";
+import { colorForUser } from "../../shared/colors";
+import { Label, TestId } from "../testids";
+import { ChangePasswordDialog } from "../auth/ChangePasswordDialog";
+
+/** The Concord wordmark, linking to the dashboard. */
+export function Brand() {
+  return (
+    <Link to="/" className="brand" aria-label="Concord — your statements">
+      <svg width="26" height="26" viewBox="0 0 32 32" aria-hidden="true">
+        <rect width="32" height="32" rx="7" fill="currentColor" />
+        <circle cx="12.5" cy="16" r="6" fill="none" stroke="white" strokeWidth="2.5" />
+        <circle cx="19.5" cy="16" r="6" fill="none" stroke="white" strokeWidth="2.5" />
+      </svg>
+      <span>Concord</span>
+    </Link>
+  );
+}
+
+/** The signed-in user's name with "Change password" and "Log out". */
+function UserMenu() {
+  const { user, logout } = useSession();
+  const [open, setOpen] = useState(false);
+  const [changing, setChanging] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    // Close on a click outside the menu.
+    const onDown = (e: MouseEvent) => {
+      if (!ref.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener("mousedown", onDown);
+    return () => document.removeEventListener("mousedown", onDown);
+  }, [open]);
+  if (!user) return null;
+  return (
+    <div className="user-menu" data-testid={TestId.userMenu} ref={ref}>
+      <button
+        type="button"
+        className="user-menu-button"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+      >
+        <Avatar name={user.name} color={colorForUser(user.id)} size="sm" />
+        <span className="user-menu-name">{user.name}</span>
+        <span aria-hidden="true" className="caret-down">▾</span>
+      </button>
+      {open && (
+        <div className="menu" role="menu" onKeyDown={(e) => e.key === "Escape" && setOpen(false)}>
+          <div className="menu-caption">{user.email}</div>
+          <button
+            type="button"
+            role="menuitem"
+            onClick={() => {
+              setOpen(false);
+              setChanging(true);
+            }}
+          >
+            Change password
+          </button>
+          <button
+            type="button"
+            role="menuitem"
+            onClick={async () => {
+              setOpen(false);
+              await logout();
+              navigate("/login");
+            }}
+          >
+            {Label.logOut}
+          </button>
+        </div>
+      )}
+      <ChangePasswordDialog open={changing} onClose={() => setChanging(false)} />
+    </div>
+  );
+}
+
+/** Top bar plus page content; `actions` go between the brand and the user menu. */
+export function AppLayout({ children, actions, wide }: { children: ReactNode; actions?: ReactNode; wide?: boolean }) {
+  return (
+    <div className="app-shell">
+      <header className="topbar">
+        <div className={`topbar-inner ${wide ? "wide" : ""}`}>
+          <Brand />
+          <div className="topbar-actions">{actions}</div>
+          <UserMenu />
+        </div>
+      </header>
+      <main className={`page ${wide ? "page-wide" : ""}`}>{children}</main>
+    </div>
+  );
+}
+
+/** A centred card for log-in, sign-up and invitation pages. */
+export function AuthLayout({ title, subtitle, children }: { title: string; subtitle?: ReactNode; children: ReactNode }) {
+  return (
+    <div className="auth-shell">
+      <div className="auth-brand">
+        <Brand />
+      </div>
+      <main className="auth-card">
+        <h1>{title}</h1>
+        {subtitle && <p className="auth-subtitle">{subtitle}</p>}
+        {children}
+      </main>
+      <p className="auth-footer">Concord — draft, sign off and publish joint statements together.</p>
+    </div>
+  );
+}

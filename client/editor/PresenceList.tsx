@@ -1,0 +1,32 @@
+/** Avatars of the people in the document now. */
+import type { Presence } from "./collaboration";
+import { Avatar } from "../ui/Avatar";
+import { TestId } from "../testids";
+
+const MAX_SHOWN = 5;
+
+/** Up to five avatars (you first) and "+N" for the rest. */
+export function PresenceList({ people }: { people: Presence[] }) {
+  const shown = people.slice(0, MAX_SHOWN);
+  const rest = people.length - shown.length;
+  return (
+    <div className="presence" data-testid={TestId.presence} aria-label={`${people.length} ${people.length === 1 ? "person" : "people"} in this document`} role="group">
+      {shown.map((p) => (
+        <Avatar
+          key={p.user.id}
+          name={p.user.name}
+          color={p.user.color}
+          size="sm"
+          note={p.self ? "(you)" : undefined}
+          testId={TestId.presenceAvatar}
+          userId={p.user.id}
+        />
+      ))}
+      {rest > 0 && (
+        <span className="avatar avatar-sm avatar-more" title={people.slice(MAX_SHOWN).map((p) => p.user.name).join(", ")}>
+          +{rest}
+        </span>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,108 @@
+/**
+ * The Tiptap editor bound to a statement's Y.Doc: StarterKit (without its own undo history, which
+ * Collaboration replaces), Collaboration on the `default` fragment, carets of the others, ClauseId, and the
+ * extensions registered by features.
+ */
+import { useEffect, useMemo } from "react";
+import { EditorContent, useEditor } from "@tiptap/react";
+import type { AnyExtension, Editor } from "@tiptap/core";
+import StarterKit from "@tiptap/starter-kit";
+import Collaboration from "@tiptap/extension-collaboration";
+import CollaborationCaret from "@tiptap/extension-collaboration-caret";
+import type * as Y from "yjs";
+import type { WebsocketProvider } from "y-websocket";
+import { DOCUMENT_FIELD } from "../../shared/canonical";
+import type { AwarenessUser } from "../../shared/protocol";
+import { ClauseId } from "./extensions/clause-id";
+import { Toolbar } from "./Toolbar";
+import { TestId } from "../testids";
+
+/** Props of {@link StatementEditor}. */
+export interface StatementEditorProps {
+  ydoc: Y.Doc;
+  provider: WebsocketProvider;
+  user: AwarenessUser;
+  editable: boolean;
+  /** Extra extensions (from `registerEditorExtension`); read once when the editor is created. */
+  extensions: AnyExtension[];
+  /** Called with the editor once created, and with null when it is destroyed. */
+  onEditor?: (editor: Editor | null) => void;
+}
+
+/** The caret label the others see: the name on the user's colour. */
+function renderCaret(user: Record<string, unknown>): HTMLElement {
+  const caret = document.createElement("span");
+  caret.classList.add("collaboration-carets__caret");
+  caret.setAttribute("style", `border-color: ${String(user.color)}`);
+  const label = document.createElement("div");
+  label.classList.add("collaboration-carets__label");
+  label.setAttribute("style", `background-color: ${String(user.color)}`);
+  label.textContent = String(user.name ?? "Someone");
+  caret.append(label);
+  return caret;
+}
+
+/** The collaborative rich-text editor with its toolbar. */
+export function StatementEditor({ ydoc, provider, user, editable, extensions, onEditor }: StatementEditorProps) {
+  // The extension list is fixed for the lifetime of one document connection.
+  const allExtensions = useMemo(
+    () => [
+      StarterKit.configure({
+        undoRedo: false,
+        // Underline has no canonical Markdown form (shared/canonical.ts), so it is not offered.
+        underline: false,
+        // TrailingNode appends a paragraph from appendTransaction on every client, remote changes included:
+        // concurrent duplicates, and writes from read-only clients that the server refuses.
+        trailingNode: false,
+        link: { openOnClick: false, autolink: true },
+      }),
+      Collaboration.configure({ document: ydoc, field: DOCUMENT_FIELD }),
+      CollaborationCaret.configure({ provider, user, render: renderCaret }),
+      ClauseId,
+      ...extensions,
+    ],
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [ydoc, provider],
+  );
+
+  const editor = useEditor(
+    {
+      extensions: allExtensions,
+      editable,
+      editorProps: {
+        attributes: {
+          class: "statement-prose",
+          "data-testid": TestId.editor,
+          "aria-label": "Statement text",
+          "aria-multiline": "true",
+          spellcheck: "true",
+        },
+      },
+    },
+    [allExtensions],
+  );
+
+  useEffect(() => {
+    if (editor.isEditable !== editable) editor.setEditable(editable, false);
+    editor.view.dom.setAttribute("aria-readonly", String(!editable));
+  }, [editor, editable]);
+
+  useEffect(() => {
+    onEditor?.(editor);
+    return () => onEditor?.(null);
+  }, [editor, onEditor]);
+
+  // The server stamps the identity too; this keeps our own state right if the name changes.
+  useEffect(() => {
+    provider.awareness.setLocalStateField("user", user);
+  }, [provider, user]);
+
+  return (
+    <div className={`editor-frame ${editable ? "" : "editor-readonly"}`}>
+      {editable && <Toolbar editor={editor} disabled={false} />}
+      <div className="editor-paper">
+        <EditorContent editor={editor} className="editor-content" />
+      </div>
+    </div>
+  );
+}
