@@ -24,6 +24,41 @@ export class TokenBucket {
   }
 }
 
+/**
+ * A server frame encoded once as WebSocket bytes (FIN, binary opcode, no mask: RFC 6455 §5.2), so that a
+ * broadcast costs one socket write per connection instead of one framing per connection.
+ */
+export class Frame {
+  readonly wire: Buffer;
+  constructor(readonly payload: Uint8Array) {
+    const n = payload.byteLength;
+    const headerLength = n < 126 ? 2 : n < 65536 ? 4 : 10;
+    const wire = Buffer.allocUnsafe(headerLength + n);
+    wire[0] = 0x82;
+    if (n < 126) wire[1] = n;
+    else if (n < 65536) {
+      wire[1] = 126;
+      wire.writeUInt16BE(n, 2);
+    } else {
+      wire[1] = 127;
+      wire.writeUInt32BE(Math.floor(n / 2 ** 32), 2);
+      wire.writeUInt32BE(n >>> 0, 6);
+    }
+    wire.set(payload, headerLength);
+    this.wire = wire;
+  }
+}
+
+/** A client that lets this much pile up unread is dropped rather than allowed to grow the server's memory. */
+const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
+
+/** The parts of `ws` internals the fast path relies on (ws 8.x, pinned in package.json). */
+interface WsInternals {
+  _socket?: { write(b: Buffer): boolean; writable: boolean; writableLength: number };
+  _sender?: { _state: number };
+  _extensions?: Record<string, unknown>;
+}
+
 export class Connection {
   role: Role;
   canEdit: boolean;
@@ -46,11 +81,21 @@ export class Connection {
     this.bucket = new TokenBucket(messagesPerSecond);
   }
 
-  send(frame: Uint8Array): void {
+  /** Sends one frame; never throws (a failed socket reports itself through its close event). */
+  send(frame: Uint8Array | Frame): void {
     if (this.closed || this.ws.readyState !== 1) return;
-    this.ws.send(frame, { binary: true }, (err) => {
-      if (err) this.close(1011, "send failed");
-    });
+    const internals = this.ws as unknown as WsInternals;
+    const socket = internals._socket;
+    if (socket && socket.writableLength > MAX_BUFFERED_BYTES) {
+      this.close(1008, "client too slow");
+      return;
+    }
+    // Fast path: nothing queued in ws's sender and no compression, so our bytes may go straight to the socket.
+    if (frame instanceof Frame && socket?.writable && internals._sender?._state === 0 && !internals._extensions?.["permessage-deflate"]) {
+      socket.write(frame.wire);
+      return;
+    }
+    this.ws.send(frame instanceof Frame ? frame.payload : frame, { binary: true });
   }
 
   close(code: number, reason: string): void {

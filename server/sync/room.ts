@@ -15,6 +15,7 @@ import { CloseCode, MessageType, PermissionDeniedReason, SyncMessageType } from 
 import type { Phase } from "../../shared/roles";
 import type { DocumentStore } from "../storage/documents";
 import { docFromStored } from "../storage/documents";
+import { Frame } from "./connection";
 import type { Connection } from "./connection";
 import { decodeAwareness, encodeAwareness, MalformedAwareness, stampIdentity } from "./awareness";
 import type { AwarenessEntry } from "./awareness";
@@ -46,7 +47,7 @@ export class Room {
   private flushing = false;
   private flushScheduled = false;
   private waiters: Array<() => void> = [];
-  private fullStateFrame: Uint8Array | null = null;
+  private fullStateFrame: Frame | null = null;
   private updatesSinceSnapshot: number;
   private compacting = false;
   destroyed = false;
@@ -176,7 +177,7 @@ export class Room {
     if (conn.closed) return;
     // A new client (empty state vector, one zero byte) gets the cached full state: cold joins cost one copy.
     if (stateVector.byteLength === 1 && stateVector[0] === 0) {
-      this.fullStateFrame ??= syncStep2Frame(Y.encodeStateAsUpdate(this.doc));
+      this.fullStateFrame ??= new Frame(syncStep2Frame(Y.encodeStateAsUpdate(this.doc)));
       conn.send(this.fullStateFrame);
       return;
     }
@@ -220,7 +221,9 @@ export class Room {
   }
 
   /** Sends a frame to every connection but `except`. */
-  broadcast(frame: Uint8Array, except: Connection | null): void {
+  broadcast(payload: Uint8Array, except: Connection | null): void {
+    if (this.conns.size === 0 || (this.conns.size === 1 && this.conns.has(except!))) return;
+    const frame = new Frame(payload);
     for (const c of this.conns) if (c !== except) c.send(frame);
   }
 
@@ -275,11 +278,11 @@ export class Room {
   private relay(batch: Array<{ update: Uint8Array; origin: Connection | null }>): void {
     if (this.conns.size === 0) return;
     const origins = new Set(batch.map((b) => b.origin));
-    const mergedExcept = new Map<Connection | null, Uint8Array | null>();
-    const frameFor = (except: Connection | null): Uint8Array | null => {
+    const mergedExcept = new Map<Connection | null, Frame | null>();
+    const frameFor = (except: Connection | null): Frame | null => {
       if (mergedExcept.has(except)) return mergedExcept.get(except)!;
       const updates = batch.filter((b) => b.origin !== except || except === null).map((b) => b.update);
-      const frame = updates.length === 0 ? null : updateFrame(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates));
+      const frame = updates.length === 0 ? null : new Frame(updateFrame(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)));
       mergedExcept.set(except, frame);
       return frame;
     };

@@ -287,6 +287,19 @@ describe("realtime sync", () => {
     await limited.close();
   });
 
+  it("relays updates of every frame-length class intact (short, 16-bit and 64-bit lengths)", async () => {
+    const { convener, statementId, members } = await statementWithMembers(server.url, ["drafter"]);
+    const a = connectProvider(server.url, statementId, convener);
+    const b = connectProvider(server.url, statementId, members[0]);
+    await Promise.all([synced(a.provider), synced(b.provider)]);
+    const sizes = [10, 500, 70_000];
+    for (const n of sizes) appendParagraph(a.doc, "x".repeat(n - 1) + "!");
+    await eventually(() => plainText(b.doc) === plainText(a.doc), 5000, "large updates relayed");
+    expect(plainText(b.doc).split("\n").map((l) => l.length)).toEqual(sizes);
+    a.destroy();
+    b.destroy();
+  });
+
   it("syncProtocol sanity: a y-websocket step 1 gets a step 2 with the whole document", async () => {
     const { convener, statementId } = await statementWithMembers(server.url, []);
     const a = connectProvider(server.url, statementId, convener);
