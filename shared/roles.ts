@@ -4,11 +4,11 @@
  * Rules:
  * - convener: edits text, comments, invites and manages members, locks; signs if representing an organization.
  * - drafter:  edits text, comments, resolves threads; signs if representing an organization.
- * - reviewer: comments only; signs if representing an organization.
+ * - reviewer: comments only; never signs (not even when representing an organization).
  * - observer: reads only.
  * - Once a statement is `final`, nobody edits the text (not even the convener); comments may continue.
- * - Signing (positions and document signatures) needs the member to represent that very organization, and is
- *   frozen once final.
+ * - Signing (clause positions and document signatures) is for conveners and drafters who represent that very
+ *   organization (a representative of A never signs for B), and is frozen once final.
  */
 
 export const Roles = ["convener", "drafter", "reviewer", "observer"] as const;
@@ -68,7 +68,12 @@ export function canSignFor(
   organizationId: string,
   phase: Phase,
 ): boolean {
-  return phase === "drafting" && member.role !== "observer" && member.organizationId === organizationId;
+  return (
+    phase === "drafting" &&
+    (member.role === "convener" || member.role === "drafter") &&
+    member.organizationId !== null &&
+    member.organizationId === organizationId
+  );
 }
 
 /** May this role lock the statement? */

@@ -26,6 +26,7 @@ import { ConnectionPill } from "./ConnectionPill";
 import { ExportButton } from "./ExportButton";
 import { PresenceList } from "./PresenceList";
 import { ReadOnlyBanner } from "./ReadOnlyBanner";
+import { FinalBanner } from "../signoff/FinalBanner";
 import { SidePanel } from "./SidePanel";
 import type { PanelTab } from "./SidePanel";
 import { StatementEditor } from "./StatementEditor";
@@ -219,6 +220,7 @@ function LoadedEditor({ id, detail, reload, collab }: { id: string; detail: Stat
           </div>
         )}
         <ReadOnlyBanner role={me.role} phase={statement.phase} />
+        {statement.phase === "final" && <FinalBanner key={statement.updatedAt} statementId={id} />}
         <div className="editor-layout">
           <section className="editor-column" aria-label="Statement">
             {collab && ctx ? (

@@ -17,6 +17,7 @@ import { absoluteTime, relativeTime } from "../ui/format";
 import { Label, TestId } from "../testids";
 import { PhaseBadge, RoleBadge } from "./labels";
 import { OrganizationsSection } from "./OrganizationsSection";
+import { UnreadThreadsBadge, useUnreadCounts } from "../comments/UnreadBadge";
 
 type Load<T> = { status: "loading" } | { status: "ready"; data: T } | { status: "error"; message: string };
 
@@ -63,6 +64,7 @@ export function DashboardPage() {
 }
 
 function StatementList({ statements }: { statements: StatementSummaryDto[] }) {
+  const unread = useUnreadCounts();
   if (statements.length === 0) {
     return (
       <div className="empty">
@@ -80,6 +82,7 @@ function StatementList({ statements }: { statements: StatementSummaryDto[] }) {
             <span className="statement-meta">
               <RoleBadge role={s.role} />
               <PhaseBadge phase={s.phase} />
+              <UnreadThreadsBadge count={unread[s.id]} />
               <span className="muted">
                 {s.memberCount} {s.memberCount === 1 ? "member" : "members"}
               </span>

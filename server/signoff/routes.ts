@@ -1,7 +1,93 @@
-/** Sign-off, signature and lock routes (to be built: see the sign-off issue). */
+/**
+ * Sign-off, signature, lock and versions: `/api/statements/:id/{signoffs,signature,lock,unlock,final,versions,
+ * audit.csv}`. Thin: validate (zod schemas in shared/signoff.ts), authorize (membership here, the role rules in
+ * shared/roles.ts through signoffs.ts), call the module, answer.
+ */
 import { Hono } from "hono";
+import { z } from "zod";
 import type { AppEnv } from "../context";
+import { requireUser } from "../auth/middleware";
+import { parseBody } from "../http/validate";
+import { findMembership, requireMembership } from "../statements/access";
+import { notFound } from "../errors";
+import { lockSchema, positionSchema, signatureSchema, unlockSchema } from "../../shared/signoff";
+import { currentFinalVersion, listVersions, lock, setPosition, sign, signoffMatrix, unlock, versionById } from "./signoffs";
+import { auditCsv } from "./audit-csv";
 
 export function signoffRoutes(): Hono<AppEnv> {
-  return new Hono<AppEnv>();
+  const app = new Hono<AppEnv>();
+
+  app.get("/statements/:id/signoffs", async (c) => {
+    const user = requireUser(c);
+    const me = await requireMembership(c.var.services.db, c.req.param("id"), user.id);
+    return c.json(await signoffMatrix(c.var.services, me));
+  });
+
+  app.put("/statements/:id/signoffs", async (c) => {
+    const user = requireUser(c);
+    const me = await requireMembership(c.var.services.db, c.req.param("id"), user.id);
+    const body = await parseBody(c, positionSchema);
+    return c.json({ position: await setPosition(c.var.services, me, body) });
+  });
+
+  app.post("/statements/:id/signature", async (c) => {
+    const user = requireUser(c);
+    const me = await requireMembership(c.var.services.db, c.req.param("id"), user.id);
+    const body = await parseBody(c, signatureSchema);
+    return c.json({ signature: await sign(c.var.services, me, body.organizationId) }, 201);
+  });
+
+  app.post("/statements/:id/lock", async (c) => {
+    const user = requireUser(c);
+    const me = await requireMembership(c.var.services.db, c.req.param("id"), user.id);
+    const body = await parseBody(c, lockSchema);
+    return c.json({ final: await lock(c.var.services, me, user, body.override === true) });
+  });
+
+  app.post("/statements/:id/unlock", async (c) => {
+    const user = requireUser(c);
+    const id = c.req.param("id");
+    // The instance admin may unlock without being a member; others learn nothing about statements they are not in.
+    if (!user.isAdmin) await requireMembership(c.var.services.db, id, user.id);
+    const exists = await c.var.services.db.selectFrom("statements").select("id").where("id", "=", id).executeTakeFirst();
+    if (!exists) throw notFound("Statement");
+    const body = await parseBody(c, unlockSchema);
+    return c.json(await unlock(c.var.services, id, user, body.reason));
+  });
+
+  app.get("/statements/:id/final", async (c) => {
+    const user = requireUser(c);
+    const id = c.req.param("id");
+    await requireMembership(c.var.services.db, id, user.id);
+    return c.json({ final: await currentFinalVersion(c.var.services.db, id) });
+  });
+
+  app.get("/statements/:id/versions", async (c) => {
+    const user = requireUser(c);
+    const id = c.req.param("id");
+    await requireMembership(c.var.services.db, id, user.id);
+    return c.json({ versions: await listVersions(c.var.services.db, id) });
+  });
+
+  app.get("/statements/:id/versions/:vid", async (c) => {
+    const user = requireUser(c);
+    const id = c.req.param("id");
+    await requireMembership(c.var.services.db, id, user.id);
+    const vid = z.coerce.number().int().positive().safeParse(c.req.param("vid"));
+    const version = vid.success ? await versionById(c.var.services.db, id, vid.data) : null;
+    if (!version) throw notFound("That version");
+    return c.json({ version });
+  });
+
+  app.get("/statements/:id/audit.csv", async (c) => {
+    const user = requireUser(c);
+    const id = c.req.param("id");
+    const me = await findMembership(c.var.services.db, id, user.id);
+    if (!me) throw notFound("Statement");
+    const st = await c.var.services.db.selectFrom("statements").select("slug").where("id", "=", id).executeTakeFirstOrThrow();
+    c.header("Content-Disposition", `attachment; filename="${st.slug}-audit.csv"`);
+    return c.body(await auditCsv(c.var.services.db, id), 200, { "Content-Type": "text/csv; charset=utf-8" });
+  });
+
+  return app;
 }

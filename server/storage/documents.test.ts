@@ -22,7 +22,7 @@ async function setup(make: (typeof variants)[number][1]) {
 describe.each(variants)("DocumentStore contract (%s)", (_name, make) => {
   it("loads an unknown document as empty", async () => {
     const { store, storage } = await setup(make);
-    expect(await store.load("s")).toEqual({ snapshot: null, updates: [], lastUpdateId: 0, bytes: 0 });
+    expect(await store.load("s")).toEqual({ snapshot: null, stateVector: null, updates: [], lastUpdateId: 0, bytes: 0 });
     await storage.db.destroy();
   });
 
@@ -57,9 +57,10 @@ describe.each(variants)("DocumentStore contract (%s)", (_name, make) => {
     const snapshot = Y.encodeStateAsUpdate(doc);
     appendParagraph(doc, "c");
     await store.append("s", updates.splice(0));
-    await store.compact("s", snapshot, upTo);
+    await store.compact("s", snapshot, upTo, Y.encodeStateVectorFromUpdate(snapshot));
     const loaded = await store.load("s");
     expect(loaded.snapshot).not.toBeNull();
+    expect(loaded.stateVector).toEqual(Y.encodeStateVectorFromUpdate(snapshot));
     expect(loaded.updates).toHaveLength(1);
     expect(plainText(docFromStored(loaded))).toBe("a\nb\nc");
     await storage.db.destroy();

@@ -11,6 +11,8 @@ import type { DB } from "./database";
 /** What a document is made of on disk. */
 export interface StoredDocument {
   snapshot: Uint8Array | null;
+  /** The snapshot's state vector, when stored with it. */
+  stateVector: Uint8Array | null;
   updates: Uint8Array[];
   /** The id of the last update in the log (or folded into the snapshot); 0 when empty. */
   lastUpdateId: number;
@@ -23,8 +25,8 @@ export interface DocumentStore {
   load(statementId: string): Promise<StoredDocument>;
   /** Appends updates in one transaction; resolves once committed. Returns the id of the last one. */
   append(statementId: string, updates: Uint8Array[]): Promise<number>;
-  /** Replaces the log up to `lastUpdateId` with `snapshot`, in one transaction. */
-  compact(statementId: string, snapshot: Uint8Array, lastUpdateId: number): Promise<void>;
+  /** Replaces the log up to `lastUpdateId` with `snapshot` (and its state vector), in one transaction. */
+  compact(statementId: string, snapshot: Uint8Array, lastUpdateId: number, stateVector?: Uint8Array): Promise<void>;
 }
 
 const toU8 = (b: Uint8Array): Uint8Array =>
@@ -41,7 +43,7 @@ export function createDocumentStore(db: DB, sqlite?: SQLite.Database): DocumentS
     async load(statementId) {
       const snap = await db
         .selectFrom("doc_snapshots")
-        .select(["data", "last_update_id"])
+        .select(["data", "last_update_id", "state_vector"])
         .where("statement_id", "=", statementId)
         .executeTakeFirst();
       const after = snap ? Number(snap.last_update_id) : 0;
@@ -56,6 +58,7 @@ export function createDocumentStore(db: DB, sqlite?: SQLite.Database): DocumentS
       const bytes = (snap?.data.byteLength ?? 0) + updates.reduce((n, u) => n + u.byteLength, 0);
       return {
         snapshot: snap ? toU8(snap.data) : null,
+        stateVector: snap?.state_vector ? toU8(snap.state_vector) : null,
         updates,
         lastUpdateId: rows.length > 0 ? Number(rows[rows.length - 1].id) : after,
         bytes,
@@ -76,14 +79,15 @@ export function createDocumentStore(db: DB, sqlite?: SQLite.Database): DocumentS
       });
     },
 
-    async compact(statementId, snapshot, lastUpdateId) {
+    async compact(statementId, snapshot, lastUpdateId, stateVector) {
       const now = Date.now();
+      const sv = stateVector ?? null;
       await db.transaction().execute(async (trx) => {
         await trx
           .insertInto("doc_snapshots")
-          .values({ statement_id: statementId, data: snapshot, last_update_id: lastUpdateId, updated_at: now })
+          .values({ statement_id: statementId, data: snapshot, last_update_id: lastUpdateId, updated_at: now, state_vector: sv })
           .onConflict((oc) =>
-            oc.column("statement_id").doUpdateSet({ data: snapshot, last_update_id: lastUpdateId, updated_at: now }),
+            oc.column("statement_id").doUpdateSet({ data: snapshot, last_update_id: lastUpdateId, updated_at: now, state_vector: sv }),
           )
           .execute();
         await trx
@@ -99,11 +103,17 @@ export function createDocumentStore(db: DB, sqlite?: SQLite.Database): DocumentS
 function sqliteAppender(sqlite: SQLite.Database): (statementId: string, updates: Uint8Array[]) => number {
   const insert = sqlite.prepare("INSERT INTO doc_updates (statement_id, data, created_at) VALUES (?, ?, ?)");
   const touch = sqlite.prepare("UPDATE statements SET updated_at = ? WHERE id = ?");
+  // "Last edited" needs no more than second precision: touch a statement at most once a second.
+  const touched = new Map<string, number>();
   const run = sqlite.transaction((statementId: string, updates: Uint8Array[]) => {
     const now = Date.now();
     let last = 0;
     for (const u of updates) last = Number(insert.run(statementId, u, now).lastInsertRowid);
-    touch.run(now, statementId);
+    if (now - (touched.get(statementId) ?? 0) >= 1000) {
+      touch.run(now, statementId);
+      touched.set(statementId, now);
+      if (touched.size > 10_000) touched.clear();
+    }
     return last;
   });
   return (statementId, updates) => run(statementId, updates);

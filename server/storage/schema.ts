@@ -77,6 +77,8 @@ export interface DocSnapshotsTable {
   /** The id of the last update folded into this snapshot. */
   last_update_id: number;
   updated_at: number;
+  /** Y.encodeStateVector of the snapshot (null for snapshots written before it was kept). */
+  state_vector: Uint8Array | null;
 }
 
 export interface AuditTable {
@@ -91,6 +93,101 @@ export interface AuditTable {
   at: number;
 }
 
+/** Stored versions: automatic ones at each document signature (`signature`) and at lock (`final`). */
+export interface StatementVersionsTable {
+  id: Generated<number>;
+  statement_id: string;
+  kind: string;
+  markdown: string;
+  hash: string;
+  /** JSON: the signatory organizations of a final version, in alphabetical order. */
+  signatories: string;
+  /** JSON: organizations that had not signed when the convener locked anyway. */
+  unsigned: string;
+  /** JSON: objections that stood when the convener locked anyway. */
+  objections: string;
+  override: number;
+  created_by: string;
+  created_at: number;
+  unlocked_at: number | null;
+  unlocked_by: string | null;
+  unlock_reason: string | null;
+}
+
+/** Clause positions, append-only: the newest row per (statement, clause, organization) is the current one. */
+export interface ClausePositionsTable {
+  id: Generated<number>;
+  statement_id: string;
+  clause_id: string;
+  organization_id: string;
+  position: string;
+  reason: string | null;
+  /** SHA-256 hex of the clause's canonical Markdown when the position was given. */
+  clause_hash: string;
+  clause_text: string;
+  user_id: string;
+  at: number;
+}
+
+/** Document signatures; the newest row per (statement, organization) is the current one. */
+export interface DocumentSignaturesTable {
+  id: Generated<number>;
+  statement_id: string;
+  organization_id: string;
+  user_id: string;
+  /** SHA-256 hex of the canonical text that was signed. */
+  hash: string;
+  version_id: number;
+  at: number;
+  voided_at: number | null;
+  void_reason: string | null;
+}
+
+export interface CommentThreadsTable {
+  id: string;
+  statement_id: string;
+  clause_id: string;
+  /** Base64 Yjs relative positions and the quote at creation (all null for a whole-clause thread). */
+  anchor_from: string | null;
+  anchor_to: string | null;
+  quote: string | null;
+  /** `open` | `resolved` */
+  status: string;
+  created_by: string;
+  /** The organization the author represented when starting the thread. */
+  organization_id: string | null;
+  created_at: number;
+  updated_at: number;
+  resolved_by: string | null;
+  resolved_at: number | null;
+}
+
+export interface CommentsTable {
+  id: string;
+  thread_id: string;
+  statement_id: string;
+  author_id: string;
+  organization_id: string | null;
+  /** Empty once deleted; kept (never served) once hidden. */
+  body: string;
+  /** JSON array of mentioned member ids. */
+  mentions: string;
+  /** Strictly increasing within a thread. */
+  created_at: number;
+  edited_at: number | null;
+  deleted_at: number | null;
+  hidden_at: number | null;
+  hidden_by: string | null;
+  hidden_reason: string | null;
+}
+
+export interface ThreadReadsTable {
+  thread_id: string;
+  user_id: string;
+  /** created_at of the newest comment seen when the user last opened the thread. */
+  read_through: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -101,6 +198,12 @@ export interface Database {
   doc_updates: DocUpdatesTable;
   doc_snapshots: DocSnapshotsTable;
   audit_log: AuditTable;
+  comment_threads: CommentThreadsTable;
+  comments: CommentsTable;
+  thread_reads: ThreadReadsTable;
+  statement_versions: StatementVersionsTable;
+  clause_positions: ClausePositionsTable;
+  document_signatures: DocumentSignaturesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -13,6 +13,15 @@ export function syncStep1Frame(doc: Y.Doc): Uint8Array {
   return encoding.toUint8Array(enc);
 }
 
+/** Step 1 from a stored state vector (no Y.Doc needed). */
+export function syncStep1FromStateVector(stateVector: Uint8Array): Uint8Array {
+  const enc = encoding.createEncoder();
+  encoding.writeVarUint(enc, MessageType.sync);
+  encoding.writeVarUint(enc, SyncMessageType.step1);
+  encoding.writeVarUint8Array(enc, stateVector);
+  return encoding.toUint8Array(enc);
+}
+
 export function syncStep2Frame(update: Uint8Array): Uint8Array {
   const enc = encoding.createEncoder();
   encoding.writeVarUint(enc, MessageType.sync);

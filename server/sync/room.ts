@@ -23,6 +23,7 @@ import {
   awarenessFrame,
   permissionDeniedFrame,
   syncStep1Frame,
+  syncStep1FromStateVector,
   syncStep2Frame,
   updateFrame,
 } from "./messages";
@@ -37,7 +38,9 @@ export interface RoomOptions {
 /** Raised for a frame that cannot be parsed; closes only its own connection. */
 export class MalformedFrame extends Error {}
 
-const EMPTY_UPDATE_BYTES = 2; // Y.encodeStateAsUpdate of an empty doc: [0, 0]
+/** Y.encodeStateAsUpdate of an empty document. */
+const EMPTY_UPDATE = new Uint8Array([0, 0]);
+const EMPTY_UPDATE_BYTES = EMPTY_UPDATE.byteLength;
 const MAX_AWARENESS_IDS_PER_CONNECTION = 4;
 
 export class Room {
@@ -47,14 +50,22 @@ export class Room {
   private flushing = false;
   private flushScheduled = false;
   private waiters: Array<() => void> = [];
+  /** The sync-step-2 frame of the whole document, valid until the next change. */
   private fullStateFrame: Frame | null = null;
+  /**
+   * The document is kept as its stored bytes until someone writes (or the server reads it): an idle room
+   * answers joins straight from the snapshot, so it costs its bytes and no Y.Doc, and a cold join from
+   * storage needs no decoding. `stored` holds those bytes and their state vector while `live` is null.
+   */
+  private live: Y.Doc | null = null;
+  private stored: { update: Uint8Array; stateVector: Uint8Array } | null;
   private updatesSinceSnapshot: number;
   private compacting = false;
   destroyed = false;
 
   private constructor(
     readonly id: string,
-    readonly doc: Y.Doc,
+    initial: { doc: Y.Doc } | { update: Uint8Array; stateVector: Uint8Array },
     public phase: Phase,
     private bytes: number,
     private lastUpdateId: number,
@@ -64,12 +75,13 @@ export class Room {
     private readonly onFatal: (room: Room) => void,
   ) {
     this.updatesSinceSnapshot = updatesInLog;
-    doc.on("update", (update: Uint8Array, origin: unknown) => {
-      this.fullStateFrame = null;
-      this.bytes += update.byteLength;
-      this.uncommitted.push({ update, origin: (origin as Connection | null) ?? null });
-      this.scheduleFlush();
-    });
+    if ("doc" in initial) {
+      this.stored = null;
+      this.attach(initial.doc);
+    } else {
+      this.stored = initial;
+      this.fullStateFrame = new Frame(syncStep2Frame(initial.update));
+    }
   }
 
   /** Loads a room from storage. */
@@ -81,17 +93,43 @@ export class Room {
     onFatal: (room: Room) => void,
   ): Promise<Room> {
     const stored = await store.load(id);
-    const doc = docFromStored(stored);
-    const room = new Room(id, doc, phase, stored.bytes, stored.lastUpdateId, stored.updates.length, store, options, onFatal);
-    // A long log is folded at load so that the next load and every cold join start from one snapshot.
-    if (stored.updates.length > 0) room.scheduleCompaction();
+    const args = [phase, stored.bytes, stored.lastUpdateId, stored.updates.length, store, options, onFatal] as const;
+    if (stored.updates.length === 0) {
+      const update = stored.snapshot ?? EMPTY_UPDATE;
+      const stateVector = stored.stateVector ?? Y.encodeStateVectorFromUpdate(update);
+      return new Room(id, { update, stateVector }, ...args);
+    }
+    const room = new Room(id, { doc: docFromStored(stored) }, ...args);
+    // A log left by a crash is folded soon, so that the next load and every cold join start from one snapshot.
+    room.scheduleCompaction(2000);
     return room;
+  }
+
+  /** The live document, decoded from the stored bytes on first use. */
+  get doc(): Y.Doc {
+    if (!this.live) {
+      const doc = new Y.Doc({ gc: true });
+      if (this.stored) Y.applyUpdate(doc, this.stored.update);
+      this.stored = null;
+      this.attach(doc);
+    }
+    return this.live!;
+  }
+
+  private attach(doc: Y.Doc): void {
+    this.live = doc;
+    doc.on("update", (update: Uint8Array, origin: unknown) => {
+      this.fullStateFrame = null;
+      this.bytes += update.byteLength;
+      this.uncommitted.push({ update, origin: (origin as Connection | null) ?? null });
+      this.scheduleFlush();
+    });
   }
 
   /** Adds a connection and starts the sync handshake (server step 1, then everyone's awareness). */
   join(conn: Connection): void {
     this.conns.add(conn);
-    conn.send(syncStep1Frame(this.doc));
+    conn.send(this.live ? syncStep1Frame(this.live) : syncStep1FromStateVector(this.stored!.stateVector));
     if (this.awareness.size > 0) conn.send(awarenessFrame(encodeAwareness(this.awarenessEntries())));
   }
 
@@ -150,10 +188,10 @@ export class Room {
     if (sub !== SyncMessageType.step2 && sub !== SyncMessageType.update) {
       throw new MalformedFrame(`unknown sync message ${sub}`);
     }
+    // The handshake's empty step 2 (a client with nothing new) changes nothing, whoever sends it.
+    if (payload.byteLength <= EMPTY_UPDATE_BYTES) return;
     // Filtered by type before the update is decoded: a read-only connection's writes are never applied.
     if (!conn.canEdit) {
-      // The handshake's empty step 2 of a read-only client is not an attempt to write; say nothing.
-      if (payload.byteLength <= EMPTY_UPDATE_BYTES) return;
       conn.send(
         permissionDeniedFrame(
           this.phase === "final" ? PermissionDeniedReason.finalText : PermissionDeniedReason.readOnlyRole,
@@ -183,7 +221,7 @@ export class Room {
     }
     let diff: Uint8Array;
     try {
-      diff = Y.encodeStateAsUpdate(this.doc, stateVector);
+      diff = this.live ? Y.encodeStateAsUpdate(this.live, stateVector) : Y.diffUpdate(this.stored!.update, stateVector);
     } catch {
       conn.close(CloseCode.malformedFrame, "bad state vector");
       return;
@@ -274,28 +312,31 @@ export class Room {
     for (const w of waiters) w();
   }
 
-  /** Each connection gets one frame with the merged updates of the batch that it did not send. */
+  /**
+   * Each connection gets the batch's updates that it did not send, never its own: connections that sent
+   * nothing (nearly all of them) share one frame of the merged batch; a sender gets one frame of the others'
+   * merged updates, built once per sender.
+   */
   private relay(batch: Array<{ update: Uint8Array; origin: Connection | null }>): void {
     if (this.conns.size === 0) return;
-    const origins = new Set(batch.map((b) => b.origin));
-    const mergedExcept = new Map<Connection | null, Frame | null>();
-    const frameFor = (except: Connection | null): Frame | null => {
-      if (mergedExcept.has(except)) return mergedExcept.get(except)!;
-      const updates = batch.filter((b) => b.origin !== except || except === null).map((b) => b.update);
-      const frame = updates.length === 0 ? null : new Frame(updateFrame(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)));
-      mergedExcept.set(except, frame);
-      return frame;
-    };
+    const merge = (updates: Uint8Array[]) => (updates.length === 1 ? updates[0] : Y.mergeUpdates(updates));
+    const all = new Frame(updateFrame(merge(batch.map((b) => b.update))));
+    const origins = new Set<Connection>();
+    for (const b of batch) if (b.origin) origins.add(b.origin);
     for (const conn of this.conns) {
-      const frame = frameFor(origins.has(conn) ? conn : null);
-      if (frame) conn.send(frame);
+      if (!origins.has(conn)) {
+        conn.send(all);
+        continue;
+      }
+      const others = batch.filter((b) => b.origin !== conn).map((b) => b.update);
+      if (others.length > 0) conn.send(new Frame(updateFrame(merge(others))));
     }
   }
 
-  private scheduleCompaction(): void {
+  private scheduleCompaction(delayMs = 50): void {
     if (this.compacting) return;
     this.compacting = true;
-    setTimeout(() => void this.compact(), 50).unref();
+    setTimeout(() => void this.compact(), delayMs).unref();
   }
 
   /** Folds the log into a snapshot (in the background, never while a batch is uncommitted). */
@@ -304,12 +345,13 @@ export class Room {
     try {
       // Wait for the in-flight batch so the snapshot's last id covers exactly what it contains.
       await new Promise<void>((resolve) => this.afterCommit(resolve));
-      if (this.updatesSinceSnapshot === 0) return;
-      const snapshot = Y.encodeStateAsUpdate(this.doc);
+      if (this.updatesSinceSnapshot === 0 || !this.live) return;
+      const snapshot = Y.encodeStateAsUpdate(this.live);
+      const stateVector = Y.encodeStateVector(this.live);
       const upTo = this.lastUpdateId;
       const folded = this.updatesSinceSnapshot;
       const bytesBefore = this.bytes;
-      await this.store.compact(this.id, snapshot, upTo);
+      await this.store.compact(this.id, snapshot, upTo, stateVector);
       this.updatesSinceSnapshot -= folded;
       // On disk now: the snapshot plus whatever arrived while it was written.
       this.bytes = snapshot.byteLength + (this.bytes - bytesBefore);
@@ -338,7 +380,9 @@ export class Room {
   destroy(): void {
     this.destroyed = true;
     this.runWaiters();
-    this.doc.destroy();
+    this.live?.destroy();
+    this.stored = null;
+    this.fullStateFrame = null;
     this.awareness.clear();
   }
 }

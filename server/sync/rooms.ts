@@ -64,9 +64,12 @@ export class Rooms {
     if (pendingUnload) await pendingUnload;
     let p = this.loading.get(statementId);
     if (!p) {
-      p = Room.load(statementId, phase, this.store, this.options, (room) => this.fail(room)).then((room) => {
+      p = Room.load(statementId, phase, this.store, this.options, (room) => this.fail(room)).then(async (room) => {
         this.rooms.set(statementId, room);
         this.loading.delete(statementId);
+        // The phase may have changed while the document loaded (a lock commits, its event finds no room):
+        // read it again now that the room is registered, before any connection joins and may write.
+        await this.refreshPhase(statementId);
         return room;
       });
       p.catch(() => this.loading.delete(statementId));

@@ -111,7 +111,15 @@ describe("realtime sync", () => {
     const b = connectProvider(s2.url, statementId, convener);
     await synced(b.provider);
     expect(canonicalMarkdownOfDoc(b.doc)).toBe(before.text);
+    // A client that already holds the text rejoins and gets only what it misses; edits apply to the stored text.
+    const c = connectProvider(s2.url, statementId, convener);
+    Y.applyUpdate(c.doc, Y.encodeStateAsUpdate(b.doc));
+    await synced(c.provider);
+    appendParagraph(b.doc, "Clause three, after the restart.");
+    await eventually(() => plainText(c.doc).endsWith("Clause three, after the restart."), 5000, "edit after restart");
+    expect((await exportMd(convener, statementId)).text).toBe(before.text + "\nClause three, after the restart.\n");
     b.destroy();
+    c.destroy();
     await s2.close();
   });
 

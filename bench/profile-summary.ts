@@ -1,0 +1,75 @@
+/**
+ * Summarises a `.cpuprofile` (from `npm run bench -- --profile` or `node --cpu-prof`): top functions by self
+ * time and by inclusive time, with file:line, so hot spots can be named from a profile rather than guessed.
+ *
+ *   npx tsx bench/profile-summary.ts <file.cpuprofile> [top=25] [filter-substring]
+ */
+import fs from "node:fs";
+import path from "node:path";
+
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: Node[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
+
+export function summarise(file: string, top = 25, filter = ""): string {
+  const p = JSON.parse(fs.readFileSync(file, "utf8")) as Profile;
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const self = new Map<number, number>();
+  p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)));
+  const key = (n: Node) => {
+    const f = n.callFrame;
+    const url = f.url ? path.relative(process.cwd(), f.url.replace(/^file:\/\//, "")) : "";
+    return `${f.functionName || "(anonymous)"} ${url ? `${url}:${f.lineNumber + 1}` : ""}`.trim();
+  };
+  const selfBy = new Map<string, number>();
+  const inclBy = new Map<string, number>();
+  let total = 0;
+  for (const [id, us] of self) {
+    total += us;
+    const n = byId.get(id)!;
+    selfBy.set(key(n), (selfBy.get(key(n)) ?? 0) + us);
+    // inclusive: every distinct function on the stack once
+    const seen = new Set<string>();
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const k = key(byId.get(cur)!);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      inclBy.set(k, (inclBy.get(k) ?? 0) + us);
+    }
+  }
+  const idle = [...selfBy].filter(([k]) => k.startsWith("(idle)")).reduce((s, [, v]) => s + v, 0);
+  const busy = total - idle;
+  const rows = (m: Map<string, number>) =>
+    [...m]
+      .filter(([k]) => !k.startsWith("(idle)") && !k.startsWith("(root)") && (!filter || k.includes(filter)))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, us]) => `${((us / busy) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${k}`);
+  return [
+    `${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(2)} s busy`,
+    `-- self time (share of busy) --`,
+    ...rows(selfBy),
+    `-- inclusive time --`,
+    ...rows(inclBy),
+  ].join("\n");
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  const [file, top, filter] = process.argv.slice(2);
+  if (!file) {
+    console.error("usage: npx tsx bench/profile-summary.ts <file.cpuprofile> [top] [filter]");
+    process.exit(2);
+  }
+  console.log(summarise(file, Number(top ?? 25), filter ?? ""));
+}

@@ -1,0 +1,38 @@
+/** The dashboard's "threads waiting for me" count per statement (`GET /api/me/unread`). */
+import { useEffect, useState } from "react";
+import type { UnreadCountsDto } from "../../shared/comments";
+import { commentsApi } from "./api";
+import { CommentTestId } from "./testids";
+
+/** Unread counts for every statement of the signed-in user; empty until loaded (and on errors). */
+export function useUnreadCounts(): UnreadCountsDto {
+  const [counts, setCounts] = useState<UnreadCountsDto>({});
+  useEffect(() => {
+    let alive = true;
+    const load = () =>
+      commentsApi.unread().then(
+        (c) => alive && setCounts(c),
+        () => undefined,
+      );
+    void load();
+    // Coming back to the tab refreshes the counts.
+    const onVisible = () => document.visibilityState === "visible" && void load();
+    document.addEventListener("visibilitychange", onVisible);
+    return () => {
+      alive = false;
+      document.removeEventListener("visibilitychange", onVisible);
+    };
+  }, []);
+  return counts;
+}
+
+/** "3 threads wait for you" for one statement, or nothing when none do. */
+export function UnreadThreadsBadge({ count }: { count: number | undefined }) {
+  if (!count) return null;
+  const label = `${count} comment ${count === 1 ? "thread waits" : "threads wait"} for you`;
+  return (
+    <span className="badge badge-info comments-unread-badge" data-testid={CommentTestId.unreadBadge} data-count={count} title={label} aria-label={label}>
+      {count} unread
+    </span>
+  );
+}

@@ -1,0 +1,18 @@
+/** Plugs comments into the editor page: the editor extension and the Comments side panel tab. */
+import { createElement } from "react";
+import { SidePanelSlot, registerEditorExtension, registerSidePanelTab } from "../editor/plugins";
+import { commentsExtension } from "./extension";
+import { commentStoreFor } from "./store";
+import { CommentsPanel } from "./CommentsPanel";
+import "./comments.css";
+
+registerEditorExtension((ctx) => commentsExtension(ctx));
+
+registerSidePanelTab({
+  ...SidePanelSlot.comments,
+  badge: (ctx) => {
+    const n = commentStoreFor(ctx).getSnapshot().threads.filter((t) => t.status === "open").length;
+    return n > 0 ? n : null;
+  },
+  render: (ctx) => createElement(CommentsPanel, { ctx }),
+});

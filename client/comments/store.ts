@@ -1,0 +1,239 @@
+/**
+ * The comment threads of one open statement, shared by the editor extension (gutter marks, highlights,
+ * the selection button) and the side panel. Loaded from the API, kept live by `threads.changed` app events
+ * pushed over the realtime socket (each one refetches just that thread), and fully refetched after a
+ * reconnect, when events may have been missed.
+ *
+ * UI state lives here too so that the editor and the panel light up together: the thread under the
+ * pointer (`hovered`), the thread the user opened (`selected`), the clause whose threads the gutter opened
+ * (`focusedClause`), and the new-thread composer (`draft`).
+ */
+import type * as Y from "yjs";
+import type { WebsocketProvider } from "y-websocket";
+import type { AppEvent } from "../../shared/protocol";
+import type { AnchorInput, ThreadDto, ThreadFilter, ThreadStatus } from "../../shared/comments";
+import { ApiRequestError, errorMessage } from "../api";
+import { commentsApi } from "./api";
+
+/** A thread being written: on a clause, optionally on a range in it. */
+export interface Draft {
+  clauseId: string;
+  anchor: AnchorInput | null;
+}
+
+/** Everything the comments UI renders from. */
+export interface CommentsSnapshot {
+  status: "loading" | "ready" | "error";
+  error: string | null;
+  threads: ThreadDto[];
+  hovered: string | null;
+  selected: string | null;
+  focusedClause: string | null;
+  draft: Draft | null;
+  filter: ThreadFilter;
+}
+
+type Listener = () => void;
+
+/** See the module comment. One per Y.Doc (see {@link commentStoreFor}). */
+export class CommentStore {
+  private snapshot: CommentsSnapshot = {
+    status: "loading",
+    error: null,
+    threads: [],
+    hovered: null,
+    selected: null,
+    focusedClause: null,
+    draft: null,
+    filter: { kind: "open" },
+  };
+  private readonly listeners = new Set<Listener>();
+  private readonly panelListeners = new Set<Listener>();
+  private readonly disposers: Array<() => void> = [];
+  private loadSeq = 0;
+
+  constructor(
+    readonly statementId: string,
+    onAppEvent: (listener: (event: AppEvent) => void) => () => void,
+    provider: WebsocketProvider,
+  ) {
+    this.disposers.push(
+      onAppEvent((event) => {
+        if (event.type === "threads.changed" && event.statementId === statementId) void this.refreshThread(event.threadId);
+        // Membership changes can change names, organizations and mentions.
+        if (event.type === "members.changed") void this.load();
+      }),
+    );
+    let wasDisconnected = false;
+    const onStatus = ({ status }: { status: string }) => {
+      if (status === "disconnected") wasDisconnected = true;
+      if (status === "connected" && wasDisconnected) {
+        wasDisconnected = false;
+        void this.load();
+      }
+    };
+    provider.on("status", onStatus);
+    this.disposers.push(() => provider.off("status", onStatus));
+    void this.load();
+  }
+
+  getSnapshot = (): CommentsSnapshot => this.snapshot;
+
+  subscribe = (listener: Listener): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** Asks whoever shows the panel to bring the Comments tab forward. */
+  onPanelRequest(listener: Listener): () => void {
+    this.panelListeners.add(listener);
+    return () => this.panelListeners.delete(listener);
+  }
+
+  requestPanel(): void {
+    for (const l of this.panelListeners) l();
+  }
+
+  private set(patch: Partial<CommentsSnapshot>): void {
+    this.snapshot = { ...this.snapshot, ...patch };
+    for (const l of this.listeners) l();
+  }
+
+  /** Replaces (or adds) one thread as the server returned it. */
+  private upsert(thread: ThreadDto): void {
+    const i = this.snapshot.threads.findIndex((t) => t.id === thread.id);
+    const threads = [...this.snapshot.threads];
+    if (i === -1) threads.push(thread);
+    else threads[i] = thread;
+    this.set({ threads });
+  }
+
+  /** Loads every thread. */
+  async load(): Promise<void> {
+    const seq = ++this.loadSeq;
+    try {
+      const { threads } = await commentsApi.threads(this.statementId);
+      if (seq === this.loadSeq) this.set({ threads, status: "ready", error: null });
+    } catch (err) {
+      if (seq === this.loadSeq) this.set({ status: this.snapshot.threads.length ? "ready" : "error", error: errorMessage(err) });
+    }
+  }
+
+  /** Refetches one thread after an app event. */
+  async refreshThread(threadId: string): Promise<void> {
+    try {
+      const { thread } = await commentsApi.thread(threadId);
+      this.upsert(thread);
+    } catch (err) {
+      if (err instanceof ApiRequestError && err.status === 404) {
+        this.set({ threads: this.snapshot.threads.filter((t) => t.id !== threadId) });
+      }
+    }
+  }
+
+  setHovered(threadId: string | null): void {
+    if (this.snapshot.hovered !== threadId) this.set({ hovered: threadId });
+  }
+
+  /** Opens a thread (null closes): it lights up in the text and is marked read. */
+  select(threadId: string | null): void {
+    if (this.snapshot.selected !== threadId) this.set({ selected: threadId });
+    const t = threadId ? this.snapshot.threads.find((x) => x.id === threadId) : undefined;
+    if (t?.unread) {
+      this.upsert({ ...t, unread: false });
+      commentsApi.markRead(t.id).then(({ thread }) => this.upsert(thread), () => undefined);
+    }
+  }
+
+  /** Shows the threads of one clause (null shows all). */
+  focusClause(clauseId: string | null): void {
+    this.set({ focusedClause: clauseId });
+  }
+
+  setFilter(filter: ThreadFilter): void {
+    this.set({ filter });
+  }
+
+  startDraft(draft: Draft): void {
+    this.set({ draft, selected: null });
+    this.requestPanel();
+  }
+
+  cancelDraft(): void {
+    if (this.snapshot.draft) this.set({ draft: null });
+  }
+
+  /** Escape: closes the composer, else the open thread, else the clause focus. */
+  escape(): boolean {
+    if (this.snapshot.draft) this.set({ draft: null });
+    else if (this.snapshot.selected) this.set({ selected: null });
+    else if (this.snapshot.focusedClause) this.set({ focusedClause: null });
+    else return false;
+    return true;
+  }
+
+  async submitDraft(body: string): Promise<ThreadDto> {
+    const draft = this.snapshot.draft;
+    if (!draft) throw new Error("No comment is being written.");
+    const { thread } = await commentsApi.createThread(this.statementId, {
+      clauseId: draft.clauseId,
+      body,
+      ...(draft.anchor ? { anchor: draft.anchor } : {}),
+    });
+    this.upsert(thread);
+    // A new open thread must be visible whatever the filter was.
+    const filter = this.snapshot.filter.kind === "resolved" ? { kind: "open" as const } : this.snapshot.filter;
+    this.set({ draft: null, selected: thread.id, filter });
+    return thread;
+  }
+
+  async reply(threadId: string, body: string): Promise<void> {
+    const { thread } = await commentsApi.reply(threadId, body);
+    this.upsert(thread);
+  }
+
+  async setStatus(threadId: string, status: ThreadStatus): Promise<void> {
+    const { thread } = await commentsApi.setStatus(threadId, status);
+    this.upsert(thread);
+  }
+
+  async edit(commentId: string, body: string): Promise<void> {
+    const { thread } = await commentsApi.edit(commentId, body);
+    this.upsert(thread);
+  }
+
+  async remove(commentId: string): Promise<void> {
+    const { thread } = await commentsApi.remove(commentId);
+    this.upsert(thread);
+  }
+
+  async hide(commentId: string, reason?: string): Promise<void> {
+    const { thread } = await commentsApi.hide(commentId, reason);
+    this.upsert(thread);
+  }
+
+  dispose(): void {
+    for (const d of this.disposers.splice(0)) d();
+    this.listeners.clear();
+    this.panelListeners.clear();
+  }
+}
+
+const stores = new WeakMap<Y.Doc, CommentStore>();
+
+/** The store of the statement open in `ydoc`, created on first use and disposed with the document. */
+export function commentStoreFor(ctx: {
+  statementId: string;
+  ydoc: Y.Doc;
+  provider: WebsocketProvider;
+  onAppEvent: (listener: (event: AppEvent) => void) => () => void;
+}): CommentStore {
+  let store = stores.get(ctx.ydoc);
+  if (!store) {
+    const created = new CommentStore(ctx.statementId, ctx.onAppEvent, ctx.provider);
+    stores.set(ctx.ydoc, created);
+    ctx.ydoc.once("destroy", () => created.dispose());
+    store = created;
+  }
+  return store;
+}

@@ -1,0 +1,44 @@
+/**
+ * The banner of a locked statement: "Final", when and by whom, and the SHA-256 of the final text (what
+ * `sha256sum` prints for the exported file). Shown by the editor page while the phase is `final`.
+ */
+import { useEffect, useState } from "react";
+import type { FinalVersionDto } from "../../shared/signoff";
+import { errorMessage } from "../api";
+import { absoluteTime } from "../ui/format";
+import { signoffApi } from "./api";
+import { SignoffTestId } from "./testids";
+import "./signoff.css";
+
+/** Loads and shows the final version of `statementId`. */
+export function FinalBanner({ statementId }: { statementId: string }) {
+  const [final, setFinal] = useState<FinalVersionDto | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    signoffApi.final(statementId).then(
+      (r) => live && setFinal(r.final),
+      (err) => live && setError(errorMessage(err)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [statementId]);
+
+  return (
+    <div className="banner banner-final final-banner" role="status" data-testid={SignoffTestId.finalBanner} data-hash={final?.hash ?? ""}>
+      <strong>Final</strong>
+      {final ? (
+        <span>
+          Locked {absoluteTime(final.createdAt)}
+          {final.createdByName ? ` by ${final.createdByName}` : ""} · {final.signatories.length} signator{final.signatories.length === 1 ? "y" : "ies"} · SHA-256{" "}
+          <code className="hash final-hash" data-testid={SignoffTestId.finalHash}>
+            {final.hash}
+          </code>
+        </span>
+      ) : (
+        <span>{error ?? "Loading the final version…"}</span>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,142 @@
+/**
+ * The sign-off state of one open statement, shared by the gutter chips and the side panel: the server's matrix
+ * (refetched on `signoffs.changed`, `locked`, `unlocked` and reconnects), judged again against the local
+ * document whenever it changes, so a drafter's edit shows positions as stale at once, before it is stored.
+ */
+import { useSyncExternalStore } from "react";
+import type * as Y from "yjs";
+import type { WebsocketProvider } from "y-websocket";
+import { DOCUMENT_FIELD, canonicalClauses, joinClauses, sha256Hex } from "../../shared/canonical";
+import { rejudge } from "../../shared/signoff";
+import type { SignoffClause, SignoffMatrixDto } from "../../shared/signoff";
+import type { AppEvent } from "../../shared/protocol";
+import { errorMessage } from "../api";
+import { signoffApi } from "./api";
+
+/** What the views read. */
+export interface SignoffSnapshot {
+  /** The matrix judged against the local text; null until the first load. */
+  matrix: SignoffMatrixDto | null;
+  error: string | null;
+}
+
+/** The clauses and hash of a local document, as the server computes them. */
+export function localText(ydoc: Y.Doc): { hash: string; clauses: SignoffClause[] } {
+  const all = canonicalClauses(ydoc.getXmlFragment(DOCUMENT_FIELD));
+  const seen = new Set<string>();
+  const clauses: SignoffClause[] = [];
+  for (const c of all) {
+    if (c.clauseId === null || c.markdown.trim() === "" || seen.has(c.clauseId)) continue;
+    seen.add(c.clauseId);
+    clauses.push({ clauseId: c.clauseId, index: clauses.length, type: c.type, markdown: c.markdown, hash: sha256Hex(c.markdown) });
+  }
+  return { hash: sha256Hex(joinClauses(all)), clauses };
+}
+
+/** One statement's sign-off store. */
+export class SignoffStore {
+  private server: SignoffMatrixDto | null = null;
+  private snapshot: SignoffSnapshot = { matrix: null, error: null };
+  private readonly listeners = new Set<() => void>();
+  private seq = 0;
+  private rejudgeTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly cleanups: Array<() => void> = [];
+
+  constructor(
+    readonly statementId: string,
+    private readonly ydoc: Y.Doc,
+    onAppEvent: (listener: (event: AppEvent) => void) => () => void,
+    provider?: WebsocketProvider,
+  ) {
+    if (provider) {
+      // App events sent while the socket was down are lost: catch up after every (re)sync.
+      const onSync = (synced: boolean) => synced && this.refresh();
+      provider.on("sync", onSync);
+      this.cleanups.push(() => provider.off("sync", onSync));
+    }
+    this.cleanups.push(
+      onAppEvent((e) => {
+        if (e.type === "signoffs.changed" || e.type === "locked" || e.type === "unlocked" || e.type === "members.changed") this.refresh();
+      }),
+    );
+    const onUpdate = () => this.scheduleRejudge();
+    ydoc.on("update", onUpdate);
+    this.cleanups.push(() => ydoc.off("update", onUpdate));
+    this.refresh();
+  }
+
+  /** Refetches the matrix from the server. */
+  refresh = (): void => {
+    const mine = ++this.seq;
+    signoffApi.matrix(this.statementId).then(
+      (m) => {
+        if (mine !== this.seq) return;
+        this.server = m;
+        this.rejudgeNow();
+      },
+      (err) => {
+        if (mine !== this.seq) return;
+        this.set({ matrix: this.snapshot.matrix, error: errorMessage(err) });
+      },
+    );
+  };
+
+  private scheduleRejudge(): void {
+    if (this.rejudgeTimer) return;
+    // Coalesces a burst of keystrokes into one re-hash of the text.
+    this.rejudgeTimer = setTimeout(() => {
+      this.rejudgeTimer = null;
+      this.rejudgeNow();
+    }, 120);
+  }
+
+  private rejudgeNow(): void {
+    if (!this.server) return;
+    const text = localText(this.ydoc);
+    // An empty local document means it has not synced yet: show the server's view meanwhile.
+    const matrix = text.clauses.length === 0 && this.server.clauses.length > 0 ? this.server : rejudge(this.server, text);
+    this.set({ matrix, error: null });
+  }
+
+  private set(s: SignoffSnapshot): void {
+    this.snapshot = s;
+    for (const l of this.listeners) l();
+  }
+
+  subscribe = (l: () => void): (() => void) => {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  };
+
+  getSnapshot = (): SignoffSnapshot => this.snapshot;
+
+  destroy(): void {
+    if (this.rejudgeTimer) clearTimeout(this.rejudgeTimer);
+    for (const c of this.cleanups) c();
+    this.listeners.clear();
+  }
+}
+
+const stores = new WeakMap<Y.Doc, SignoffStore>();
+
+/** The store of an open document (one per Y.Doc, created on first use). */
+export function signoffStoreFor(ctx: {
+  statementId: string;
+  ydoc: Y.Doc;
+  onAppEvent: (listener: (event: AppEvent) => void) => () => void;
+  provider?: WebsocketProvider;
+}): SignoffStore {
+  let s = stores.get(ctx.ydoc);
+  if (!s) {
+    const store = new SignoffStore(ctx.statementId, ctx.ydoc, ctx.onAppEvent, ctx.provider);
+    stores.set(ctx.ydoc, store);
+    ctx.ydoc.on("destroy", () => store.destroy());
+    s = store;
+  }
+  return s;
+}
+
+/** React binding of a store. */
+export function useSignoffs(store: SignoffStore): SignoffSnapshot {
+  return useSyncExternalStore(store.subscribe, store.getSnapshot);
+}

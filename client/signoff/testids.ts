@@ -1,0 +1,42 @@
+/** Constant selectors of the sign-off views, for end-to-end tests. */
+export const SignoffTestId = {
+  panel: "signoff-panel",
+  /** The matrix table; each cell has `data-clause-id`, `data-org-id`, `data-state`. */
+  matrix: "signoff-matrix",
+  cell: "signoff-cell",
+  /** The chips next to a clause in the editor (`data-clause-id`); each chip has `data-org-id`, `data-state`. */
+  gutterChips: "signoff-chips",
+  /** Details of the selected clause. */
+  clauseDetail: "signoff-clause-detail",
+  /** My organization's signature status; `data-state` is `signed | void | unsigned`. */
+  signature: "signoff-signature",
+  /** The banner of a final statement; `data-hash` holds the final SHA-256. */
+  finalBanner: "final-banner",
+  finalHash: "final-hash",
+  lockDialog: "lock-dialog",
+  diff: "signoff-diff",
+} as const;
+
+/** Accessible names used by the sign-off views and their tests. */
+export const SignoffLabel = {
+  approve: "Approve",
+  object: "Object",
+  abstain: "Abstain",
+  confirm: "Confirm position",
+  reason: "Reason for objecting",
+  submitObjection: "Record objection",
+  lock: "Lock final version",
+  lockAnyway: "Lock anyway",
+  lockNow: "Lock now",
+  unlock: "Unlock",
+  unlockReason: "Reason for unlocking",
+  filterAll: "All clauses",
+  filterObjections: "With objections",
+  filterStale: "Stale",
+  expand: "Open full matrix",
+  auditCsv: "Download audit log (CSV)",
+  /** "Sign for <organization>" */
+  signFor: (org: string) => `Sign for ${org}`,
+  /** "Clause 3" */
+  clause: (n: number) => `Clause ${n}`,
+} as const;

@@ -1,0 +1,6 @@
+/** Keeps each snapshot's state vector beside it, so that a stored document can answer joins without decoding. */
+import type { Kysely } from "kysely";
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable("doc_snapshots").addColumn("state_vector", "blob").execute();
+}

@@ -1,0 +1,334 @@
+/**
+ * Sign-off and lock, the parts both sides need: request schemas, response shapes, the alphabetical order of
+ * signatories, what stands in the way of a lock, and the matrix arithmetic (cell states and totals).
+ *
+ * Vocabulary:
+ * - a **position** is an organization's `approve | object | abstain` on one clause, bound to the clause's hash
+ *   (SHA-256 of its canonical Markdown) when given; it is **stale** once the clause's hash differs, until the
+ *   organization confirms or changes it;
+ * - a **signature** is an organization's signature on the whole text, bound to the document hash; it is
+ *   **void** once the text changes (or when an admin unlocks the statement);
+ * - the **participating organizations** are the distinct organizations that members represent;
+ * - a **standing objection** is a participating organization's current `object` on a clause that is still in
+ *   the text (stale or not: an objection stands until it is changed).
+ */
+import { z } from "zod";
+import type { StakeholderGroup } from "./roles";
+import type { DiffPart } from "./diff";
+import { diffWords } from "./diff";
+
+export const Positions = ["approve", "object", "abstain"] as const;
+export type Position = (typeof Positions)[number];
+
+/** What a matrix cell shows. */
+export type CellState = Position | "stale" | "pending";
+
+/** Longest objection reason or unlock reason. */
+export const REASON_MAX = 2000;
+
+/** `PUT /api/statements/:id/signoffs` */
+export const positionSchema = z
+  .object({
+    clauseId: z.string().min(1).max(128),
+    organizationId: z.string().min(1).max(64),
+    position: z.enum(Positions),
+    reason: z.string().trim().max(REASON_MAX).optional(),
+  })
+  .refine((b) => b.position !== "object" || (b.reason ?? "") !== "", {
+    message: "An objection needs a reason.",
+    path: ["reason"],
+  });
+export type PositionRequest = z.infer<typeof positionSchema>;
+
+/** `POST /api/statements/:id/signature` */
+export const signatureSchema = z.object({ organizationId: z.string().min(1).max(64) });
+
+/** `POST /api/statements/:id/lock` */
+export const lockSchema = z.object({ override: z.literal(true).optional() });
+
+/** `POST /api/statements/:id/unlock` */
+export const unlockSchema = z.object({
+  reason: z.string().trim().min(1, "Give a reason for unlocking.").max(REASON_MAX),
+});
+
+/** An organization as the sign-off views need it. */
+export interface SignoffOrganization {
+  id: string;
+  name: string;
+  shortName: string;
+  stakeholderGroup: StakeholderGroup;
+  sortKey: string | null;
+}
+
+/** A clause of the live text. */
+export interface SignoffClause {
+  clauseId: string;
+  /** Position in the document, from 0. */
+  index: number;
+  type: string;
+  markdown: string;
+  /** SHA-256 hex of `markdown`. */
+  hash: string;
+}
+
+/** An organization's current position on a clause. */
+export interface PositionDto {
+  id: number;
+  clauseId: string;
+  organizationId: string;
+  position: Position;
+  reason: string | null;
+  /** The clause's hash and canonical text when the position was given. */
+  clauseHash: string;
+  clauseText: string;
+  /** The clause's text changed since (or the clause was removed). */
+  stale: boolean;
+  /** The clause is no longer in the text. */
+  removed: boolean;
+  /** Word-level changes of the clause since the position was given (only when stale and not removed). */
+  diff: DiffPart[] | null;
+  userId: string;
+  userName: string;
+  at: number;
+}
+
+/** Why a signature no longer counts. */
+export type VoidReason = "text-changed" | "unlocked";
+
+/** An organization's latest signature. */
+export interface SignatureDto {
+  id: number;
+  organizationId: string;
+  hash: string;
+  /** Null while it holds. */
+  voidReason: VoidReason | null;
+  /** The text that was signed, for the diff; only sent when the text changed since. */
+  signedText: string | null;
+  /** The version stored when it was signed. */
+  versionId: number;
+  userId: string;
+  userName: string;
+  at: number;
+}
+
+/** One entry of the positions' history (newest first). */
+export interface PositionHistoryDto {
+  id: number;
+  clauseId: string;
+  organizationId: string;
+  position: Position;
+  reason: string | null;
+  clauseHash: string;
+  userName: string;
+  at: number;
+}
+
+/** A standing objection, as listed before a lock and recorded with the final version. */
+export interface StandingObjection {
+  clauseId: string;
+  /** 1-based clause number at the time, for people. */
+  clauseNumber: number;
+  organizationId: string;
+  organizationName: string;
+  reason: string;
+  stale: boolean;
+}
+
+/** An organization that has not signed the current text. */
+export interface UnsignedOrganization {
+  organizationId: string;
+  organizationName: string;
+}
+
+/** A signatory of a final version. */
+export interface Signatory {
+  organizationId: string;
+  name: string;
+  shortName: string;
+  sortKey: string | null;
+  signedBy: string;
+  signedAt: number;
+}
+
+/** What stands between the current text and a clean lock. */
+export interface LockReadiness {
+  ready: boolean;
+  unsigned: UnsignedOrganization[];
+  objections: StandingObjection[];
+}
+
+/** A stored version (list entry). */
+export interface VersionSummaryDto {
+  id: number;
+  kind: "final" | "signature";
+  hash: string;
+  createdAt: number;
+  createdBy: string;
+  createdByName: string | null;
+  /** For a final version that an admin unlocked since. */
+  unlockedAt: number | null;
+}
+
+/** A final version: the locked text, its hash, who signed and what was overridden. */
+export interface FinalVersionDto extends VersionSummaryDto {
+  kind: "final";
+  markdown: string;
+  signatories: Signatory[];
+  /** Recorded when the convener locked anyway. */
+  unsigned: UnsignedOrganization[];
+  objections: StandingObjection[];
+  override: boolean;
+  unlockedByName: string | null;
+  unlockReason: string | null;
+}
+
+/** `GET /api/statements/:id/versions/:vid` */
+export type VersionDto =
+  | FinalVersionDto
+  | (VersionSummaryDto & { kind: "signature"; markdown: string });
+
+/** `GET /api/statements/:id/signoffs`: everything the matrix, the gutter chips and the lock dialog need. */
+export interface SignoffMatrixDto {
+  statementId: string;
+  phase: "drafting" | "final";
+  /** Hash of the current canonical text. */
+  documentHash: string;
+  clauses: SignoffClause[];
+  /** Participating organizations, in signatory order. */
+  organizations: SignoffOrganization[];
+  positions: PositionDto[];
+  signatures: SignatureDto[];
+  history: PositionHistoryDto[];
+  readiness: LockReadiness;
+  /** The final version while the statement is locked. */
+  final: FinalVersionDto | null;
+  /** The caller: which organization, if any, they may sign for now. */
+  me: { organizationId: string | null; canSign: boolean; canLock: boolean };
+}
+
+const collator = new Intl.Collator("en", { sensitivity: "base", ignorePunctuation: true, numeric: true });
+const tieBreak = new Intl.Collator("en", { sensitivity: "variant" });
+
+/** Compares organizations for alphabetical lists: by sort key (else name), ignoring case, accents and punctuation. */
+export function compareOrganizations(
+  a: { name: string; sortKey?: string | null; id?: string },
+  b: { name: string; sortKey?: string | null; id?: string },
+): number {
+  const ka = a.sortKey && a.sortKey.trim() !== "" ? a.sortKey : a.name;
+  const kb = b.sortKey && b.sortKey.trim() !== "" ? b.sortKey : b.name;
+  return collator.compare(ka, kb) || tieBreak.compare(a.name, b.name) || (a.id ?? "").localeCompare(b.id ?? "");
+}
+
+/** Signatories (or any organizations) in alphabetical order; returns a new array. */
+export function sortSignatories<T extends { name: string; sortKey?: string | null; id?: string }>(list: readonly T[]): T[] {
+  return [...list].sort(compareOrganizations);
+}
+
+/** The state a matrix cell shows. */
+export function cellState(p: Pick<PositionDto, "position" | "stale"> | undefined): CellState {
+  if (!p) return "pending";
+  return p.stale ? "stale" : p.position;
+}
+
+/** Counts of each cell state. */
+export type Totals = Record<CellState, number>;
+
+const emptyTotals = (): Totals => ({ approve: 0, object: 0, abstain: 0, stale: 0, pending: 0 });
+
+/** Per-clause and per-organization totals of the matrix (clauses still in the text only). */
+export function matrixTotals(m: Pick<SignoffMatrixDto, "clauses" | "organizations" | "positions">): {
+  byClause: Map<string, Totals>;
+  byOrganization: Map<string, Totals>;
+} {
+  const index = positionIndex(m.positions);
+  const byClause = new Map<string, Totals>();
+  const byOrganization = new Map<string, Totals>();
+  for (const o of m.organizations) byOrganization.set(o.id, emptyTotals());
+  for (const c of m.clauses) {
+    const t = emptyTotals();
+    for (const o of m.organizations) {
+      const s = cellState(index.get(positionKey(c.clauseId, o.id)));
+      t[s]++;
+      byOrganization.get(o.id)![s]++;
+    }
+    byClause.set(c.clauseId, t);
+  }
+  return { byClause, byOrganization };
+}
+
+/** Key of a (clause, organization) cell. */
+export function positionKey(clauseId: string, organizationId: string): string {
+  return `${clauseId}\u0000${organizationId}`;
+}
+
+/** Current positions by cell. */
+export function positionIndex<P extends { clauseId: string; organizationId: string }>(positions: readonly P[]): Map<string, P> {
+  return new Map(positions.map((p) => [positionKey(p.clauseId, p.organizationId), p]));
+}
+
+/**
+ * What stands between the text and a clean lock: participating organizations without a holding signature
+ * on `documentHash`, and standing objections on clauses still in the text.
+ */
+export function lockReadiness(input: {
+  documentHash: string;
+  clauses: ReadonlyArray<Pick<SignoffClause, "clauseId">>;
+  organizations: ReadonlyArray<Pick<SignoffOrganization, "id" | "name">>;
+  positions: ReadonlyArray<Pick<PositionDto, "clauseId" | "organizationId" | "position" | "reason" | "stale">>;
+  signatures: ReadonlyArray<Pick<SignatureDto, "organizationId" | "hash" | "voidReason">>;
+}): LockReadiness {
+  const orgName = new Map(input.organizations.map((o) => [o.id, o.name]));
+  const clauseNumber = new Map(input.clauses.map((c, i) => [c.clauseId, i + 1]));
+  const signed = new Set(
+    input.signatures.filter((s) => s.voidReason === null && s.hash === input.documentHash).map((s) => s.organizationId),
+  );
+  const unsigned = input.organizations
+    .filter((o) => !signed.has(o.id))
+    .map((o) => ({ organizationId: o.id, organizationName: o.name }));
+  const objections = input.positions
+    .filter((p) => p.position === "object" && clauseNumber.has(p.clauseId) && orgName.has(p.organizationId))
+    .map((p) => ({
+      clauseId: p.clauseId,
+      clauseNumber: clauseNumber.get(p.clauseId)!,
+      organizationId: p.organizationId,
+      organizationName: orgName.get(p.organizationId)!,
+      reason: p.reason ?? "",
+      stale: p.stale,
+    }))
+    .sort((a, b) => a.clauseNumber - b.clauseNumber || a.organizationName.localeCompare(b.organizationName));
+  return { ready: unsigned.length === 0 && objections.length === 0, unsigned, objections };
+}
+
+/**
+ * Judges a position against the clause as it is now (undefined when the clause is gone): stale when the
+ * clause's hash differs from the one the position was bound to, with the word diff since.
+ */
+export function judgePosition<P extends Pick<PositionDto, "clauseHash" | "clauseText">>(
+  p: P,
+  clause: Pick<SignoffClause, "hash" | "markdown"> | undefined,
+): P & Pick<PositionDto, "stale" | "removed" | "diff"> {
+  const removed = clause === undefined;
+  const stale = removed || clause.hash !== p.clauseHash;
+  return { ...p, stale, removed, diff: stale && clause ? diffWords(p.clauseText, clause.markdown) : null };
+}
+
+/** Why a signature on `hash` no longer holds against `documentHash` (null while it holds). */
+export function signatureVoidReason(s: { hash: string; unlocked: boolean }, documentHash: string): VoidReason | null {
+  if (s.unlocked) return "unlocked";
+  return s.hash !== documentHash ? "text-changed" : null;
+}
+
+/**
+ * The matrix judged against another reading of the text (the client's own document, which may hold edits the
+ * server has not committed yet): stale flags, diffs, void signatures and readiness recomputed.
+ */
+export function rejudge(m: SignoffMatrixDto, text: { hash: string; clauses: SignoffClause[] }): SignoffMatrixDto {
+  const byId = new Map(text.clauses.map((c) => [c.clauseId, c]));
+  const positions = m.positions.map((p) => judgePosition(p, byId.get(p.clauseId)));
+  const signatures = m.signatures.map((s) => {
+    const voidReason = signatureVoidReason({ hash: s.hash, unlocked: s.voidReason === "unlocked" }, text.hash);
+    return { ...s, voidReason, signedText: voidReason === "text-changed" ? s.signedText : null };
+  });
+  const readiness = lockReadiness({ documentHash: text.hash, clauses: text.clauses, organizations: m.organizations, positions, signatures });
+  return { ...m, documentHash: text.hash, clauses: text.clauses, positions, signatures, readiness };
+}
