@@ -41,7 +41,8 @@ if (typeof (globalThis as { ErrorEvent?: unknown }).ErrorEvent === "undefined") 
 }
 
 export async function startServer(config: Config): Promise<RunningServer> {
-  const { db, sqlite } = await openStorage(config.dataDir);
+  const storage = await openStorage(config.dataDir);
+  const { db, sqlite } = storage;
   const events = new ServerEvents();
   const documents = createDocumentStore(db, sqlite);
   const log = (msg: string, err?: unknown) => {
@@ -102,7 +103,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         server.close(() => resolve());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
-      await db.destroy();
+      await storage.close();
     },
   };
 }

@@ -8,6 +8,7 @@ import SQLite from "better-sqlite3";
 import { Kysely, Migrator, SqliteDialect } from "kysely";
 import type { Database } from "./schema";
 import { migrationProvider } from "./migrations/index";
+import { startCheckpointer } from "./checkpointer";
 
 /** The Kysely handle every storage module receives. */
 export type DB = Kysely<Database>;
@@ -16,6 +17,8 @@ export type DB = Kysely<Database>;
 export interface Storage {
   db: DB;
   sqlite: SQLite.Database;
+  /** Stops background work (the WAL checkpointer) and closes the database. */
+  close(): Promise<void>;
 }
 
 /** Opens `<dataDir>/concord.db`, creating the folder, with WAL and foreign keys on, and migrates it. */
@@ -26,7 +29,8 @@ export async function openDatabase(dataDir: string): Promise<DB> {
 /** Like openDatabase, keeping the raw SQLite handle too. */
 export async function openStorage(dataDir: string): Promise<Storage> {
   fs.mkdirSync(dataDir, { recursive: true });
-  const sqlite = new SQLite(path.join(dataDir, "concord.db"));
+  const file = path.join(dataDir, "concord.db");
+  const sqlite = new SQLite(file);
   sqlite.pragma("journal_mode = WAL");
   // NORMAL under WAL: a committed transaction is in the WAL (the OS's page cache) before we relay the update,
   // which survives a kill -9 of the process; only an OS crash can lose the last commits, and FULL would pay an
@@ -36,7 +40,15 @@ export async function openStorage(dataDir: string): Promise<Storage> {
   sqlite.pragma("busy_timeout = 5000");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrate(db);
-  return { db, sqlite };
+  const checkpointer = startCheckpointer(sqlite, file);
+  return {
+    db,
+    sqlite,
+    async close() {
+      await checkpointer.stop();
+      await db.destroy();
+    },
+  };
 }
 
 /** Runs every pending migration; throws (and so stops the start) when one fails. */

@@ -23,7 +23,7 @@ describe.each(variants)("DocumentStore contract (%s)", (_name, make) => {
   it("loads an unknown document as empty", async () => {
     const { store, storage } = await setup(make);
     expect(await store.load("s")).toEqual({ snapshot: null, stateVector: null, updates: [], lastUpdateId: 0, bytes: 0 });
-    await storage.db.destroy();
+    await storage.close();
   });
 
   it("appends batches in order and rebuilds the same document", async () => {
@@ -43,7 +43,7 @@ describe.each(variants)("DocumentStore contract (%s)", (_name, make) => {
     expect(plainText(docFromStored(loaded))).toBe("one\ntwo\nthree");
     const st = await storage.db.selectFrom("statements").select("updated_at").where("id", "=", "s").executeTakeFirstOrThrow();
     expect(Number(st.updated_at)).toBeGreaterThan(0);
-    await storage.db.destroy();
+    await storage.close();
   });
 
   it("compaction folds the log up to an id into a snapshot and keeps later updates", async () => {
@@ -63,6 +63,6 @@ describe.each(variants)("DocumentStore contract (%s)", (_name, make) => {
     expect(loaded.stateVector).toEqual(Y.encodeStateVectorFromUpdate(snapshot));
     expect(loaded.updates).toHaveLength(1);
     expect(plainText(docFromStored(loaded))).toBe("a\nb\nc");
-    await storage.db.destroy();
+    await storage.close();
   });
 });
