@@ -2,39 +2,27 @@
  * Issue 2 end to end: two users in two browser contexts type into the same statement and each sees the
  * other's text and caret; a reviewer sees the read-only banner and cannot type.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import type { RunningServer } from "../server/server";
-import { launchBrowser, screenshot, startAppServer, userPage } from "./fixtures";
+import { describe, expect, it } from "vitest";
+import { openStatement, screenshot, shareStatement, useAppAndBrowser, userPage } from "./fixtures";
 import { TestId } from "../client/testids";
 
 describe("live co-editing in the browser", () => {
-  let server: RunningServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startAppServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = useAppAndBrowser();
 
   it("two drafters see each other's text and caret; a reviewer is read-only", async () => {
+    const { server, browser } = app;
     const alice = await userPage(browser, server, "Alice Convener");
     const bob = await userPage(browser, server, "Bob Drafter");
     const rita = await userPage(browser, server, "Rita Reviewer");
-    const created = await alice.user.post("/api/statements", { title: "Statement of Purpose" });
-    const id: string = created.json.statement.id;
-    expect((await alice.user.post(`/api/statements/${id}/members`, { email: bob.user.email, role: "drafter" })).status).toBe(201);
-    expect((await alice.user.post(`/api/statements/${id}/members`, { email: rita.user.email, role: "reviewer" })).status).toBe(201);
+    const id = await shareStatement(alice.user, "Statement of Purpose", [
+      { user: bob.user, role: "drafter" },
+      { user: rita.user, role: "reviewer" },
+    ]);
 
-    await alice.page.goto(`${server.url}/s/${id}`);
-    await bob.page.goto(`${server.url}/s/${id}`);
+    await openStatement(alice.page, server, id);
+    await openStatement(bob.page, server, id);
     const aliceEditor = alice.page.getByTestId(TestId.editor);
     const bobEditor = bob.page.getByTestId(TestId.editor);
-    await expect.poll(() => alice.page.getByTestId(TestId.connectionState).getAttribute("data-state"), { timeout: 15_000 }).toBe("connected");
-    await expect.poll(() => bob.page.getByTestId(TestId.connectionState).getAttribute("data-state"), { timeout: 15_000 }).toBe("connected");
 
     await aliceEditor.click();
     await alice.page.keyboard.type("We, the undersigned registries, ");

@@ -3,13 +3,12 @@
  * another browser context sees the highlight and the thread live, replies and resolves; the reviewer sees
  * the reply and the resolution, and her dashboard counts the thread waiting for her.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import type { RunningServer } from "../server/server";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import { connectProvider, eventually, synced } from "../server/testing/harness";
 import { appendParagraph } from "../server/testing/docs";
 import { MessageType } from "../shared/protocol";
-import { launchBrowser, screenshot, startAppServer, userPage } from "./fixtures";
+import { screenshot, shareStatement, useAppAndBrowser, userPage } from "./fixtures";
 import { TestId } from "../client/testids";
 import { CommentLabel, CommentTestId } from "../client/comments/testids";
 
@@ -39,25 +38,17 @@ async function selectWords(page: Page, words: string): Promise<void> {
 }
 
 describe("comment threads in the browser", () => {
-  let server: RunningServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startAppServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = useAppAndBrowser();
 
   it("a reviewer comments on selected words; a drafter sees it live, replies and resolves; the reviewer sees both", async () => {
+    const { server, browser } = app;
     const alice = await userPage(browser, server, "Alice Convener");
     const bob = await userPage(browser, server, "Bob Drafter");
     const rita = await userPage(browser, server, "Rita Reviewer");
-    const created = await alice.user.post("/api/statements", { title: "Statement of Purpose" });
-    const id: string = created.json.statement.id;
-    expect((await alice.user.post(`/api/statements/${id}/members`, { email: bob.user.email, role: "drafter" })).status).toBe(201);
-    expect((await alice.user.post(`/api/statements/${id}/members`, { email: rita.user.email, role: "reviewer" })).status).toBe(201);
+    const id = await shareStatement(alice.user, "Statement of Purpose", [
+      { user: bob.user, role: "drafter" },
+      { user: rita.user, role: "reviewer" },
+    ]);
 
     // The text, written by the convener's own y-websocket client.
     const writer = connectProvider(server.url, id, alice.user);

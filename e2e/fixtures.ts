@@ -4,6 +4,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { afterAll, beforeAll, expect } from "vitest";
 import { chromium } from "playwright-core";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { RunningServer } from "../server/server";
@@ -60,4 +61,45 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   await page.screenshot({ path: file, fullPage: false });
   return file;
+}
+
+/**
+ * Starts the app server and Chromium once for a test file (beforeAll) and stops both afterwards (afterAll).
+ * Read `.server` and `.browser` inside tests.
+ */
+export function useAppAndBrowser(): { readonly server: RunningServer; readonly browser: Browser } {
+  const state = {} as { server: RunningServer; browser: Browser };
+  beforeAll(async () => {
+    state.server = await startAppServer();
+    state.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await state.browser?.close();
+    await state.server?.close();
+  });
+  return state;
+}
+
+/** Creates a statement owned by `convener` and adds each member with a role (and organization). */
+export async function shareStatement(
+  convener: ApiClient,
+  title: string,
+  members: Array<{ user: { email: string }; role: "convener" | "drafter" | "reviewer" | "observer"; organizationId?: string }>,
+): Promise<string> {
+  const created = await convener.post("/api/statements", { title });
+  expect(created.status).toBe(201);
+  const id: string = created.json.statement.id;
+  for (const m of members) {
+    const added = await convener.post(`/api/statements/${id}/members`, { email: m.user.email, role: m.role, organizationId: m.organizationId });
+    expect(added.status).toBe(201);
+  }
+  return id;
+}
+
+/** Opens a statement's editor and waits until its live connection is up. */
+export async function openStatement(page: Page, server: RunningServer, statementId: string): Promise<void> {
+  await page.goto(`${server.url}/s/${statementId}`);
+  await expect
+    .poll(() => page.getByTestId("connection-state").getAttribute("data-state"), { timeout: 15_000 })
+    .toBe("connected");
 }

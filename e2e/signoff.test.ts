@@ -4,21 +4,14 @@
  * the representatives sign, the convener locks (confirming over the standing objection), and every open
  * editor turns read-only with the final hash.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import type { RunningServer } from "../server/server";
-import { launchBrowser, screenshot, startAppServer, userPage } from "./fixtures";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { openStatement, screenshot, useAppAndBrowser, userPage } from "./fixtures";
 import { TestId } from "../client/testids";
 import { SignoffLabel, SignoffTestId } from "../client/signoff/testids";
 import { sha256Hex } from "../shared/canonical";
 
-type UserPage = Awaited<ReturnType<typeof userPage>>;
 
-/** Opens the statement and waits for the live connection. */
-async function openStatement(p: UserPage, server: RunningServer, id: string): Promise<void> {
-  await p.page.goto(`${server.url}/s/${id}`);
-  await expect.poll(() => p.page.getByTestId(TestId.connectionState).getAttribute("data-state"), { timeout: 15_000 }).toBe("connected");
-}
 
 /** Opens the Sign-off tab of the side panel. */
 async function openSignoffTab(page: Page): Promise<void> {
@@ -46,18 +39,10 @@ async function takePosition(page: Page, clauseNumber: number, position: "approve
 }
 
 describe("sign-off and lock in the browser", () => {
-  let server: RunningServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startAppServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = useAppAndBrowser();
 
   it("representatives approve and object, a reworded clause goes stale, all sign, the convener locks, every editor turns final", async () => {
+    const { server, browser } = app;
     const convener = await userPage(browser, server, "Carla Convener");
     const drafter = await userPage(browser, server, "Dan Drafter");
     const reps = [
@@ -81,7 +66,7 @@ describe("sign-off and lock in the browser", () => {
       .map((o: { name: string }) => o.name);
 
     // The drafter writes three clauses in the editor.
-    await openStatement(drafter, server, id);
+    await openStatement(drafter.page, server, id);
     const drafterEditor = drafter.page.getByTestId(TestId.editor);
     await drafterEditor.click();
     await drafter.page.keyboard.type("We support open standards.");
@@ -97,10 +82,10 @@ describe("sign-off and lock in the browser", () => {
 
     // Everyone opens the editor (they stay open until the lock).
     for (const r of reps) {
-      await openStatement(r.p, server, id);
+      await openStatement(r.p.page, server, id);
       await openSignoffTab(r.p.page);
     }
-    await openStatement(convener, server, id);
+    await openStatement(convener.page, server, id);
     await openSignoffTab(convener.page);
 
     // Alpha and Beta approve all three clauses; Gamma approves 1 and 3 and objects to 2 with a reason.

@@ -2,6 +2,11 @@
 import { loadConfig } from "./config";
 import { startServer } from "./server";
 
+// A collaboration server must not drop every room for one failed promise; log it loudly and keep serving.
+process.on("unhandledRejection", (reason) => {
+  console.error("unhandled rejection (kept running)", reason);
+});
+
 const config = loadConfig();
 const server = await startServer(config);
 console.log(`Concord listening on ${server.url} (data in ${config.dataDir})`);

@@ -13,7 +13,9 @@
  *   the text (stale or not: an objection stands until it is changed).
  */
 import { z } from "zod";
+import type * as Y from "yjs";
 import type { StakeholderGroup } from "./roles";
+import { canonicalClauses, DOCUMENT_FIELD, joinClauses, sha256Hex } from "./canonical";
 import type { DiffPart } from "./diff";
 import { diffWords } from "./diff";
 
@@ -331,4 +333,23 @@ export function rejudge(m: SignoffMatrixDto, text: { hash: string; clauses: Sign
   });
   const readiness = lockReadiness({ documentHash: text.hash, clauses: text.clauses, organizations: m.organizations, positions, signatures });
   return { ...m, documentHash: text.hash, clauses: text.clauses, positions, signatures, readiness };
+}
+
+/**
+ * The text as sign-off sees it: the canonical document and its hash, and the clauses that can carry
+ * positions. Clauses without an id or without text (an empty paragraph is not part of the canonical text)
+ * are left out; a duplicated id keeps its first clause. The server judges with this and the client shows
+ * staleness live with the same function.
+ */
+export function signoffText(doc: Y.Doc): { markdown: string; hash: string; clauses: SignoffClause[] } {
+  const all = canonicalClauses(doc.getXmlFragment(DOCUMENT_FIELD));
+  const markdown = joinClauses(all);
+  const seen = new Set<string>();
+  const clauses: SignoffClause[] = [];
+  for (const c of all) {
+    if (c.clauseId === null || c.markdown.trim() === "" || seen.has(c.clauseId)) continue;
+    seen.add(c.clauseId);
+    clauses.push({ clauseId: c.clauseId, index: clauses.length, type: c.type, markdown: c.markdown, hash: sha256Hex(c.markdown) });
+  }
+  return { markdown, hash: sha256Hex(markdown), clauses };
 }

@@ -6,8 +6,7 @@
 import { useSyncExternalStore } from "react";
 import type * as Y from "yjs";
 import type { WebsocketProvider } from "y-websocket";
-import { DOCUMENT_FIELD, canonicalClauses, joinClauses, sha256Hex } from "../../shared/canonical";
-import { rejudge } from "../../shared/signoff";
+import { rejudge, signoffText } from "../../shared/signoff";
 import type { SignoffClause, SignoffMatrixDto } from "../../shared/signoff";
 import type { AppEvent } from "../../shared/protocol";
 import { errorMessage } from "../api";
@@ -20,17 +19,9 @@ export interface SignoffSnapshot {
   error: string | null;
 }
 
-/** The clauses and hash of a local document, as the server computes them. */
+/** The clauses and hash of a local document, computed exactly as the server does. */
 export function localText(ydoc: Y.Doc): { hash: string; clauses: SignoffClause[] } {
-  const all = canonicalClauses(ydoc.getXmlFragment(DOCUMENT_FIELD));
-  const seen = new Set<string>();
-  const clauses: SignoffClause[] = [];
-  for (const c of all) {
-    if (c.clauseId === null || c.markdown.trim() === "" || seen.has(c.clauseId)) continue;
-    seen.add(c.clauseId);
-    clauses.push({ clauseId: c.clauseId, index: clauses.length, type: c.type, markdown: c.markdown, hash: sha256Hex(c.markdown) });
-  }
-  return { hash: sha256Hex(joinClauses(all)), clauses };
+  return signoffText(ydoc);
 }
 
 /** One statement's sign-off store. */

@@ -16,8 +16,7 @@ import { AppError, badRequest, conflict, forbidden, notFound, statementFinal } f
 import { recordAudit } from "../audit/log";
 import { canLock, canSignFor } from "../../shared/roles";
 import type { Phase, StakeholderGroup } from "../../shared/roles";
-import { DOCUMENT_FIELD, canonicalClauses, joinClauses, sha256Hex } from "../../shared/canonical";
-import { judgePosition, lockReadiness, signatureVoidReason, sortSignatories } from "../../shared/signoff";
+import { judgePosition, lockReadiness, signatureVoidReason, signoffText, sortSignatories } from "../../shared/signoff";
 import type {
   FinalVersionDto,
   LockReadiness,
@@ -45,23 +44,9 @@ export interface LiveText {
   clauses: SignoffClause[];
 }
 
-/**
- * Reads the live text. Clauses without an id or without text (an empty paragraph is not part of the canonical
- * text) cannot carry positions and are left out; a duplicated id keeps its first clause.
- */
+/** Reads the live text (see `signoffText` for which clauses can carry positions). */
 export async function liveText(services: Services, statementId: string): Promise<LiveText> {
-  return services.rooms.withDocument(statementId, (doc) => {
-    const all = canonicalClauses(doc.getXmlFragment(DOCUMENT_FIELD));
-    const markdown = joinClauses(all);
-    const seen = new Set<string>();
-    const clauses: SignoffClause[] = [];
-    for (const c of all) {
-      if (c.clauseId === null || c.markdown.trim() === "" || seen.has(c.clauseId)) continue;
-      seen.add(c.clauseId);
-      clauses.push({ clauseId: c.clauseId, index: clauses.length, type: c.type, markdown: c.markdown, hash: sha256Hex(c.markdown) });
-    }
-    return { markdown, hash: sha256Hex(markdown), clauses };
-  });
+  return services.rooms.withDocument(statementId, signoffText);
 }
 
 /** The statement's phase, read inside the transaction that depends on it. */

@@ -29,8 +29,15 @@ export class TokenBucket {
  * broadcast costs one socket write per connection instead of one framing per connection.
  */
 export class Frame {
-  readonly wire: Buffer;
-  constructor(readonly payload: Uint8Array) {
+  private constructor(
+    /** The bytes on the wire: one or more whole WebSocket frames. */
+    readonly wire: Buffer,
+    /** The message payloads those frames carry, for the slow path (ws's own sender). */
+    readonly payloads: readonly Uint8Array[],
+  ) {}
+
+  /** One binary message as a WebSocket frame. */
+  static of(payload: Uint8Array): Frame {
     const n = payload.byteLength;
     const headerLength = n < 126 ? 2 : n < 65536 ? 4 : 10;
     const wire = Buffer.allocUnsafe(headerLength + n);
@@ -45,7 +52,15 @@ export class Frame {
       wire.writeUInt32BE(n >>> 0, 6);
     }
     wire.set(payload, headerLength);
-    this.wire = wire;
+    return new Frame(wire, [payload]);
+  }
+
+  /** Several messages back to back, sent in one socket write. */
+  static concat(frames: Frame[]): Frame {
+    return new Frame(
+      Buffer.concat(frames.map((f) => f.wire)),
+      frames.flatMap((f) => f.payloads),
+    );
   }
 }
 
@@ -95,7 +110,8 @@ export class Connection {
       socket.write(frame.wire);
       return;
     }
-    this.ws.send(frame instanceof Frame ? frame.payload : frame, { binary: true });
+    if (!(frame instanceof Frame)) this.ws.send(frame, { binary: true });
+    else for (const payload of frame.payloads) this.ws.send(payload, { binary: true });
   }
 
   close(code: number, reason: string): void {

@@ -2,59 +2,38 @@
 import * as encoding from "lib0/encoding";
 import * as syncProtocol from "y-protocols/sync";
 import * as authProtocol from "y-protocols/auth";
-import * as Y from "yjs";
+import type * as Y from "yjs";
 import { MessageType, SyncMessageType } from "../../shared/protocol";
 import type { AppEvent } from "../../shared/protocol";
 
-export function syncStep1Frame(doc: Y.Doc): Uint8Array {
+function frame(type: MessageType, write: (enc: encoding.Encoder) => void): Uint8Array {
   const enc = encoding.createEncoder();
-  encoding.writeVarUint(enc, MessageType.sync);
-  syncProtocol.writeSyncStep1(enc, doc);
+  encoding.writeVarUint(enc, type);
+  write(enc);
   return encoding.toUint8Array(enc);
 }
+
+function syncFrame(sub: number, payload: Uint8Array): Uint8Array {
+  return frame(MessageType.sync, (enc) => {
+    encoding.writeVarUint(enc, sub);
+    encoding.writeVarUint8Array(enc, payload);
+  });
+}
+
+export const syncStep1Frame = (doc: Y.Doc): Uint8Array => frame(MessageType.sync, (enc) => syncProtocol.writeSyncStep1(enc, doc));
 
 /** Step 1 from a stored state vector (no Y.Doc needed). */
-export function syncStep1FromStateVector(stateVector: Uint8Array): Uint8Array {
-  const enc = encoding.createEncoder();
-  encoding.writeVarUint(enc, MessageType.sync);
-  encoding.writeVarUint(enc, SyncMessageType.step1);
-  encoding.writeVarUint8Array(enc, stateVector);
-  return encoding.toUint8Array(enc);
-}
+export const syncStep1FromStateVector = (stateVector: Uint8Array): Uint8Array => syncFrame(SyncMessageType.step1, stateVector);
 
-export function syncStep2Frame(update: Uint8Array): Uint8Array {
-  const enc = encoding.createEncoder();
-  encoding.writeVarUint(enc, MessageType.sync);
-  encoding.writeVarUint(enc, SyncMessageType.step2);
-  encoding.writeVarUint8Array(enc, update);
-  return encoding.toUint8Array(enc);
-}
+export const syncStep2Frame = (update: Uint8Array): Uint8Array => syncFrame(SyncMessageType.step2, update);
 
-export function updateFrame(update: Uint8Array): Uint8Array {
-  const enc = encoding.createEncoder();
-  encoding.writeVarUint(enc, MessageType.sync);
-  encoding.writeVarUint(enc, SyncMessageType.update);
-  encoding.writeVarUint8Array(enc, update);
-  return encoding.toUint8Array(enc);
-}
+export const updateFrame = (update: Uint8Array): Uint8Array => syncFrame(SyncMessageType.update, update);
 
-export function awarenessFrame(update: Uint8Array): Uint8Array {
-  const enc = encoding.createEncoder();
-  encoding.writeVarUint(enc, MessageType.awareness);
-  encoding.writeVarUint8Array(enc, update);
-  return encoding.toUint8Array(enc);
-}
+export const awarenessFrame = (update: Uint8Array): Uint8Array =>
+  frame(MessageType.awareness, (enc) => encoding.writeVarUint8Array(enc, update));
 
-export function permissionDeniedFrame(reason: string): Uint8Array {
-  const enc = encoding.createEncoder();
-  encoding.writeVarUint(enc, MessageType.auth);
-  authProtocol.writePermissionDenied(enc, reason);
-  return encoding.toUint8Array(enc);
-}
+export const permissionDeniedFrame = (reason: string): Uint8Array =>
+  frame(MessageType.auth, (enc) => authProtocol.writePermissionDenied(enc, reason));
 
-export function appEventFrame(event: AppEvent): Uint8Array {
-  const enc = encoding.createEncoder();
-  encoding.writeVarUint(enc, MessageType.appEvent);
-  encoding.writeVarString(enc, JSON.stringify(event));
-  return encoding.toUint8Array(enc);
-}
+export const appEventFrame = (event: AppEvent): Uint8Array =>
+  frame(MessageType.appEvent, (enc) => encoding.writeVarString(enc, JSON.stringify(event)));

@@ -42,6 +42,9 @@ export class MalformedFrame extends Error {}
 const EMPTY_UPDATE = new Uint8Array([0, 0]);
 const EMPTY_UPDATE_BYTES = EMPTY_UPDATE.byteLength;
 const MAX_AWARENESS_IDS_PER_CONNECTION = 4;
+const MIN_COMPACTION_INTERVAL_MS = 5000;
+/** Batches up to this many updates are merged into one; larger ones go out as back-to-back frames. */
+const MERGE_LIMIT = 16;
 
 export class Room {
   readonly conns = new Set<Connection>();
@@ -60,6 +63,9 @@ export class Room {
   private live: Y.Doc | null = null;
   private stored: { update: Uint8Array; stateVector: Uint8Array } | null;
   private updatesSinceSnapshot: number;
+  /** Size of the stored snapshot; the log is `bytes - snapshotBytes`. */
+  private snapshotBytes: number;
+  private lastCompactionAt = 0;
   private compacting = false;
   destroyed = false;
 
@@ -75,12 +81,13 @@ export class Room {
     private readonly onFatal: (room: Room) => void,
   ) {
     this.updatesSinceSnapshot = updatesInLog;
+    this.snapshotBytes = "doc" in initial ? 0 : initial.update.byteLength;
     if ("doc" in initial) {
       this.stored = null;
       this.attach(initial.doc);
     } else {
       this.stored = initial;
-      this.fullStateFrame = new Frame(syncStep2Frame(initial.update));
+      this.fullStateFrame = Frame.of(syncStep2Frame(initial.update));
     }
   }
 
@@ -215,7 +222,7 @@ export class Room {
     if (conn.closed) return;
     // A new client (empty state vector, one zero byte) gets the cached full state: cold joins cost one copy.
     if (stateVector.byteLength === 1 && stateVector[0] === 0) {
-      this.fullStateFrame ??= new Frame(syncStep2Frame(Y.encodeStateAsUpdate(this.doc)));
+      this.fullStateFrame ??= Frame.of(syncStep2Frame(Y.encodeStateAsUpdate(this.doc)));
       conn.send(this.fullStateFrame);
       return;
     }
@@ -261,7 +268,7 @@ export class Room {
   /** Sends a frame to every connection but `except`. */
   broadcast(payload: Uint8Array, except: Connection | null): void {
     if (this.conns.size === 0 || (this.conns.size === 1 && this.conns.has(except!))) return;
-    const frame = new Frame(payload);
+    const frame = Frame.of(payload);
     for (const c of this.conns) if (c !== except) c.send(frame);
   }
 
@@ -300,10 +307,17 @@ export class Room {
     }
     this.flushing = false;
     this.updatesSinceSnapshot += batch.length;
-    this.relay(batch);
+    try {
+      this.relay(batch);
+    } catch (err) {
+      // Stored but not relayed: the clients resync what they miss when they reconnect.
+      this.options.log(`room ${this.id}: relay failed`, err);
+      this.onFatal(this);
+      return;
+    }
     if (this.uncommitted.length > 0) this.scheduleFlush();
     else this.runWaiters();
-    if (this.updatesSinceSnapshot >= this.options.compactAfterUpdates) this.scheduleCompaction();
+    if (this.shouldCompact()) this.scheduleCompaction();
   }
 
   private runWaiters(): void {
@@ -313,24 +327,42 @@ export class Room {
   }
 
   /**
-   * Each connection gets the batch's updates that it did not send, never its own: connections that sent
-   * nothing (nearly all of them) share one frame of the merged batch; a sender gets one frame of the others'
-   * merged updates, built once per sender.
+   * Each connection gets the batch's updates that it did not send, never its own, in one socket write:
+   * connections that sent nothing (nearly all of them) share one frame of the merged batch; a sender gets the
+   * others' updates, built once per sender. Merging costs more than linear time in the number of updates, so
+   * a large batch (a burst under load) is sent as its updates' frames back to back in that one write instead.
    */
   private relay(batch: Array<{ update: Uint8Array; origin: Connection | null }>): void {
     if (this.conns.size === 0) return;
-    const merge = (updates: Uint8Array[]) => (updates.length === 1 ? updates[0] : Y.mergeUpdates(updates));
-    const all = new Frame(updateFrame(merge(batch.map((b) => b.update))));
     const origins = new Set<Connection>();
     for (const b of batch) if (b.origin) origins.add(b.origin);
+    const merging = batch.length <= MERGE_LIMIT;
+    const single = merging ? [] : batch.map((b) => Frame.of(updateFrame(b.update)));
+    const pack = (except: Connection | null): Frame | null => {
+      const keep = batch.map((_b, i) => i).filter((i) => except === null || batch[i].origin !== except);
+      if (keep.length === 0) return null;
+      if (!merging) return Frame.concat(keep.map((i) => single[i]));
+      const updates = keep.map((i) => batch[i].update);
+      return Frame.of(updateFrame(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)));
+    };
+    const all = pack(null)!;
     for (const conn of this.conns) {
-      if (!origins.has(conn)) {
-        conn.send(all);
-        continue;
-      }
-      const others = batch.filter((b) => b.origin !== conn).map((b) => b.update);
-      if (others.length > 0) conn.send(new Frame(updateFrame(merge(others))));
+      const frame = origins.has(conn) ? pack(conn) : all;
+      if (frame) conn.send(frame);
     }
+  }
+
+  /**
+   * Compaction re-encodes the whole document, so it must not run per N updates alone (a large, busy
+   * document would spend all its time encoding): it waits until the log is at least half the snapshot's
+   * size, so that its cost stays proportional to the edits, and runs at most every few seconds.
+   */
+  private shouldCompact(): boolean {
+    return (
+      this.updatesSinceSnapshot >= this.options.compactAfterUpdates &&
+      this.bytes - this.snapshotBytes >= this.snapshotBytes / 2 &&
+      Date.now() - this.lastCompactionAt >= MIN_COMPACTION_INTERVAL_MS
+    );
   }
 
   private scheduleCompaction(delayMs = 50): void {
@@ -355,6 +387,8 @@ export class Room {
       this.updatesSinceSnapshot -= folded;
       // On disk now: the snapshot plus whatever arrived while it was written.
       this.bytes = snapshot.byteLength + (this.bytes - bytesBefore);
+      this.snapshotBytes = snapshot.byteLength;
+      this.lastCompactionAt = Date.now();
     } catch (err) {
       this.options.log(`room ${this.id}: compaction failed (the log is intact)`, err);
     } finally {
