@@ -69,12 +69,12 @@ export function renderChart(report: Report): string {
       groups: report.config.fanoutNs.map((n) => ({ label: `N = ${n}`, values: fig(`fanout_p99_n${n}`) })),
     },
     {
-      title: "Server CPU per delivered message",
+      title: "CPU per delivered msg",
       unit: "µs",
       groups: [{ label: `N = ${Math.max(...report.config.fanoutNs)}`, values: fig("cpu_us_per_delivered") }],
     },
     {
-      title: "Server CPU per inbound update",
+      title: "CPU per inbound update",
       unit: "µs",
       groups: [{ label: `${report.config.cpuN - 1} recipients`, values: fig("cpu_us_per_inbound") }],
     },
