@@ -92,7 +92,11 @@ export function syncRoutes(upgradeWebSocket: UpgradeWebSocket<WebSocket>): Hono<
           rooms
             .open(membership.statementId, membership.phase)
             .then((r: Room) => {
-              if (opened.closed || raw.readyState !== 1) return;
+              // Gone while the document loaded: leave at once, so that a room nobody holds is unloaded.
+              if (opened.closed || raw.readyState !== 1) {
+                rooms.leave(r, opened);
+                return;
+              }
               room = r;
               opened.canEdit = canEditText(opened.role, r.phase);
               r.join(opened);
