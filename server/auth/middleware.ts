@@ -1,27 +1,32 @@
 /** Session resolution, the logged-in guard and the Origin check for state-changing requests. */
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie, setCookie, deleteCookie } from "hono/cookie";
-import type { AppEnv, CurrentUser } from "../context";
+import type { AppEnv, CurrentUser, Services } from "../context";
+import type { Session } from "./sessions";
 import { forbidden, unauthorized } from "../errors";
 import { SESSION_COOKIE } from "./sessions";
 
+/** The session a cookie token names and its user, or null when either is gone. */
+export async function resolveSession(services: Services, token: string | undefined): Promise<{ session: Session; user: CurrentUser } | null> {
+  if (!token) return null;
+  const session = await services.sessions.validate(token);
+  if (!session) return null;
+  const row = await services.db.selectFrom("users").selectAll().where("id", "=", session.userId).executeTakeFirst();
+  if (!row) return null;
+  return { session, user: { id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin === 1 } };
+}
+
 /** Resolves the session cookie into `c.var.user` / `c.var.session` (null when absent or invalid). */
 export const sessionMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const { sessions, db } = c.var.services;
   c.set("user", null);
   c.set("session", null);
   const token = getCookie(c, SESSION_COOKIE);
-  if (token) {
-    const session = await sessions.validate(token);
-    if (session) {
-      const row = await db.selectFrom("users").selectAll().where("id", "=", session.userId).executeTakeFirst();
-      if (row) {
-        c.set("session", session);
-        c.set("user", { id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin === 1 });
-      }
-    } else {
-      deleteCookie(c, SESSION_COOKIE, { path: "/" });
-    }
+  const resolved = await resolveSession(c.var.services, token);
+  if (resolved) {
+    c.set("session", resolved.session);
+    c.set("user", resolved.user);
+  } else if (token) {
+    deleteCookie(c, SESSION_COOKIE, { path: "/" });
   }
   await next();
 };

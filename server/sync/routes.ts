@@ -11,6 +11,7 @@ import type { WebSocket } from "ws";
 import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../context";
 import { SESSION_COOKIE } from "../auth/sessions";
+import { resolveSession } from "../auth/middleware";
 import { findMembership } from "../statements/access";
 import { canEditText } from "../../shared/roles";
 import { CloseCode } from "../../shared/protocol";
@@ -34,15 +35,12 @@ export function syncRoutes(upgradeWebSocket: UpgradeWebSocket<WebSocket>): Hono<
       if (!origin || !services.origins().includes(origin)) {
         return refuse(403, "forbidden", "This origin may not open a realtime connection.");
       }
-      const token = getCookie(c, SESSION_COOKIE);
-      const session = token ? await services.sessions.validate(token) : null;
-      if (!session) return refuse(401, "unauthorized", "Log in to connect.");
-      const user = await services.db.selectFrom("users").select(["id", "name"]).where("id", "=", session.userId).executeTakeFirst();
-      if (!user) return refuse(401, "unauthorized", "Log in to connect.");
-      const membership = await findMembership(services.db, c.req.param("statementId"), user.id);
+      const resolved = await resolveSession(services, getCookie(c, SESSION_COOKIE));
+      if (!resolved) return refuse(401, "unauthorized", "Log in to connect.");
+      const membership = await findMembership(services.db, c.req.param("statementId"), resolved.user.id);
       if (!membership) return refuse(403, "forbidden", "You are not a member of this statement.");
-      c.set("session", session);
-      c.set("user", { id: user.id, name: user.name, email: "", isAdmin: false });
+      c.set("session", resolved.session);
+      c.set("user", resolved.user);
       c.set("membership", membership);
       await next();
     },
