@@ -87,6 +87,17 @@ export function syncRoutes(upgradeWebSocket: UpgradeWebSocket<WebSocket>): Hono<
           raw.on("pong", () => {
             opened.alive = true;
           });
+          // Frames are read from the ws socket directly: Hono's onMessage would wrap each one in a MessageEvent
+          // and copy it into a new ArrayBuffer, a measurable share of the receive path. (No frame can arrive
+          // before this listener: ws emits messages asynchronously and onOpen runs synchronously at open.)
+          raw.on("message", (data: Buffer, isBinary: boolean) => {
+            if (!isBinary) {
+              opened.close(CloseCode.malformedFrame, "text frames are not part of the protocol");
+              return;
+            }
+            if (queue) queue.push(data);
+            else handle(data);
+          });
           rooms
             .open(membership.statementId, membership.phase)
             .then((r: Room) => {
@@ -106,16 +117,6 @@ export function syncRoutes(upgradeWebSocket: UpgradeWebSocket<WebSocket>): Hono<
               console.error(`realtime: could not load statement ${membership.statementId}`, err);
               opened.close(CloseCode.serverShutdown, "could not load the document");
             });
-        },
-        onMessage(evt) {
-          const data = evt.data;
-          if (!(data instanceof ArrayBuffer)) {
-            conn?.close(CloseCode.malformedFrame, "text frames are not part of the protocol");
-            return;
-          }
-          const bytes = new Uint8Array(data);
-          if (queue) queue.push(bytes);
-          else handle(bytes);
         },
         onClose() {
           if (conn) conn.closed = true;
