@@ -246,8 +246,9 @@ export class Room {
     const accepted: Array<[number, AwarenessEntry]> = [];
     for (const { clientId, clock, state } of entries) {
       const owner = this.awareness.get(clientId);
-      // A client may speak only for the client ids it introduced itself; someone else's are dropped.
-      if (owner && owner.conn !== conn) continue;
+      // A client may speak only for the client ids it introduced itself; someone else's are dropped. The same
+      // user may take an id over (a reconnect arriving before the server noticed the old socket died).
+      if (owner && owner.conn !== conn && owner.conn.user.id !== conn.user.id) continue;
       if (!conn.clientIds.has(clientId)) {
         if (conn.clientIds.size >= MAX_AWARENESS_IDS_PER_CONNECTION) continue;
         conn.clientIds.add(clientId);

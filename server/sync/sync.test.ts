@@ -234,6 +234,35 @@ describe("realtime sync", () => {
     hijack.destroy();
   });
 
+  it("the same user may take over an awareness client id (a reconnect before the old socket is noticed dead)", async () => {
+    const { convener, statementId } = await statementWithMembers(server.url, []);
+    const watcher = connectProvider(server.url, statementId, convener);
+    await synced(watcher.provider);
+    const send = (ws: import("ws").WebSocket, aw: awarenessProtocol.Awareness) => {
+      const enc = encoding.createEncoder();
+      encoding.writeVarUint(enc, MessageType.awareness);
+      encoding.writeVarUint8Array(enc, awarenessProtocol.encodeAwarenessUpdate(aw, [aw.clientID]));
+      ws.send(Buffer.from(encoding.toUint8Array(enc)));
+    };
+    const aw = new awarenessProtocol.Awareness(new Y.Doc());
+    aw.setLocalState({ cursor: "old socket" });
+    const old = await rawSocket(server.url, statementId, convener.cookie);
+    send(old, aw);
+    await eventually(() => (watcher.provider.awareness.getStates().get(aw.clientID) as { cursor?: string } | undefined)?.cursor === "old socket", 3000, "old state");
+    // The "reconnected" socket of the same user speaks for the same client id while the old one still lingers.
+    aw.setLocalState({ cursor: "new socket" });
+    const fresh = await rawSocket(server.url, statementId, convener.cookie);
+    send(fresh, aw);
+    await eventually(() => (watcher.provider.awareness.getStates().get(aw.clientID) as { cursor?: string } | undefined)?.cursor === "new socket", 3000, "taken over");
+    // When the old socket finally closes, the state the new one owns stays.
+    old.close();
+    await new Promise((r) => setTimeout(r, 200));
+    expect((watcher.provider.awareness.getStates().get(aw.clientID) as { cursor?: string } | undefined)?.cursor).toBe("new socket");
+    fresh.close();
+    watcher.destroy();
+    aw.destroy();
+  });
+
   it("a demoted member's open socket loses its rights at once; a removed one is closed", async () => {
     const { convener, statementId, members } = await statementWithMembers(server.url, ["drafter", "drafter"]);
     const [d1, d2] = members;
