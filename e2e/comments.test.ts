@@ -93,6 +93,8 @@ describe("comment threads in the browser", () => {
     // Bob sees the thread and the highlight without reloading: unread, mentioning him, text as text.
     await bobThreads.first().waitFor({ timeout: 5_000 });
     const card = bobThreads.first();
+    // The Comments tab's count of open threads follows live.
+    await expect.poll(() => bob.page.getByTestId("side-tab-comments").locator(".tab-badge").innerText(), { timeout: 5_000 }).toBe("1");
     expect(await card.getAttribute("data-unread")).toBe("true");
     expect(await card.getByTestId(CommentTestId.quote).innerText()).toBe("open, interoperable");
     const firstComment = card.getByTestId(CommentTestId.comment).first();
@@ -137,6 +139,7 @@ describe("comment threads in the browser", () => {
     await card.getByRole("button", { name: CommentLabel.resolve }).click();
     await expect.poll(() => ritaThread.count(), { timeout: 5_000 }).toBe(0);
     await expect.poll(() => rita.page.getByTestId(CommentTestId.highlight).count()).toBe(0);
+    await expect.poll(() => rita.page.getByTestId("side-tab-comments").locator(".tab-badge").count(), { timeout: 5_000 }).toBe(0);
     await rita.page.getByLabel(CommentLabel.filter).selectOption("resolved");
     await ritaThread.first().waitFor();
     expect(await ritaThread.first().getAttribute("data-status")).toBe("resolved");

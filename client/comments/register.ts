@@ -14,5 +14,6 @@ registerSidePanelTab({
     const n = commentStoreFor(ctx).getSnapshot().threads.filter((t) => t.status === "open").length;
     return n > 0 ? n : null;
   },
+  subscribeBadge: (ctx, onChange) => commentStoreFor(ctx).subscribe(onChange),
   render: (ctx) => createElement(CommentsPanel, { ctx }),
 });

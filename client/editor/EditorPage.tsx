@@ -182,7 +182,13 @@ function LoadedEditor({ id, detail, reload, collab }: { id: string; detail: Stat
     const others = registered.filter((t) => !Object.values(SidePanelSlot).some((s) => s.id === t.id) && t.id !== "people");
     return [people, ...slots, ...others]
       .sort((a, b) => (a.order ?? 100) - (b.order ?? 100))
-      .map((t) => ({ id: t.id, label: t.label, badge: t.badge?.(ctx) ?? null, render: () => t.render(ctx) }));
+      .map((t) => ({
+        id: t.id,
+        label: t.label,
+        badge: t.badge ? () => t.badge!(ctx) : undefined,
+        subscribeBadge: t.subscribeBadge ? (onChange: () => void) => t.subscribeBadge!(ctx, onChange) : undefined,
+        render: () => t.render(ctx),
+      }));
     // ctx is rebuilt every render from these parts.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [collab, detail, editor, canEdit, id, reload]);

@@ -1,5 +1,5 @@
 /** The editor's side panel: an accessible tab list over a list of `{id, label, render}` tabs. */
-import { useId, useRef, useState } from "react";
+import { useId, useRef, useState, useSyncExternalStore } from "react";
 import type { KeyboardEvent, ReactNode } from "react";
 import { TestId } from "../testids";
 
@@ -7,8 +7,20 @@ import { TestId } from "../testids";
 export interface PanelTab {
   id: string;
   label: string;
-  badge?: number | null;
+  /** Reads the current count next to the label (null: none). */
+  badge?: () => number | null;
+  /** Subscribes to changes of the count, so that it updates without the page re-rendering. */
+  subscribeBadge?: (onChange: () => void) => () => void;
   render: () => ReactNode;
+}
+
+const noSubscription = () => () => {};
+
+/** A tab's live count. */
+function TabBadge({ tab }: { tab: PanelTab }) {
+  const read = tab.badge ?? (() => null);
+  const count = useSyncExternalStore(tab.subscribeBadge ?? noSubscription, read);
+  return count ? <span className="tab-badge">{count}</span> : null;
 }
 
 /** Tabs (arrow keys move between them) and the selected tab's content. */
@@ -54,7 +66,7 @@ export function SidePanel({ tabs, initial }: { tabs: PanelTab[]; initial?: strin
               onClick={() => setSelected(t.id)}
             >
               {t.label}
-              {t.badge ? <span className="tab-badge">{t.badge}</span> : null}
+              <TabBadge tab={t} />
             </button>
           );
         })}

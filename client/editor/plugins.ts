@@ -47,6 +47,8 @@ export interface SidePanelTab {
   order?: number;
   /** A small count shown next to the label (open threads…), if any. */
   badge?: (ctx: EditorPageContext) => number | null;
+  /** Tells the tab bar when the badge may have changed (a feature store's subscribe), so it updates live. */
+  subscribeBadge?: (ctx: EditorPageContext, onChange: () => void) => () => void;
   render: (ctx: EditorPageContext) => ReactNode;
 }
 

@@ -15,5 +15,6 @@ registerSidePanelTab({
     const n = m.readiness.objections.length + m.positions.filter((p) => p.stale && !p.removed).length;
     return n > 0 ? n : null;
   },
+  subscribeBadge: (ctx, onChange) => signoffStoreFor(ctx).subscribe(onChange),
   render: (ctx) => createElement(SignoffPanel, { ctx }),
 });
