@@ -3,6 +3,10 @@ import { defineConfig } from "vitest/config";
 // Three projects so that each can be run alone: `vitest run --project unit` etc.
 export default defineConfig({
   test: {
+    // One file at a time: the machine has two cores, and the browser scenarios and the benchmark must not
+    // starve each other (a starved browser drops keystrokes; a starved benchmark measures nothing useful).
+    // Sequential costs almost nothing here: the benchmark dominates the run either way.
+    maxWorkers: 1,
     projects: [
       {
         test: {

@@ -2,6 +2,7 @@
  * A plain-text comment field with `@mention` autocomplete over the statement's members. Ctrl/⌘+Enter
  * submits; Escape closes the suggestions (or, with none open, is left to the caller: it closes the composer).
  */
+import { flushSync } from "react-dom";
 import { useId, useMemo, useRef, useState } from "react";
 import type { KeyboardEvent } from "react";
 import type { MemberDto } from "../../shared/api";
@@ -54,14 +55,16 @@ export function MentionTextarea(props: MentionTextareaProps) {
     const caret = el.selectionStart;
     const insert = `@${m.name} `;
     const text = value.slice(0, query.start) + insert + value.slice(caret);
-    onChange(text);
-    onPick(m.name, m.userId);
-    setQuery(null);
-    const at = query.start + insert.length;
-    requestAnimationFrame(() => {
-      el.focus();
-      el.setSelectionRange(at, at);
+    // Commit the new value now and put the caret after the mention before the next keystroke is handled:
+    // deferring it (to the next frame) let a fast typist's next character land elsewhere.
+    flushSync(() => {
+      onChange(text);
+      onPick(m.name, m.userId);
+      setQuery(null);
     });
+    const at = query.start + insert.length;
+    el.focus();
+    el.setSelectionRange(at, at);
   }
 
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
