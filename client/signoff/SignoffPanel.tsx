@@ -58,13 +58,7 @@ export function SignoffPanel({ ctx }: { ctx: EditorPageContext }) {
             {SignoffLabel.expand}
           </button>
         </div>
-        <div className="signoff-filters" role="group" aria-label="Filter clauses">
-          {filters.map(([f, label]) => (
-            <button key={f} type="button" className={`chip-button ${filter === f ? "chip-active" : ""}`} aria-pressed={filter === f} onClick={() => setFilter(f)}>
-              {label}
-            </button>
-          ))}
-        </div>
+        <FilterChips label="Filter clauses" filters={filters} value={filter} onChange={setFilter} />
         <Legend />
         <SignoffMatrix matrix={matrix} filter={filter} selected={selected} onSelect={setSelected} />
       </section>
@@ -83,13 +77,7 @@ export function SignoffPanel({ ctx }: { ctx: EditorPageContext }) {
       <AuditLog statementId={ctx.statementId} />
 
       <Dialog open={wide} title="Sign-off matrix" onClose={() => setWide(false)}>
-        <div className="signoff-filters" role="group" aria-label="Filter clauses (full matrix)">
-          {filters.map(([f, label]) => (
-            <button key={f} type="button" className={`chip-button ${filter === f ? "chip-active" : ""}`} aria-pressed={filter === f} onClick={() => setFilter(f)}>
-              {label}
-            </button>
-          ))}
-        </div>
+        <FilterChips label="Filter clauses (full matrix)" filters={filters} value={filter} onChange={setFilter} />
         <Legend />
         <SignoffMatrix
           matrix={matrix}
@@ -102,6 +90,19 @@ export function SignoffPanel({ ctx }: { ctx: EditorPageContext }) {
           wide
         />
       </Dialog>
+    </div>
+  );
+}
+
+/** The clause filter of the matrix, as toggle chips. */
+function FilterChips(props: { label: string; filters: Array<[MatrixFilter, string]>; value: MatrixFilter; onChange: (f: MatrixFilter) => void }) {
+  return (
+    <div className="signoff-filters" role="group" aria-label={props.label}>
+      {props.filters.map(([f, label]) => (
+        <button key={f} type="button" className={`chip-button ${props.value === f ? "chip-active" : ""}`} aria-pressed={props.value === f} onClick={() => props.onChange(f)}>
+          {label}
+        </button>
+      ))}
     </div>
   );
 }
