@@ -188,6 +188,15 @@ export interface ThreadReadsTable {
   read_through: number;
 }
 
+/** Which user (and organization) introduced each Yjs client id of a statement's document. */
+export interface DocClientsTable {
+  statement_id: string;
+  client_id: number;
+  user_id: string;
+  organization_id: string | null;
+  created_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -197,6 +206,7 @@ export interface Database {
   invites: InvitesTable;
   doc_updates: DocUpdatesTable;
   doc_snapshots: DocSnapshotsTable;
+  doc_clients: DocClientsTable;
   audit_log: AuditTable;
   comment_threads: CommentThreadsTable;
   comments: CommentsTable;

@@ -6,12 +6,14 @@ import * as m001 from "./001_initial";
 import * as m002 from "./002_comments";
 import * as m003 from "./003_signoff";
 import * as m004 from "./004_snapshot_state_vector";
+import * as m005 from "./005_doc_clients";
 
 const migrations: Record<string, Migration> = {
   "001_initial": m001,
   "002_comments": m002,
   "003_signoff": m003,
   "004_snapshot_state_vector": m004,
+  "005_doc_clients": m005,
 };
 
 /** A provider for Kysely's Migrator that needs no file-system scan (works the same from source and bundles). */
