@@ -19,6 +19,8 @@ export interface SessionsTable {
   secret_hash: Uint8Array;
   created_at: number;
   last_verified_at: number;
+  /** The browser's User-Agent at login (truncated), for the sessions list. */
+  user_agent: string | null;
 }
 
 export interface OrganizationsTable {
