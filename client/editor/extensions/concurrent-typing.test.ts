@@ -1,0 +1,259 @@
+/**
+ * Issue 18 ("Co-editing integrity"): two drafters typing in the same clause must not scramble each other.
+ *
+ * Two Y.Docs, each bound to a headless ProseMirror "view" through y-tiptap's ySyncPlugin (the plugin the
+ * Collaboration extension installs), with the statement schema (StarterKit + ClauseId, so every paragraph
+ * carries a unique `clauseId`). Updates are relayed between the docs by hand, one keystroke at a time, so
+ * the interleaving is exact.
+ *
+ * The bug this guards against lives in @tiptap/y-tiptap ≥ 3.0.7 and is patched in
+ * patches/@tiptap+y-tiptap+3.0.9.patch: on a remote update, y-tiptap's selection recovery treated "the text
+ * of my paragraph changed" as a misresolved caret, found the paragraph again by its distinctive attributes
+ * (our clauseId) and put the caret back at its OLD offset, so every remote insertion before the caret pushed
+ * it one character back and the local typist's words came out reversed. Without the patch the first three
+ * tests fail.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import * as Y from "yjs";
+import { Editor } from "@tiptap/core";
+import StarterKit from "@tiptap/starter-kit";
+import { EditorState, TextSelection } from "@tiptap/pm/state";
+import type { Plugin, PluginView, Transaction } from "@tiptap/pm/state";
+import type { Node as PMNode, Schema } from "@tiptap/pm/model";
+import { ySyncPlugin } from "@tiptap/y-tiptap";
+import { ClauseId, clauseIdPluginKey } from "./clause-id";
+
+// Tiptap's keymap reads `navigator` (a global from Node 21 on); Node 20 needs a stand-in.
+if (typeof globalThis.navigator === "undefined") {
+  vi.stubGlobal("navigator", { platform: "Linux", userAgent: "node", maxTouchPoints: 0 });
+}
+
+const REMOTE = "remote";
+
+/**
+ * The smallest stand-in for ProseMirror's EditorView that y-tiptap's binding needs, without a DOM: it holds
+ * the state, applies dispatched transactions (with appendTransaction, like a real view) and calls the plugin
+ * views' `update`, which is where ySyncPlugin writes local changes into Yjs.
+ */
+class HeadlessView {
+  state: EditorState;
+  private readonly pluginViews: PluginView[] = [];
+  readonly editable = true;
+  readonly composing = false;
+
+  constructor(state: EditorState) {
+    this.state = state;
+    for (const plugin of state.plugins) {
+      const pv = plugin.spec.view?.(this as never);
+      if (pv) this.pluginViews.push(pv);
+    }
+  }
+
+  dispatch(tr: Transaction): void {
+    const prev = this.state;
+    this.state = prev.applyTransaction(tr).state;
+    for (const pv of this.pluginViews) pv.update?.(this as never, prev);
+  }
+
+  hasFocus(): boolean {
+    return false;
+  }
+
+  destroy(): void {
+    for (const pv of this.pluginViews) pv.destroy?.();
+  }
+}
+
+/** One participant: a Y.Doc and a headless view bound to its `default` fragment. */
+interface Peer {
+  name: string;
+  ydoc: Y.Doc;
+  view: HeadlessView;
+  /** Local updates not yet delivered to each other peer. */
+  outbox: Map<Peer, Uint8Array[]>;
+}
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+});
+
+/** The statement schema and the ClauseId plugin, taken from a headless Tiptap editor. */
+function statementSchema(): { schema: Schema; clauseIdPlugin: Plugin } {
+  let n = 0;
+  const editor = new Editor({
+    element: null,
+    content: { type: "doc", content: [{ type: "paragraph" }] },
+    extensions: [StarterKit.configure({ undoRedo: false }), ClauseId.configure({ generateId: () => `gen${++n}` })],
+  });
+  cleanups.push(() => editor.destroy());
+  const clauseIdPlugin = editor.extensionManager.plugins.find((p) => p.spec.key === clauseIdPluginKey);
+  if (!clauseIdPlugin) throw new Error("ClauseId plugin not found");
+  return { schema: editor.schema, clauseIdPlugin };
+}
+
+function makePeers(names: string[]): Peer[] {
+  const { schema, clauseIdPlugin } = statementSchema();
+  const peers: Peer[] = names.map((name, i) => {
+    const ydoc = new Y.Doc();
+    ydoc.clientID = i + 1;
+    const state = EditorState.create({ schema, plugins: [ySyncPlugin(ydoc.getXmlFragment("default")), clauseIdPlugin] });
+    const view = new HeadlessView(state);
+    cleanups.push(() => view.destroy());
+    return { name, ydoc, view, outbox: new Map() };
+  });
+  for (const p of peers) {
+    for (const q of peers) if (q !== p) p.outbox.set(q, []);
+    p.ydoc.on("update", (update: Uint8Array, origin: unknown) => {
+      if (origin === REMOTE) return;
+      for (const box of p.outbox.values()) box.push(update);
+    });
+  }
+  return peers;
+}
+
+/** Delivers everything `from` has sent (so far) to `to`. */
+function deliver(from: Peer, to: Peer): void {
+  const box = from.outbox.get(to)!;
+  for (const u of box.splice(0)) Y.applyUpdate(to.ydoc, u, REMOTE);
+}
+
+/** Delivers everything between every pair until nothing is pending. */
+function syncAll(peers: Peer[]): void {
+  for (const from of peers) for (const to of peers) if (from !== to) deliver(from, to);
+}
+
+/** Replaces the whole document (on `peer`) with paragraphs of the given texts and clause ids. */
+function setParagraphs(peer: Peer, paragraphs: Array<[text: string, clauseId: string]>): void {
+  const { schema } = peer.view.state;
+  const nodes = paragraphs.map(([text, clauseId]) => schema.nodes.paragraph.create({ clauseId }, text ? schema.text(text) : null));
+  const tr = peer.view.state.tr.replaceWith(0, peer.view.state.doc.content.size, nodes);
+  peer.view.dispatch(tr);
+}
+
+/** Start position of the content of top-level block `index`. */
+function blockContentStart(doc: PMNode, index: number): number {
+  let pos = 0;
+  for (let i = 0; i < index; i++) pos += doc.child(i).nodeSize;
+  return pos + 1;
+}
+
+/** Puts the caret of `peer` at `offset` inside top-level block `index` (`"end"`: after its last character). */
+function placeCaret(peer: Peer, index: number, offset: number | "end"): void {
+  const { doc } = peer.view.state;
+  const start = blockContentStart(doc, index);
+  const pos = start + (offset === "end" ? doc.child(index).content.size : offset);
+  peer.view.dispatch(peer.view.state.tr.setSelection(TextSelection.create(doc, pos)));
+}
+
+/** One keystroke: inserts `ch` at the peer's caret, as a key press does. */
+function typeChar(peer: Peer, ch: string): void {
+  peer.view.dispatch(peer.view.state.tr.insertText(ch));
+}
+
+function texts(peer: Peer): string[] {
+  const out: string[] = [];
+  peer.view.state.doc.forEach((node) => out.push(node.textContent));
+  return out;
+}
+
+const BASE = "Paragraph 1 alpha beta.";
+
+describe("concurrent typing in one clause (y-tiptap selection recovery)", () => {
+  it("A types at the end while B types at the start: both strings stay in order", () => {
+    const [a, b] = makePeers(["A", "B"]);
+    setParagraphs(a, [[BASE, "c1"], ["Second clause.", "c2"]]);
+    syncAll([a, b]);
+    expect(texts(b)).toEqual([BASE, "Second clause."]);
+
+    placeCaret(a, 0, "end");
+    placeCaret(b, 0, 0);
+    const aText = " A typed this";
+    const bText = "[B typed this] ";
+    // Strict alternation with every keystroke delivered before the next one: the worst case for the bug.
+    for (let i = 0; i < Math.max(aText.length, bText.length); i++) {
+      if (i < bText.length) {
+        typeChar(b, bText[i]);
+        deliver(b, a);
+      }
+      if (i < aText.length) {
+        typeChar(a, aText[i]);
+        deliver(a, b);
+      }
+    }
+    syncAll([a, b]);
+
+    const expected = [bText + BASE + aText, "Second clause."];
+    expect(texts(a)).toEqual(expected);
+    expect(texts(b)).toEqual(expected);
+    // A's caret is still right after A's own text.
+    expect(a.view.state.selection.head).toBe(blockContentStart(a.view.state.doc, 0) + expected[0].length);
+    expect(a.view.state.doc.child(0).attrs.clauseId).toBe("c1");
+  });
+
+  it("three people at the start, the middle and the end of one clause, with updates in random batches", () => {
+    const [a, b, c] = makePeers(["A", "B", "C"]);
+    setParagraphs(a, [["Intro.", "c0"], [BASE, "c1"]]);
+    syncAll([a, b, c]);
+    const middle = "Paragraph 1 alpha".length;
+    placeCaret(a, 1, "end");
+    placeCaret(b, 1, 0);
+    placeCaret(c, 1, middle);
+    const typed = new Map<Peer, string>([
+      [a, " <alpha from A>"],
+      [b, "<bravo from B> "],
+      [c, " <charlie from C>"],
+    ]);
+    // A deterministic pseudo-random schedule: who types next, and which pending deliveries happen.
+    let seed = 18;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const progress = new Map<Peer, number>([[a, 0], [b, 0], [c, 0]]);
+    const peers = [a, b, c];
+    while ([...progress.values()].some((v, i) => v < typed.get(peers[i])!.length)) {
+      const p = peers[Math.floor(rand() * 3)];
+      const i = progress.get(p)!;
+      if (i < typed.get(p)!.length) {
+        typeChar(p, typed.get(p)![i]);
+        progress.set(p, i + 1);
+      }
+      for (const from of peers) for (const to of peers) if (from !== to && rand() < 0.5) deliver(from, to);
+    }
+    syncAll(peers);
+
+    const expected = ["Intro.", typed.get(b)! + "Paragraph 1 alpha" + typed.get(c)! + " beta." + typed.get(a)!];
+    for (const p of peers) expect(texts(p), p.name).toEqual(expected);
+  });
+
+  it("a remote deletion before the caret keeps the caret at its character", () => {
+    const [a, b] = makePeers(["A", "B"]);
+    setParagraphs(a, [[BASE, "c1"]]);
+    syncAll([a, b]);
+    // A's caret after "alpha"; B deletes "Paragraph " (before A's caret).
+    placeCaret(a, 0, "Paragraph 1 alpha".length);
+    b.view.dispatch(b.view.state.tr.delete(1, 1 + "Paragraph ".length));
+    deliver(b, a);
+    expect(texts(a)).toEqual(["1 alpha beta."]);
+    typeChar(a, "!");
+    syncAll([a, b]);
+    expect(texts(a)).toEqual(["1 alpha! beta."]);
+    expect(texts(b)).toEqual(["1 alpha! beta."]);
+  });
+
+  it("still follows its clause when another person moves that clause (the case y-tiptap's recovery is for)", () => {
+    const [a, b] = makePeers(["A", "B"]);
+    setParagraphs(a, [["hello there", "c1"], ["block", "c2"]]);
+    syncAll([a, b]);
+    placeCaret(a, 0, "hello".length);
+    // B drags "block" above "hello there" (delete + insert, as drag and drop does).
+    const doc = b.view.state.doc;
+    const moved = doc.child(1);
+    const from = doc.child(0).nodeSize;
+    b.view.dispatch(b.view.state.tr.delete(from, from + moved.nodeSize).insert(0, moved));
+    deliver(b, a);
+    expect(texts(a)).toEqual(["block", "hello there"]);
+    typeChar(a, "!");
+    syncAll([a, b]);
+    expect(texts(a)).toEqual(["block", "hello! there"]);
+    expect(texts(b)).toEqual(["block", "hello! there"]);
+  });
+});
