@@ -8,12 +8,18 @@
  * | DATA_DIR      | ./data             | where the SQLite database lives                                   |
  * | ORIGIN        | http://localhost:PORT,http://127.0.0.1:PORT | allowed browser origins, comma separated |
  * | MAX_FRAME_BYTES, MAX_DOCUMENT_BYTES | 1 MiB, 16 MiB | realtime limits                          |
+ * | MAX_DOCUMENT_DEPTH | 32            | deepest nesting of blocks in a statement                          |
  * | SESSION_IDLE_DAYS | 14             | a session unused this long expires                                |
  * | CLIENT_DIR    | ./dist/client      | the built client to serve (absent: API only)                      |
+ * | TRUST_PROXY   | (none)             | proxy addresses/CIDRs whose X-Forwarded-For/-Proto are believed   |
+ * | MAX_BODY_BYTES | 262144            | largest HTTP request body (larger: 413 before it is read)         |
+ * | MAX_CONNECTIONS_PER_USER | 20      | open realtime connections one user may hold                       |
  */
+import net from "node:net";
 import path from "node:path";
 import { z } from "zod";
 import { Limits } from "../shared/validation";
+import { DEFAULT_MAX_DOCUMENT_DEPTH } from "../shared/schema";
 
 /** Everything the server needs to know to start. */
 export interface Config {
@@ -24,6 +30,8 @@ export interface Config {
   origins: string[];
   maxFrameBytes: number;
   maxDocumentBytes: number;
+  /** Deepest nesting of elements (blocks inside blocks) a statement may reach. */
+  maxDocumentDepth: number;
   maxMessagesPerSecond: number;
   sessionIdleMs: number;
   clientDir: string | null;
@@ -33,7 +41,40 @@ export interface Config {
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   /** Compact a document's update log into a snapshot after this many updates. */
   compactAfterUpdates: number;
+  /**
+   * Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed.
+   * Empty: the socket's peer is the client and the scheme is the connection's own.
+   */
+  trustProxy: string[];
+  /** Largest request body on any route (route-specific limits may be lower). */
+  maxBodyBytes: number;
+  /** Realtime connections one user may hold open at once (every tab of every device). */
+  maxConnectionsPerUser: number;
+  /** Guessing limits for passwords and the per-address login rate: see `server/auth/throttle.ts`. */
+  throttle: ThrottleConfig;
 }
+
+/** Limits against password guessing (defaults in `THROTTLE_DEFAULTS`). */
+export interface ThrottleConfig {
+  /** Failed logins per account (from anywhere) before each further attempt must wait, doubling from 1 s. */
+  accountFreeFailures: number;
+  /** Failed logins per (client address, account) before delays start. */
+  pairFreeFailures: number;
+  /** Login attempts one address may burst; refilled at `addressPerMinute` (correct logins give theirs back). */
+  addressBurst: number;
+  addressPerMinute: number;
+  /** Wrong current passwords on a password change per user before delays start. */
+  passwordChangeFreeFailures: number;
+}
+
+/** Defaults: generous enough for an office behind one address, strict enough that guessing gets nowhere. */
+export const THROTTLE_DEFAULTS: ThrottleConfig = {
+  accountFreeFailures: 10,
+  pairFreeFailures: 5,
+  addressBurst: 100,
+  addressPerMinute: 60,
+  passwordChangeFreeFailures: 5,
+};
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
@@ -42,11 +83,29 @@ const envSchema = z.object({
   ORIGIN: z.string().optional(),
   MAX_FRAME_BYTES: z.coerce.number().int().positive().default(Limits.maxFrameBytes),
   MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().default(Limits.maxDocumentBytes),
+  MAX_DOCUMENT_DEPTH: z.coerce.number().int().min(4).max(256).default(DEFAULT_MAX_DOCUMENT_DEPTH),
   MAX_MESSAGES_PER_SECOND: z.coerce.number().int().positive().default(Limits.maxMessagesPerSecond),
   SESSION_IDLE_DAYS: z.coerce.number().positive().default(14),
   CLIENT_DIR: z.string().default("./dist/client"),
   LOG: z.enum(["0", "1"]).default("1"),
+  TRUST_PROXY: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((x) => x.trim()).filter(Boolean))
+    .refine((list) => list.every(isAddressOrCidr), "list IP addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8), comma-separated"),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  MAX_CONNECTIONS_PER_USER: z.coerce.number().int().positive().default(20),
 });
+
+/** `1.2.3.4`, `::1`, `10.0.0.0/8` or `fd00::/8`. */
+function isAddressOrCidr(entry: string): boolean {
+  const [address, bits, ...rest] = entry.split("/");
+  const family = net.isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d+$/.test(bits) && n >= 0 && n <= (family === 4 ? 32 : 128);
+}
 
 /** Argon2id as OWASP recommends it: m=19456 KiB, t=2, p=1. */
 export const ARGON2_DEFAULTS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
@@ -66,10 +125,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     origins: e.ORIGIN ? e.ORIGIN.split(",").map((o) => o.trim()).filter(Boolean) : [],
     maxFrameBytes: e.MAX_FRAME_BYTES,
     maxDocumentBytes: e.MAX_DOCUMENT_BYTES,
+    maxDocumentDepth: e.MAX_DOCUMENT_DEPTH,
     maxMessagesPerSecond: e.MAX_MESSAGES_PER_SECOND,
     sessionIdleMs: e.SESSION_IDLE_DAYS * 24 * 3600 * 1000,
     clientDir: e.CLIENT_DIR ? path.resolve(e.CLIENT_DIR) : null,
     log: e.LOG === "1",
+    trustProxy: e.TRUST_PROXY,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
   });
 }
 
@@ -81,12 +144,17 @@ export function makeConfig(partial: Partial<Config> & { dataDir: string }): Conf
     origins: [],
     maxFrameBytes: Limits.maxFrameBytes,
     maxDocumentBytes: Limits.maxDocumentBytes,
+    maxDocumentDepth: DEFAULT_MAX_DOCUMENT_DEPTH,
     maxMessagesPerSecond: Limits.maxMessagesPerSecond,
     sessionIdleMs: 14 * 24 * 3600 * 1000,
     clientDir: null,
     log: false,
     argon2: { ...ARGON2_DEFAULTS },
     compactAfterUpdates: 500,
+    trustProxy: [],
+    maxBodyBytes: 256 * 1024,
+    maxConnectionsPerUser: 20,
+    throttle: { ...THROTTLE_DEFAULTS },
     ...partial,
   };
 }

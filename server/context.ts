@@ -9,6 +9,9 @@ import type { ServerEvents } from "./events";
 import type { DocumentStore } from "./storage/documents";
 import type { Rooms } from "./sync/rooms";
 import type { Membership } from "./statements/access";
+import type { Log } from "./logging";
+import type { ProxyTrust } from "./http/client-address";
+import type { Throttles } from "./auth/throttle";
 
 /** The authenticated caller. */
 export interface CurrentUser {
@@ -28,6 +31,12 @@ export interface Services {
   rooms: Rooms;
   /** Allowed origins, resolved once the port is known. */
   origins: () => string[];
+  /** The server's rate-limited log (`server/logging.ts`). */
+  log: Log;
+  /** Which peers' forwarded headers are believed (`TRUST_PROXY`). */
+  proxyTrust: ProxyTrust;
+  /** Password-guessing limits, shared by every route that checks a password. */
+  throttles: Throttles;
 }
 
 /** Hono environment of the app. */

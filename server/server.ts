@@ -15,6 +15,16 @@ import { ServerEvents } from "./events";
 import { Rooms } from "./sync/rooms";
 import { createApp } from "./app";
 import type { Services } from "./context";
+import { createLog } from "./logging";
+import type { LogLimits } from "./logging";
+import { ProxyTrust } from "./http/client-address";
+import { Throttles } from "./auth/throttle";
+
+/** What tests may change about a server beyond its config: where log lines go and how many may. */
+export interface ServerOptions {
+  logWrite?: (msg: string, err?: unknown) => void;
+  logLimits?: Partial<LogLimits>;
+}
 
 /** A running server. */
 export interface RunningServer {
@@ -40,15 +50,21 @@ if (typeof (globalThis as { ErrorEvent?: unknown }).ErrorEvent === "undefined") 
   };
 }
 
-export async function startServer(config: Config): Promise<RunningServer> {
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const storage = await openStorage(config.dataDir);
   const { db, sqlite } = storage;
   const events = new ServerEvents();
   const documents = createDocumentStore(db, sqlite);
-  const log = (msg: string, err?: unknown) => {
-    if (config.log || err) console.error(msg, err ?? "");
-  };
-  const rooms = new Rooms(db, documents, { maxDocumentBytes: config.maxDocumentBytes, compactAfterUpdates: config.compactAfterUpdates, log }, events);
+  // Rate-limited: hostile clients must not be able to flood the log (one line per bad frame, say).
+  const log = createLog({ enabled: config.log, write: options.logWrite, limits: options.logLimits });
+  const logSummaries = setInterval(() => log.flush(), options.logLimits?.intervalMs ?? 60_000);
+  logSummaries.unref();
+  const rooms = new Rooms(db, documents, {
+      maxDocumentBytes: config.maxDocumentBytes,
+      maxDocumentDepth: config.maxDocumentDepth,
+      compactAfterUpdates: config.compactAfterUpdates,
+      log,
+    }, events);
   let origins: string[] = config.origins;
   const services: Services = {
     config,
@@ -58,6 +74,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
     documents,
     rooms,
     origins: () => origins,
+    log,
+    proxyTrust: new ProxyTrust(config.trustProxy),
+    throttles: new Throttles(config.throttle),
   };
 
   let app: ReturnType<typeof createApp> | null = null;
@@ -97,6 +116,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     services,
     async close() {
       clearInterval(keepalive);
+      clearInterval(logSummaries);
+      log.flush();
       await rooms.closeAll();
       for (const client of nodeWs.wss.clients) client.terminate();
       await new Promise<void>((resolve) => {

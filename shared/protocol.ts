@@ -37,6 +37,19 @@ export const CloseCode = {
   forbidden: 4403,
   notFound: 4404,
   documentTooLarge: 4413,
+  /**
+   * An update was refused (malformed, not contiguous with the document, written under someone else's client
+   * id, or outside the editor's schema): nothing of it was applied, stored or relayed. Preceded by a
+   * permission-denied message with `PermissionDeniedReason.invalidUpdate`. Not retried: resending the same
+   * update cannot succeed; the client reloads the document from the server.
+   */
+  updateRefused: 4422,
+  /**
+   * The user already holds the most realtime connections allowed (`MAX_CONNECTIONS_PER_USER`). In the
+   * no-reconnect range on purpose: retrying cannot help until the user closes another tab or device, and
+   * twenty tabs retrying every few seconds would only load the server.
+   */
+  tooManyConnections: 4429,
   /** Membership changed (role or removal); the client reconnects and gets its new rights. */
   rightsChanged: 4500,
   rateLimited: 4529,
@@ -49,6 +62,8 @@ export const PermissionDeniedReason = {
   readOnlyRole: "read-only role: your role on this statement does not allow editing",
   finalText: "final: the statement is locked and its text can no longer change",
   documentTooLarge: "document too large: the update was refused",
+  /** Followed by the refusal's kind and detail in parentheses. */
+  invalidUpdate: "invalid update: the edit was refused and not saved",
 } as const;
 
 /** The identity the server stamps on every awareness state of a connection. */

@@ -4,7 +4,21 @@ import { getCookie, setCookie, deleteCookie } from "hono/cookie";
 import type { AppEnv, CurrentUser, Services } from "../context";
 import type { Session } from "./sessions";
 import { forbidden, unauthorized } from "../errors";
-import { SESSION_COOKIE } from "./sessions";
+import { SECURE_SESSION_COOKIE, SESSION_COOKIE } from "./sessions";
+import { isHttps } from "../http/client-address";
+
+/**
+ * The session cookie's name for this request: `__Host-concord_session` over https (directly, or as a trusted
+ * proxy's `X-Forwarded-Proto` says), `concord_session` over plain http, where browsers refuse `__Host-`.
+ */
+export function sessionCookieName(c: Context<AppEnv>): string {
+  return isHttps(c, c.var.services.proxyTrust) ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+}
+
+/** The session token the request carries (only the cookie name fitting its scheme is read). */
+export function sessionToken(c: Context<AppEnv>): string | undefined {
+  return getCookie(c, sessionCookieName(c));
+}
 
 /** The session a cookie token names and its user, or null when either is gone. */
 export async function resolveSession(services: Services, token: string | undefined): Promise<{ session: Session; user: CurrentUser } | null> {
@@ -20,13 +34,13 @@ export async function resolveSession(services: Services, token: string | undefin
 export const sessionMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set("user", null);
   c.set("session", null);
-  const token = getCookie(c, SESSION_COOKIE);
+  const token = sessionToken(c);
   const resolved = await resolveSession(c.var.services, token);
   if (resolved) {
     c.set("session", resolved.session);
     c.set("user", resolved.user);
   } else if (token) {
-    deleteCookie(c, SESSION_COOKIE, { path: "/" });
+    clearSessionCookie(c);
   }
   await next();
 };
@@ -50,10 +64,10 @@ export function requireUser(c: Context<AppEnv>): CurrentUser {
   return user;
 }
 
-/** Sets the session cookie: HttpOnly, SameSite=Lax, Path=/, Secure over https. */
+/** Sets the session cookie: HttpOnly, SameSite=Lax, Path=/; over https `Secure` with the `__Host-` prefix. */
 export function setSessionCookie(c: Context<AppEnv>, token: string, maxAgeMs: number): void {
-  const secure = new URL(c.req.url).protocol === "https:" || c.req.header("x-forwarded-proto") === "https";
-  setCookie(c, SESSION_COOKIE, token, {
+  const secure = isHttps(c, c.var.services.proxyTrust);
+  setCookie(c, secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: "Lax",
     path: "/",
@@ -62,6 +76,8 @@ export function setSessionCookie(c: Context<AppEnv>, token: string, maxAgeMs: nu
   });
 }
 
+/** Removes the session cookie (with the attributes it was set with, or a `__Host-` deletion is ignored). */
 export function clearSessionCookie(c: Context<AppEnv>): void {
-  deleteCookie(c, SESSION_COOKIE, { path: "/" });
+  const secure = isHttps(c, c.var.services.proxyTrust);
+  deleteCookie(c, secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE, { path: "/", secure });
 }

@@ -20,8 +20,24 @@ export interface Session {
   lastVerifiedAt: number;
 }
 
-/** Name of the session cookie. */
+/** Name of the session cookie over http (local and test setups). */
 export const SESSION_COOKIE = "concord_session";
+/**
+ * Name of the session cookie over https: the `__Host-` prefix makes the browser refuse it unless it is
+ * `Secure`, `Path=/` and has no `Domain`, so a sibling subdomain cannot plant or shadow it.
+ */
+export const SECURE_SESSION_COOKIE = "__Host-concord_session";
+
+/** A session as its owner sees it in "your sessions". */
+export interface SessionInfo {
+  id: string;
+  createdAt: number;
+  /** Refreshed at most hourly (validation is not a write on every request). */
+  lastUsedAt: number;
+  userAgent: string | null;
+}
+
+const USER_AGENT_MAX = 256;
 
 const ACTIVITY_CHECK_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -37,13 +53,20 @@ export class SessionStore {
   ) {}
 
   /** Creates a session for a user; returns the token to put in the cookie (never stored). */
-  async create(userId: string): Promise<{ token: string; session: Session }> {
+  async create(userId: string, userAgent: string | null = null): Promise<{ token: string; session: Session }> {
     const id = newSecret(15);
     const secret = newSecret(20);
     const now = Date.now();
     await this.db
       .insertInto("sessions")
-      .values({ id, user_id: userId, secret_hash: hashSecret(secret), created_at: now, last_verified_at: now })
+      .values({
+        id,
+        user_id: userId,
+        secret_hash: hashSecret(secret),
+        created_at: now,
+        last_verified_at: now,
+        user_agent: userAgent ? userAgent.slice(0, USER_AGENT_MAX) : null,
+      })
       .execute();
     return { token: `${id}.${secret}`, session: { id, userId, createdAt: now, lastVerifiedAt: now } };
   }
@@ -78,10 +101,34 @@ export class SessionStore {
     await this.db.deleteFrom("sessions").where("id", "=", sessionId).execute();
   }
 
+  /** The live sessions of a user, most recently used first. */
+  async listOfUser(userId: string): Promise<SessionInfo[]> {
+    const rows = await this.db
+      .selectFrom("sessions")
+      .select(["id", "created_at", "last_verified_at", "user_agent"])
+      .where("user_id", "=", userId)
+      .where("last_verified_at", ">", Date.now() - this.idleMs)
+      .orderBy("last_verified_at", "desc")
+      .execute();
+    return rows.map((r) => ({ id: r.id, createdAt: Number(r.created_at), lastUsedAt: Number(r.last_verified_at), userAgent: r.user_agent }));
+  }
+
+  /** Ends one session of a user (none of anyone else's); returns whether it existed. */
+  async invalidateOfUser(userId: string, sessionId: string): Promise<boolean> {
+    const res = await this.db.deleteFrom("sessions").where("id", "=", sessionId).where("user_id", "=", userId).executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
+  }
+
+  /** Ends every session of a user but `keep`; returns the ended ids so that their sockets can be closed. */
+  async invalidateOthersOfUser(userId: string, keep: string): Promise<string[]> {
+    // One statement (DELETE … RETURNING): a session created meanwhile is either listed or kept, never lost.
+    const rows = await this.db.deleteFrom("sessions").where("user_id", "=", userId).where("id", "!=", keep).returning("id").execute();
+    return rows.map((r) => r.id);
+  }
+
   /** Ends every session of a user; returns their ids so that their sockets can be closed. */
   async invalidateAllOfUser(userId: string): Promise<string[]> {
-    const rows = await this.db.selectFrom("sessions").select("id").where("user_id", "=", userId).execute();
-    await this.db.deleteFrom("sessions").where("user_id", "=", userId).execute();
+    const rows = await this.db.deleteFrom("sessions").where("user_id", "=", userId).returning("id").execute();
     return rows.map((r) => r.id);
   }
 }

@@ -8,10 +8,8 @@
 import { Hono } from "hono";
 import type { UpgradeWebSocket } from "hono/ws";
 import type { WebSocket } from "ws";
-import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../context";
-import { SESSION_COOKIE } from "../auth/sessions";
-import { resolveSession } from "../auth/middleware";
+import { resolveSession, sessionToken } from "../auth/middleware";
 import { findMembership } from "../statements/access";
 import { canEditText } from "../../shared/roles";
 import { CloseCode } from "../../shared/protocol";
@@ -26,6 +24,8 @@ const refuse = (status: 401 | 403 | 404, code: string, message: string) =>
 /** Builds the realtime route. */
 export function syncRoutes(upgradeWebSocket: UpgradeWebSocket<WebSocket>): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // Open connections per user, across every statement: a cap keeps one account from holding unbounded sockets.
+  const openPerUser = new Map<string, number>();
 
   app.get(
     "/ws/:statementId",
@@ -35,7 +35,7 @@ export function syncRoutes(upgradeWebSocket: UpgradeWebSocket<WebSocket>): Hono<
       if (!origin || !services.origins().includes(origin)) {
         return refuse(403, "forbidden", "This origin may not open a realtime connection.");
       }
-      const resolved = await resolveSession(services, getCookie(c, SESSION_COOKIE));
+      const resolved = await resolveSession(services, sessionToken(c));
       if (!resolved) return refuse(401, "unauthorized", "Log in to connect.");
       const membership = await findMembership(services.db, c.req.param("statementId"), resolved.user.id);
       if (!membership) return refuse(403, "forbidden", "You are not a member of this statement.");
@@ -54,6 +54,7 @@ export function syncRoutes(upgradeWebSocket: UpgradeWebSocket<WebSocket>): Hono<
       let room: Room | null = null;
       // Frames that arrive while the document loads are queued, in order.
       let queue: Uint8Array[] | null = [];
+      let counted = false;
 
       const handle = (data: Uint8Array) => {
         if (!conn || !room || conn.closed) return;
@@ -66,7 +67,7 @@ export function syncRoutes(upgradeWebSocket: UpgradeWebSocket<WebSocket>): Hono<
         } catch (err) {
           if (err instanceof MalformedFrame) conn.close(CloseCode.malformedFrame, `malformed frame: ${err.message}`);
           else {
-            services.config.log && console.error("realtime: unexpected error", err);
+            services.log("realtime: unexpected error", err);
             conn.close(1011, "internal error");
           }
         }
@@ -75,6 +76,14 @@ export function syncRoutes(upgradeWebSocket: UpgradeWebSocket<WebSocket>): Hono<
       return {
         onOpen(_evt, ws) {
           const raw = ws.raw!;
+          // Counted at open (synchronous), so parallel upgrades cannot all pass a check made earlier.
+          const open = openPerUser.get(user.id) ?? 0;
+          if (open >= config.maxConnectionsPerUser) {
+            raw.close(CloseCode.tooManyConnections, `too many connections (at most ${config.maxConnectionsPerUser} per user)`);
+            return;
+          }
+          openPerUser.set(user.id, open + 1);
+          counted = true;
           conn = new Connection(
             raw,
             { id: user.id, name: user.name, color: colorForUser(user.id) },
@@ -83,6 +92,7 @@ export function syncRoutes(upgradeWebSocket: UpgradeWebSocket<WebSocket>): Hono<
             false,
             config.maxMessagesPerSecond,
           );
+          conn.organizationId = membership.organizationId;
           const opened = conn;
           raw.on("pong", () => {
             opened.alive = true;
@@ -119,6 +129,12 @@ export function syncRoutes(upgradeWebSocket: UpgradeWebSocket<WebSocket>): Hono<
             });
         },
         onClose() {
+          if (counted) {
+            counted = false;
+            const left = (openPerUser.get(user.id) ?? 1) - 1;
+            if (left > 0) openPerUser.set(user.id, left);
+            else openPerUser.delete(user.id);
+          }
           if (conn) conn.closed = true;
           if (room && conn) rooms.leave(room, conn);
         },
