@@ -4,18 +4,9 @@
  */
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
-export const ErrorCode = {
-  badRequest: "bad_request",
-  unauthorized: "unauthorized",
-  forbidden: "forbidden",
-  notFound: "not_found",
-  conflict: "conflict",
-  tooLarge: "too_large",
-  tooManyRequests: "too_many_requests",
-  final: "statement_final",
-  internal: "internal",
-} as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+// The codes live in shared/errors.ts, so that the client reads the same vocabulary it branches on.
+import { ErrorCode } from "../shared/errors";
+export { ErrorCode };
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   bad_request: 400,
@@ -27,6 +18,9 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   too_many_requests: 429,
   statement_final: 409,
   internal: 500,
+  text_changed: 409,
+  lock_needs_confirmation: 409,
+  lock_list_changed: 409,
 };
 
 /** An error meant for the caller: its message is shown to users as is. */

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { cellState, lockReadiness, matrixTotals, positionSchema, rejudge, sortSignatories } from "./signoff";
+import {
+  cellState,
+  lockOverrideOf,
+  lockReadiness,
+  lockSchema,
+  matrixTotals,
+  positionSchema,
+  rejudge,
+  sameLockLists,
+  signatureSchema,
+  sortSignatories,
+} from "./signoff";
 import type { SignoffMatrixDto } from "./signoff";
 import { sha256Hex } from "./canonical";
 
@@ -38,12 +49,57 @@ describe("sortSignatories", () => {
 });
 
 describe("positionSchema", () => {
+  const shown = { clauseHash: sha256Hex("We agree."), clauseText: "We agree." };
+
   it("requires a reason for an objection only", () => {
-    expect(positionSchema.safeParse({ clauseId: "c1", organizationId: "o1", position: "object" }).success).toBe(false);
-    expect(positionSchema.safeParse({ clauseId: "c1", organizationId: "o1", position: "object", reason: "   " }).success).toBe(false);
-    expect(positionSchema.safeParse({ clauseId: "c1", organizationId: "o1", position: "object", reason: "Too vague" }).success).toBe(true);
-    expect(positionSchema.safeParse({ clauseId: "c1", organizationId: "o1", position: "approve" }).success).toBe(true);
-    expect(positionSchema.safeParse({ clauseId: "c1", organizationId: "o1", position: "maybe" }).success).toBe(false);
+    expect(positionSchema.safeParse({ ...shown, clauseId: "c1", organizationId: "o1", position: "object" }).success).toBe(false);
+    expect(positionSchema.safeParse({ ...shown, clauseId: "c1", organizationId: "o1", position: "object", reason: "   " }).success).toBe(false);
+    expect(positionSchema.safeParse({ ...shown, clauseId: "c1", organizationId: "o1", position: "object", reason: "Too vague" }).success).toBe(true);
+    expect(positionSchema.safeParse({ ...shown, clauseId: "c1", organizationId: "o1", position: "approve" }).success).toBe(true);
+    expect(positionSchema.safeParse({ ...shown, clauseId: "c1", organizationId: "o1", position: "maybe" }).success).toBe(false);
+  });
+
+  it("requires the clause as shown: its text and the hash of exactly that text", () => {
+    const base = { clauseId: "c1", organizationId: "o1", position: "approve" };
+    expect(positionSchema.safeParse(base).success).toBe(false);
+    expect(positionSchema.safeParse({ ...base, clauseHash: shown.clauseHash }).success).toBe(false);
+    expect(positionSchema.safeParse({ ...base, clauseHash: shown.clauseHash, clauseText: "We agree!" }).success).toBe(false);
+    expect(positionSchema.safeParse({ ...base, clauseHash: shown.clauseHash.toUpperCase(), clauseText: shown.clauseText }).success).toBe(false);
+    expect(positionSchema.safeParse({ ...base, ...shown }).success).toBe(true);
+  });
+});
+
+describe("signatureSchema and lockSchema", () => {
+  const doc = { documentHash: sha256Hex("We agree.\n"), documentText: "We agree.\n" };
+
+  it("require the document as shown, with a matching hash", () => {
+    expect(signatureSchema.safeParse({ organizationId: "o1" }).success).toBe(false);
+    expect(signatureSchema.safeParse({ organizationId: "o1", ...doc, documentText: "We agree!\n" }).success).toBe(false);
+    expect(signatureSchema.safeParse({ organizationId: "o1", ...doc }).success).toBe(true);
+    expect(lockSchema.safeParse({}).success).toBe(false);
+    expect(lockSchema.safeParse({ override: true }).success).toBe(false);
+    expect(lockSchema.safeParse({ ...doc }).success).toBe(true);
+    expect(lockSchema.safeParse({ ...doc, override: { unsigned: ["o1"], objections: [] } }).success).toBe(true);
+  });
+});
+
+describe("sameLockLists", () => {
+  const readiness = {
+    unsigned: [
+      { organizationId: "a", organizationName: "Alpha" },
+      { organizationId: "b", organizationName: "Beta" },
+    ],
+    objections: [{ clauseId: "c1", clauseNumber: 1, organizationId: "b", organizationName: "Beta", reason: "No", stale: false }],
+  };
+
+  it("matches the lists a convener was shown, in any order, and nothing else", () => {
+    const shown = lockOverrideOf(readiness);
+    expect(sameLockLists(shown, readiness)).toBe(true);
+    expect(sameLockLists({ ...shown, unsigned: ["b", "a"] }, readiness)).toBe(true);
+    expect(sameLockLists({ ...shown, unsigned: ["a"] }, readiness)).toBe(false);
+    expect(sameLockLists({ ...shown, objections: [] }, readiness)).toBe(false);
+    expect(sameLockLists({ ...shown, objections: [{ clauseId: "c1", organizationId: "b", reason: "Yes" }] }, readiness)).toBe(false);
+    expect(sameLockLists({ unsigned: [], objections: [] }, { unsigned: [], objections: [] })).toBe(true);
   });
 });
 

@@ -16,6 +16,7 @@ import { z } from "zod";
 import type * as Y from "yjs";
 import type { StakeholderGroup } from "./roles";
 import { canonicalClauses, DOCUMENT_FIELD, joinClauses, sha256Hex } from "./canonical";
+import { Limits } from "./validation";
 import type { DiffPart } from "./diff";
 import { diffWords } from "./diff";
 
@@ -28,25 +29,107 @@ export type CellState = Position | "stale" | "pending";
 /** Longest objection reason or unlock reason. */
 export const REASON_MAX = 2000;
 
-/** `PUT /api/statements/:id/signoffs` */
+/** A SHA-256 in lowercase hex, as `sha256Hex` writes it. */
+export const hashSchema = z.string().regex(/^[0-9a-f]{64}$/, "Expected a SHA-256 in lowercase hex.");
+
+/** Longest shown text a request may carry (a whole document's canonical Markdown, or one clause). */
+export const SHOWN_TEXT_MAX = Limits.maxDocumentBytes;
+
+const shownTextSchema = z.string().max(SHOWN_TEXT_MAX);
+
+/** The shown text must be the one its hash names: the server diffs against it when the text has changed since. */
+const hashMatchesText = (hash: string, text: string) => sha256Hex(text) === hash;
+const HASH_MISMATCH = "The text sent does not match its hash.";
+
+/**
+ * `PUT /api/statements/:id/signoffs`. `clauseHash` and `clauseText` are the clause as the person was shown it:
+ * the position is recorded only if that is still the clause's current text (else 409 `text_changed`).
+ */
 export const positionSchema = z
   .object({
     clauseId: z.string().min(1).max(128),
     organizationId: z.string().min(1).max(64),
     position: z.enum(Positions),
     reason: z.string().trim().max(REASON_MAX).optional(),
+    clauseHash: hashSchema,
+    clauseText: shownTextSchema,
   })
   .refine((b) => b.position !== "object" || (b.reason ?? "") !== "", {
     message: "An objection needs a reason.",
     path: ["reason"],
-  });
+  })
+  .refine((b) => hashMatchesText(b.clauseHash, b.clauseText), { message: HASH_MISMATCH, path: ["clauseHash"] });
 export type PositionRequest = z.infer<typeof positionSchema>;
 
-/** `POST /api/statements/:id/signature` */
-export const signatureSchema = z.object({ organizationId: z.string().min(1).max(64) });
+/** `POST /api/statements/:id/signature`: the whole text as the signer was shown it, and its hash. */
+export const signatureSchema = z
+  .object({
+    organizationId: z.string().min(1).max(64),
+    documentHash: hashSchema,
+    documentText: shownTextSchema,
+  })
+  .refine((b) => hashMatchesText(b.documentHash, b.documentText), { message: HASH_MISMATCH, path: ["documentHash"] });
+export type SignatureRequest = z.infer<typeof signatureSchema>;
 
-/** `POST /api/statements/:id/lock` */
-export const lockSchema = z.object({ override: z.literal(true).optional() });
+/** What a convener was shown before locking anyway: who had not signed and which objections stood. */
+export const lockOverrideSchema = z.object({
+  unsigned: z.array(z.string().min(1).max(64)).max(10_000),
+  objections: z
+    .array(z.object({ clauseId: z.string().min(1).max(128), organizationId: z.string().min(1).max(64), reason: z.string().max(REASON_MAX) }))
+    .max(100_000),
+});
+export type LockOverride = z.infer<typeof lockOverrideSchema>;
+
+/**
+ * `POST /api/statements/:id/lock`: the text the convener confirmed and its hash; with `override`, the lists
+ * the convener was shown and locks over (refused with 409 `lock_list_changed` when they are no longer current).
+ */
+export const lockSchema = z
+  .object({
+    documentHash: hashSchema,
+    documentText: shownTextSchema,
+    override: lockOverrideSchema.optional(),
+  })
+  .refine((b) => hashMatchesText(b.documentHash, b.documentText), { message: HASH_MISMATCH, path: ["documentHash"] });
+export type LockRequest = z.infer<typeof lockSchema>;
+
+/** The override a client sends for the lists it shows (see {@link sameLockLists}). */
+export function lockOverrideOf(r: Pick<LockReadiness, "unsigned" | "objections">): LockOverride {
+  return {
+    unsigned: r.unsigned.map((u) => u.organizationId),
+    objections: r.objections.map((o) => ({ clauseId: o.clauseId, organizationId: o.organizationId, reason: o.reason })),
+  };
+}
+
+/** Whether the lists a convener was shown are the current ones (order does not matter; reasons do). */
+export function sameLockLists(shown: LockOverride, current: Pick<LockReadiness, "unsigned" | "objections">): boolean {
+  const now = lockOverrideOf(current);
+  const same = (a: string[], b: string[]) => a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
+  const key = (o: LockOverride["objections"][number]) => JSON.stringify([o.clauseId, o.organizationId, o.reason]);
+  return same(shown.unsigned, now.unsigned) && same(shown.objections.map(key), now.objections.map(key));
+}
+
+/**
+ * `details` of a 409 `text_changed`: the text changed between the moment the person was shown it and their
+ * decision. `diff` goes from the shown text to the current one; `currentText` is what to show and confirm next.
+ */
+export interface TextChangedDetails {
+  scope: "clause" | "document";
+  /** For a clause. */
+  clauseId: string | null;
+  shownHash: string;
+  /** Null when the clause was removed. */
+  currentHash: string | null;
+  currentText: string | null;
+  diff: DiffPart[];
+}
+
+/** `details` of a 409 `lock_needs_confirmation` or `lock_list_changed`: what stands in the way now. */
+export interface LockRefusedDetails {
+  documentHash: string;
+  unsigned: UnsignedOrganization[];
+  objections: StandingObjection[];
+}
 
 /** `POST /api/statements/:id/unlock` */
 export const unlockSchema = z.object({

@@ -1,22 +1,24 @@
 /**
- * The Sign-off tab of the editor's side panel: my organization's signature, the convener's lock (with the
- * confirmation that lists who has not signed and which objections stand), the final version once locked
- * (and the admin's unlock), the matrix with its filters, and the selected clause's positions with the
- * word diff of stale ones and my organization's approve / object / abstain.
+ * The Sign-off tab of the editor's side panel: my organization's signature (SignatureBox.tsx), the convener's
+ * lock (LockBox.tsx), the final version once locked (and the admin's unlock), the matrix with its filters, and
+ * the selected clause's positions with the word diff of stale ones and my organization's approve / object /
+ * abstain — recorded on the clause as shown, and confirmed again if it changed while being read.
  */
 import { useState } from "react";
 import type { FormEvent } from "react";
 import type { EditorPageContext } from "../editor/plugins";
-import type { Position, PositionDto, SignoffMatrixDto, SignoffOrganization } from "../../shared/signoff";
+import type { Position, PositionDto, SignoffMatrixDto, SignoffOrganization, TextChangedDetails } from "../../shared/signoff";
 import { REASON_MAX, cellState, positionIndex, positionKey } from "../../shared/signoff";
-import { diffWords } from "../../shared/diff";
-import { ApiRequestError, api, errorMessage } from "../api";
+import { api, errorMessage } from "../api";
 import type { AuditEntryDto } from "../../shared/api";
 import { useSession } from "../app/session";
 import { Dialog } from "../ui/Dialog";
 import { absoluteTime, relativeTime } from "../ui/format";
-import { signoffApi } from "./api";
+import { signoffApi, textChangedDetails } from "./api";
 import { DiffView } from "./DiffView";
+import { SignatureBox } from "./SignatureBox";
+import { LockBox } from "./LockBox";
+import { TextChangedNotice } from "./TextChangedNotice";
 import { SignoffMatrix, excerpt, groupOrganizations } from "./Matrix";
 import type { MatrixFilter } from "./Matrix";
 import { signoffStoreFor, useSignoffs } from "./store";
@@ -48,8 +50,8 @@ export function SignoffPanel({ ctx }: { ctx: EditorPageContext }) {
     <div className="signoff-panel" data-testid={SignoffTestId.panel}>
       {error && <p className="form-error" role="alert">{error}</p>}
       {matrix.final && <FinalBox statementId={ctx.statementId} matrix={matrix} />}
-      {myOrg && <SignatureBox statementId={ctx.statementId} matrix={matrix} org={myOrg} onDone={store.refresh} />}
-      {matrix.me.canLock && <LockBox statementId={ctx.statementId} matrix={matrix} onDone={store.refresh} />}
+      {myOrg && <SignatureBox statementId={ctx.statementId} ydoc={ctx.ydoc} matrix={matrix} org={myOrg} onDone={store.refresh} />}
+      {matrix.me.canLock && <LockBox statementId={ctx.statementId} ydoc={ctx.ydoc} matrix={matrix} onDone={store.refresh} />}
 
       <section className="signoff-section" aria-label="Sign-off matrix">
         <div className="signoff-section-head">
@@ -117,175 +119,6 @@ function Legend() {
         </span>
       ))}
     </p>
-  );
-}
-
-/** Sign the whole text for my organization, or see why my signature is void. */
-function SignatureBox({ statementId, matrix, org, onDone }: { statementId: string; matrix: SignoffMatrixDto; org: SignoffOrganization; onDone: () => void }) {
-  const sig = matrix.signatures.find((s) => s.organizationId === org.id) ?? null;
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [diff, setDiff] = useState<string | null>(null);
-  const state = !sig ? "unsigned" : sig.voidReason ? "void" : "signed";
-
-  async function signNow() {
-    setBusy(true);
-    setError(null);
-    try {
-      await signoffApi.sign(statementId, org.id);
-      onDone();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  async function showChanges() {
-    if (!sig) return;
-    try {
-      const text = sig.signedText ?? (await signoffApi.version(statementId, sig.versionId)).version.markdown;
-      setDiff(text);
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }
-
-  const current = matrix.clauses.map((c) => c.markdown).join("\n\n");
-  return (
-    <section className="signoff-section signoff-signature" data-testid={SignoffTestId.signature} data-state={state} aria-label="Signature">
-      <h3>{org.name}</h3>
-      {state === "signed" && sig && (
-        <p className="success">
-          ✓ Signed by {sig.userName} <span title={absoluteTime(sig.at)}>{relativeTime(sig.at)}</span> — bound to <code className="hash" title={sig.hash}>{sig.hash.slice(0, 12)}…</code>
-        </p>
-      )}
-      {state === "void" && sig && (
-        <div className="signoff-void">
-          <p>
-            <strong>Signature void</strong>:{" "}
-            {sig.voidReason === "unlocked" ? "the statement was unlocked by the admin." : "the text changed since it was signed."} (Signed by {sig.userName}{" "}
-            {relativeTime(sig.at)}.)
-          </p>
-          {sig.voidReason === "text-changed" &&
-            (diff === null ? (
-              <button type="button" className="link-button small" onClick={showChanges}>
-                Show changes since signing
-              </button>
-            ) : (
-              <DiffView parts={diffWords(diff.replace(/\n+$/, ""), current)} label="Changes since signing" />
-            ))}
-        </div>
-      )}
-      {state === "unsigned" && <p className="muted">{org.shortName} has not signed the text.</p>}
-      {matrix.me.canSign && state !== "signed" && (
-        <button type="button" className="btn btn-primary btn-sm signoff-wrap-button" onClick={signNow} disabled={busy || matrix.clauses.length === 0}>
-          {SignoffLabel.signFor(org.name)}
-        </button>
-      )}
-      {!matrix.me.canSign && matrix.phase === "drafting" && (
-        <p className="muted small">Only a convener or drafter representing {org.shortName} can sign for it.</p>
-      )}
-      {error && <p className="form-error" role="alert">{error}</p>}
-    </section>
-  );
-}
-
-/** The convener's lock, with a confirmation that lists what stands in the way. */
-function LockBox({ statementId, matrix, onDone }: { statementId: string; matrix: SignoffMatrixDto; onDone: () => void }) {
-  const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  // What the server said stood in the way, if it refused (someone's edit may have raced our view).
-  const [refused, setRefused] = useState<SignoffMatrixDto["readiness"] | null>(null);
-  const r = refused ?? matrix.readiness;
-  const signedCount = matrix.organizations.length - matrix.readiness.unsigned.length;
-
-  async function doLock(override: boolean) {
-    setBusy(true);
-    setError(null);
-    try {
-      await signoffApi.lock(statementId, override);
-      setOpen(false);
-      onDone();
-    } catch (err) {
-      if (err instanceof ApiRequestError && err.status === 409 && err.details && typeof err.details === "object" && "unsigned" in err.details) {
-        setRefused({ ready: false, ...(err.details as Omit<SignoffMatrixDto["readiness"], "ready">) });
-      } else setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return (
-    <section className="signoff-section" aria-label="Lock">
-      <h3>Lock</h3>
-      <p className="small">
-        {signedCount} of {matrix.organizations.length} organizations signed the current text
-        {matrix.readiness.objections.length > 0 ? ` · ${matrix.readiness.objections.length} standing objection${matrix.readiness.objections.length === 1 ? "" : "s"}` : ""}.
-      </p>
-      <button
-        type="button"
-        className="btn btn-secondary btn-sm"
-        onClick={() => {
-          setRefused(null);
-          setError(null);
-          setOpen(true);
-        }}
-      >
-        {SignoffLabel.lock}
-      </button>
-      <Dialog open={open} title="Lock the final version" onClose={() => setOpen(false)}>
-        <div data-testid={SignoffTestId.lockDialog} className="stack">
-          <p>
-            Locking stores the canonical text, its SHA-256 and the signatories. Nobody can change the text afterwards; only the instance admin can unlock.
-          </p>
-          {r.ready ? (
-            <p className="success">Every organization has signed the current text and no objection stands.</p>
-          ) : (
-            <>
-              {r.unsigned.length > 0 && (
-                <div>
-                  <p>
-                    <strong>Not signed ({r.unsigned.length}):</strong>
-                  </p>
-                  <ul className="signoff-list">
-                    {r.unsigned.map((u) => (
-                      <li key={u.organizationId}>{u.organizationName}</li>
-                    ))}
-                  </ul>
-                </div>
-              )}
-              {r.objections.length > 0 && (
-                <div>
-                  <p>
-                    <strong>Standing objections ({r.objections.length}):</strong>
-                  </p>
-                  <ul className="signoff-list">
-                    {r.objections.map((o) => (
-                      <li key={`${o.clauseId}:${o.organizationId}`}>
-                        {SignoffLabel.clause(o.clauseNumber)}, {o.organizationName}
-                        {o.stale ? " (stale)" : ""}: “{o.reason}”
-                      </li>
-                    ))}
-                  </ul>
-                </div>
-              )}
-              <p className="small muted">Locking anyway records this list with the final version.</p>
-            </>
-          )}
-          {error && <p className="form-error" role="alert">{error}</p>}
-          <div className="form-actions">
-            <button type="button" className="btn btn-secondary" onClick={() => setOpen(false)}>
-              Cancel
-            </button>
-            <button type="button" className="btn btn-primary" disabled={busy} onClick={() => doLock(!r.ready)}>
-              {r.ready ? SignoffLabel.lockNow : SignoffLabel.lockAnyway}
-            </button>
-          </div>
-        </div>
-      </Dialog>
-    </section>
   );
 }
 
@@ -382,17 +215,30 @@ function ClauseDetail({
   const [reason, setReason] = useState(mine?.position === "object" ? (mine.reason ?? "") : "");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // The server refused because the clause changed while it was being read: the position waits for a second look.
+  const [changed, setChanged] = useState<{ details: TextChangedDetails; position: Position; reason?: string } | null>(null);
 
-  async function record(position: Position, why?: string) {
+  /** Records a position on the clause as shown (by default, as this view shows it now). */
+  async function record(position: Position, why?: string, shown: { hash: string; text: string } = { hash: clause.hash, text: clause.markdown }) {
     if (!myOrg) return;
     setBusy(true);
     setError(null);
     try {
-      await signoffApi.setPosition(statementId, { clauseId, organizationId: myOrg.id, position, reason: why });
+      await signoffApi.setPosition(statementId, {
+        clauseId,
+        organizationId: myOrg.id,
+        position,
+        reason: why,
+        clauseHash: shown.hash,
+        clauseText: shown.text,
+      });
       setObjecting(false);
+      setChanged(null);
       onDone();
     } catch (err) {
-      setError(errorMessage(err));
+      const details = textChangedDetails(err);
+      if (details) setChanged({ details, position, reason: why });
+      else setError(errorMessage(err));
     } finally {
       setBusy(false);
     }
@@ -459,6 +305,28 @@ function ClauseDetail({
                 </button>
               </div>
             </form>
+          )}
+          {changed && (
+            <div className="stack">
+              <TextChangedNotice details={changed.details} />
+              <div className="row">
+                {changed.details.currentHash !== null && changed.details.currentText !== null && (
+                  <button
+                    type="button"
+                    className="btn btn-primary btn-sm"
+                    disabled={busy}
+                    onClick={() =>
+                      record(changed.position, changed.reason, { hash: changed.details.currentHash!, text: changed.details.currentText! })
+                    }
+                  >
+                    {SignoffLabel.confirmChanged} ({POSITION_ACTION[changed.position]})
+                  </button>
+                )}
+                <button type="button" className="btn btn-secondary btn-sm" onClick={() => setChanged(null)}>
+                  Cancel
+                </button>
+              </div>
+            </div>
           )}
           {error && <p className="form-error" role="alert">{error}</p>}
         </div>

@@ -14,6 +14,12 @@ export const SignoffTestId = {
   finalBanner: "final-banner",
   finalHash: "final-hash",
   lockDialog: "lock-dialog",
+  /** The confirmation before signing: the text and the hash being signed. */
+  signDialog: "sign-dialog",
+  /** The hash a dialog asks the person to confirm (signing or locking); `data-hash` holds it. */
+  shownHash: "shown-hash",
+  /** "The text changed while you were reading": the server refused, with the diff (`data-current-hash`). */
+  textChanged: "text-changed",
   diff: "signoff-diff",
 } as const;
 
@@ -28,6 +34,13 @@ export const SignoffLabel = {
   lock: "Lock final version",
   lockAnyway: "Lock anyway",
   lockNow: "Lock now",
+  /** Locking after the server showed that the text changed. */
+  lockChanged: "Lock the changed text",
+  /** The confirmation in the sign dialog, and after the text changed while it was open. */
+  signConfirm: "Sign this text",
+  signChanged: "Sign the changed text",
+  /** Recording a position again after the clause changed while it was being read. */
+  confirmChanged: "Confirm on the changed clause",
   unlock: "Unlock",
   unlockReason: "Reason for unlocking",
   filterAll: "All clauses",

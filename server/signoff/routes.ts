@@ -11,7 +11,8 @@ import { parseBody } from "../http/validate";
 import { findMembership, requireMembership } from "../statements/access";
 import { notFound } from "../errors";
 import { lockSchema, positionSchema, signatureSchema, unlockSchema } from "../../shared/signoff";
-import { currentFinalVersion, listVersions, lock, setPosition, sign, signoffMatrix, unlock, versionById } from "./signoffs";
+import { currentFinalVersion, listVersions, setPosition, sign, signoffMatrix, versionById } from "./signoffs";
+import { lock, unlock } from "./lock";
 import { auditCsv } from "./audit-csv";
 
 export function signoffRoutes(): Hono<AppEnv> {
@@ -34,14 +35,14 @@ export function signoffRoutes(): Hono<AppEnv> {
     const user = requireUser(c);
     const me = await requireMembership(c.var.services.db, c.req.param("id"), user.id);
     const body = await parseBody(c, signatureSchema);
-    return c.json({ signature: await sign(c.var.services, me, body.organizationId) }, 201);
+    return c.json({ signature: await sign(c.var.services, me, body) }, 201);
   });
 
   app.post("/statements/:id/lock", async (c) => {
     const user = requireUser(c);
     const me = await requireMembership(c.var.services.db, c.req.param("id"), user.id);
     const body = await parseBody(c, lockSchema);
-    return c.json({ final: await lock(c.var.services, me, user, body.override === true) });
+    return c.json({ final: await lock(c.var.services, me, user, body) });
   });
 
   app.post("/statements/:id/unlock", async (c) => {

@@ -19,6 +19,7 @@ import {
 import { appendParagraph, plainText, typeInto } from "../testing/docs";
 import { canonicalMarkdownOfDoc, sha256Hex } from "../../shared/canonical";
 import { MessageType } from "../../shared/protocol";
+import { lockOverrideOf } from "../../shared/signoff";
 import type { PositionDto, SignatureDto, SignoffMatrixDto } from "../../shared/signoff";
 
 type Client = Awaited<ReturnType<typeof signUp>>;
@@ -57,8 +58,32 @@ const matrix = async (c: ApiClient, id: string): Promise<SignoffMatrixDto> => {
   expect(r.status).toBe(200);
   return r.json;
 };
-const put = (c: ApiClient, id: string, body: Record<string, unknown>) => c.request("PUT", `/api/statements/${id}/signoffs`, body);
-const signFor = (c: ApiClient, id: string, organizationId: string) => c.post(`/api/statements/${id}/signature`, { organizationId });
+/** The whole current text as a person is shown it: its canonical Markdown (the export) and hash. */
+async function shownDocument(c: ApiClient, id: string): Promise<{ documentHash: string; documentText: string }> {
+  const text = (await c.get(`/api/statements/${id}/export.md`)).text;
+  return { documentHash: sha256Hex(text), documentText: text };
+}
+/** A clause as a person is shown it (a made-up one when the clause is not in the text). */
+async function shownClause(c: ApiClient, id: string, clauseId: unknown): Promise<{ clauseHash: string; clauseText: string }> {
+  const m = (await c.get(`/api/statements/${id}/signoffs`)).json as SignoffMatrixDto | null;
+  const clause = m?.clauses?.find((k) => k.clauseId === clauseId);
+  return clause ? { clauseHash: clause.hash, clauseText: clause.markdown } : { clauseHash: sha256Hex("gone"), clauseText: "gone" };
+}
+/** Records a position on the clause as it is now (what a person who just loaded it was shown). */
+const put = async (c: ApiClient, id: string, body: Record<string, unknown>) =>
+  c.request("PUT", `/api/statements/${id}/signoffs`, { ...(await shownClause(c, id, body.clauseId)), ...body });
+/** Signs the text as it is now. */
+const signFor = async (c: ApiClient, id: string, organizationId: string) =>
+  c.post(`/api/statements/${id}/signature`, { organizationId, ...(await shownDocument(c, id)) });
+/** Locks the text as it is now; with `override`, over the lists the matrix shows now. */
+async function lockAs(c: ApiClient, id: string, opts: { override?: boolean } = {}) {
+  const body: Record<string, unknown> = await shownDocument(c, id);
+  if (opts.override) {
+    const m = (await c.get(`/api/statements/${id}/signoffs`)).json as SignoffMatrixDto;
+    body.override = lockOverrideOf(m.readiness);
+  }
+  return c.post(`/api/statements/${id}/lock`, body);
+}
 
 function updateFrame(update: Uint8Array, sub: 1 | 2): Buffer {
   const enc = encoding.createEncoder();
@@ -186,7 +211,18 @@ describe("sign-off and lock", () => {
     expect((await new ApiClient(server.url).get(`/api/statements/${statementId}/signoffs`)).status).toBe(401);
     // Bodies are validated: an objection needs a reason, the clause must be in the text.
     expect((await put(repB, statementId, { clauseId: "c2", organizationId: orgB, position: "object" })).status).toBe(400);
-    expect((await put(repB, statementId, { clauseId: "nope", organizationId: orgB, position: "approve" })).status).toBe(400);
+    const gone = await put(repB, statementId, { clauseId: "nope", organizationId: orgB, position: "approve" });
+    expect(gone.status).toBe(409);
+    expect(gone.json.error).toMatchObject({ code: "text_changed", details: { scope: "clause", clauseId: "nope", currentHash: null } });
+    // The hash of what the person was shown is required, and must be the hash of the text sent with it.
+    const c1 = await shownClause(repB, statementId, "c1");
+    expect((await repB.request("PUT", `/api/statements/${statementId}/signoffs`, { clauseId: "c1", organizationId: orgB, position: "approve" })).status).toBe(400);
+    expect((await repB.request("PUT", `/api/statements/${statementId}/signoffs`, { clauseId: "c1", organizationId: orgB, position: "approve", clauseHash: c1.clauseHash })).status).toBe(400);
+    const forged = { clauseId: "c1", organizationId: orgB, position: "approve", clauseHash: c1.clauseHash, clauseText: "Some other words." };
+    expect((await repB.request("PUT", `/api/statements/${statementId}/signoffs`, forged)).status).toBe(400);
+    expect((await repB.post(`/api/statements/${statementId}/signature`, { organizationId: orgB })).status).toBe(400);
+    expect((await convener.post(`/api/statements/${statementId}/lock`, { override: true })).status).toBe(400);
+    expect((await convener.post(`/api/statements/${statementId}/lock`, {})).status).toBe(400);
     const objection = await put(repB, statementId, { clauseId: "c2", organizationId: orgB, position: "object", reason: "Name the stakeholders." });
     expect(objection.status).toBe(200);
     expect(objection.json.position).toMatchObject({ clauseId: "c2", organizationId: orgB, position: "object", reason: "Name the stakeholders.", stale: false });
@@ -204,10 +240,10 @@ describe("sign-off and lock", () => {
 
     // Only the convener locks.
     for (const who of [repA, reviewerC, observerC, plain]) {
-      expect((await who.post(`/api/statements/${statementId}/lock`, { override: true })).status).toBe(403);
+      expect((await lockAs(who, statementId, { override: true })).status).toBe(403);
     }
     expect((await matrix(convener, statementId)).phase).toBe("drafting");
-    const locked = await convener.post(`/api/statements/${statementId}/lock`, { override: true });
+    const locked = await lockAs(convener, statementId, { override: true });
     expect(locked.status).toBe(200);
     editor.destroy();
   });
@@ -271,8 +307,9 @@ describe("sign-off and lock", () => {
     expect((await put(repB, statementId, { clauseId: "c3", organizationId: orgB, position: "object", reason: "Every two years is enough." })).status).toBe(200);
     expect((await signFor(repA, statementId, orgA)).status).toBe(201);
 
-    const refused = await convener.post(`/api/statements/${statementId}/lock`, {});
+    const refused = await lockAs(convener, statementId);
     expect(refused.status).toBe(409);
+    expect(refused.json.error.code).toBe("lock_needs_confirmation");
     expect(refused.json.error.details.unsigned.map((u: { organizationId: string }) => u.organizationId)).toEqual([orgB]);
     expect(refused.json.error.details.objections).toEqual([
       expect.objectContaining({ clauseId: "c3", clauseNumber: 3, organizationId: orgB, reason: "Every two years is enough.", stale: false }),
@@ -286,7 +323,7 @@ describe("sign-off and lock", () => {
     expect((await put(repB, statementId, { clauseId: "c3", organizationId: orgB, position: "approve" })).status).toBe(200);
     expect((await signFor(repA, statementId, orgA)).status).toBe(201);
     expect((await signFor(repB, statementId, orgB)).status).toBe(201);
-    const ok = await convener.post(`/api/statements/${statementId}/lock`, {});
+    const ok = await lockAs(convener, statementId);
     expect(ok.status).toBe(200);
     const final = ok.json.final;
     const exported = await convener.get(`/api/statements/${statementId}/export.md`);
@@ -303,13 +340,13 @@ describe("sign-off and lock", () => {
     const s2 = await scenario();
     expect((await put(s2.repB, s2.statementId, { clauseId: "c1", organizationId: s2.orgB, position: "object", reason: "Too narrow." })).status).toBe(200);
     expect((await signFor(s2.repA, s2.statementId, s2.orgA)).status).toBe(201);
-    const forced = await s2.convener.post(`/api/statements/${s2.statementId}/lock`, { override: true });
+    const forced = await lockAs(s2.convener, s2.statementId, { override: true });
     expect(forced.status).toBe(200);
     expect(forced.json.final.override).toBe(true);
     expect(forced.json.final.signatories.map((s: { organizationId: string }) => s.organizationId)).toEqual([s2.orgA]);
     expect(forced.json.final.unsigned.map((u: { organizationId: string }) => u.organizationId)).toEqual([s2.orgB]);
     expect(forced.json.final.objections).toEqual([expect.objectContaining({ clauseId: "c1", organizationId: s2.orgB, reason: "Too narrow." })]);
-    expect((await s2.convener.post(`/api/statements/${s2.statementId}/lock`, { override: true })).status).toBe(409);
+    expect((await lockAs(s2.convener, s2.statementId, { override: true })).status).toBe(409);
     const fin = await s2.repA.get(`/api/statements/${s2.statementId}/final`);
     expect(fin.json.final.id).toBe(forced.json.final.id);
     const versions = await s2.repA.get(`/api/statements/${s2.statementId}/versions`);
@@ -331,7 +368,7 @@ describe("sign-off and lock", () => {
     }
     const editor = await writeClauses(server.url, statementId, convener, [["k1", "We sign."]]);
     for (const { rep, org } of reps) expect((await signFor(rep, statementId, org)).status).toBe(201);
-    const locked = await convener.post(`/api/statements/${statementId}/lock`, {});
+    const locked = await lockAs(convener, statementId);
     expect(locked.status).toBe(200);
     expect(locked.json.final.signatories.map((s: { name: string }) => s.name)).toEqual([
       "au Domain Administration",
@@ -353,7 +390,7 @@ describe("sign-off and lock", () => {
     await eventually(() => receivedFrames(convenerWs).length > 0 && receivedFrames(drafterWs).length > 0, 3000, "handshake");
     expect((await put(repA, statementId, { clauseId: "c1", organizationId: orgA, position: "approve" })).status).toBe(200);
 
-    const locked = await convener.post(`/api/statements/${statementId}/lock`, { override: true });
+    const locked = await lockAs(convener, statementId, { override: true });
     expect(locked.status).toBe(200);
     const finalHash: string = locked.json.final.hash;
     const text: string = locked.json.final.markdown;
@@ -412,7 +449,7 @@ describe("sign-off and lock", () => {
     const { convener, statementId, orgA, orgB, repA, repB, drafter, editor } = await scenario();
     expect((await signFor(repA, statementId, orgA)).status).toBe(201);
     expect((await signFor(repB, statementId, orgB)).status).toBe(201);
-    const locked = await convener.post(`/api/statements/${statementId}/lock`, {});
+    const locked = await lockAs(convener, statementId);
     expect(locked.status).toBe(200);
 
     expect((await convener.post(`/api/statements/${statementId}/unlock`, { reason: "Typo" })).status).toBe(403);
@@ -449,7 +486,7 @@ describe("sign-off and lock", () => {
     expect((await put(repA, statementId, { clauseId: "c1", organizationId: orgA, position: "approve" })).status).toBe(200);
     expect((await put(repB, statementId, { clauseId: "c1", organizationId: orgB, position: "object", reason: '=HYPERLINK("x"), "quoted"' })).status).toBe(200);
     const sig = await signFor(repA, statementId, orgA);
-    const locked = await convener.post(`/api/statements/${statementId}/lock`, { override: true });
+    const locked = await lockAs(convener, statementId, { override: true });
     expect(locked.status).toBe(200);
 
     const audit = await repB.get(`/api/statements/${statementId}/audit`);

@@ -1,41 +1,48 @@
 /**
- * Sign-off and lock: clause positions, document signatures, the matrix, the lock that stores a final version,
- * and the admin's unlock. Routes call these after validating the body; every rule about *who* may act comes
+ * Sign-off: clause positions, document signatures, the matrix and the stored versions (the lock and the admin's
+ * unlock are in lock.ts). Routes call these after validating the body; every rule about *who* may act comes
  * from shared/roles.ts, every rule about *what stands in the way of a lock* from shared/signoff.ts.
+ *
+ * Sign what you saw: every decision carries the hash of the text the person was shown (and that text, which
+ * the request schema checks against the hash). The decision is recorded only if that is still the current
+ * text, and bound to that hash; otherwise it is refused with 409 `text_changed` and the diff from what was
+ * shown, so the person looks again and confirms the new hash.
  *
  * Consistency: the text is read from the live document (`rooms.withDocument`, which waits for pending writes
  * to commit), and each change is one transaction that re-checks the phase, so that nothing is signed or
- * positioned after a lock commits. A lock first freezes the loaded room (every connection loses write
- * rights), then reads the text it stores; if the lock does not go through, the room gets its phase back.
+ * positioned after a lock commits.
  */
 import type { Kysely, Transaction } from "kysely";
-import type { Services, CurrentUser } from "../context";
+import type { Services } from "../context";
 import type { Database } from "../storage/schema";
 import type { Membership } from "../statements/access";
-import { AppError, badRequest, conflict, forbidden, notFound, statementFinal } from "../errors";
+import { AppError, badRequest, forbidden, notFound, statementFinal } from "../errors";
 import { recordAudit } from "../audit/log";
 import { canLock, canSignFor } from "../../shared/roles";
+import { diffWords } from "../../shared/diff";
 import type { Phase, StakeholderGroup } from "../../shared/roles";
 import { judgePosition, lockReadiness, signatureVoidReason, signoffText, sortSignatories } from "../../shared/signoff";
 import type {
   FinalVersionDto,
-  LockReadiness,
   Position,
   PositionDto,
   PositionHistoryDto,
   PositionRequest,
   SignatureDto,
+  SignatureRequest,
   Signatory,
   SignoffClause,
   SignoffMatrixDto,
   SignoffOrganization,
   StandingObjection,
+  TextChangedDetails,
   UnsignedOrganization,
   VersionDto,
   VersionSummaryDto,
 } from "../../shared/signoff";
 
-type Db = Kysely<Database> | Transaction<Database>;
+/** A database handle or an open transaction. */
+export type Db = Kysely<Database> | Transaction<Database>;
 
 /** The live text of a statement: canonical Markdown, its hash, and its clauses. */
 export interface LiveText {
@@ -49,8 +56,36 @@ export async function liveText(services: Services, statementId: string): Promise
   return services.rooms.withDocument(statementId, signoffText);
 }
 
+/** What a person was shown before deciding: a clause or the whole text, and the hash of it they confirm. */
+export interface ShownText {
+  scope: "clause" | "document";
+  clauseId: string | null;
+  shownHash: string;
+  shownText: string;
+}
+
+/**
+ * The 409 `text_changed` refusal: the text the person was shown is not the current one (`current` is null when
+ * the clause was removed). Carries the current hash and text, and the word diff from what was shown.
+ */
+export function textChanged(shown: ShownText, current: { hash: string; markdown: string } | null): AppError {
+  const details: TextChangedDetails = {
+    scope: shown.scope,
+    clauseId: shown.clauseId,
+    shownHash: shown.shownHash,
+    currentHash: current?.hash ?? null,
+    currentText: current?.markdown ?? null,
+    diff: diffWords(shown.shownText, current?.markdown ?? ""),
+  };
+  const what = shown.scope === "clause" ? "clause" : "text";
+  const message = current
+    ? `The ${what} changed while you were reading it. Look at the changes, then confirm again.`
+    : "The clause was removed from the text while you were reading it.";
+  return new AppError("text_changed", message, details);
+}
+
 /** The statement's phase, read inside the transaction that depends on it. */
-async function phaseOf(db: Db, statementId: string): Promise<Phase> {
+export async function phaseOf(db: Db, statementId: string): Promise<Phase> {
   const row = await db.selectFrom("statements").select("phase").where("id", "=", statementId).executeTakeFirst();
   if (!row) throw notFound("Statement");
   return row.phase === "final" ? "final" : "drafting";
@@ -180,7 +215,7 @@ async function currentSignatures(db: Db, statementId: string, documentHash: stri
 }
 
 /** Everything needed to judge sign-off against a given text. */
-async function signoffState(db: Db, statementId: string, text: LiveText) {
+export async function signoffState(db: Db, statementId: string, text: LiveText) {
   const [organizations, rows, signatures] = await Promise.all([
     participatingOrganizations(db, statementId),
     positionRows(db, statementId),
@@ -240,12 +275,19 @@ function assertMaySign(me: Membership, organizationId: string): void {
   }
 }
 
-/** `PUT /signoffs`: records an organization's position on a clause, bound to the clause's current hash. */
+/**
+ * `PUT /signoffs`: records an organization's position on a clause, bound to the clause's hash — only if the
+ * clause the person was shown (`clauseHash`, whose text the schema checked) is still the current one; else
+ * 409 `text_changed` with the diff, and nothing is recorded. (An edit landing after this check makes the new
+ * position stale at once, which the matrix shows: the record still names exactly the words that were read.)
+ */
 export async function setPosition(services: Services, me: Membership, body: PositionRequest): Promise<PositionDto> {
   assertMaySign(me, body.organizationId);
   const text = await liveText(services, me.statementId);
   const clause = text.clauses.find((c) => c.clauseId === body.clauseId);
-  if (!clause) throw badRequest("That clause is not in the current text.");
+  if (!clause || clause.hash !== body.clauseHash) {
+    throw textChanged({ scope: "clause", clauseId: body.clauseId, shownHash: body.clauseHash, shownText: body.clauseText }, clause ?? null);
+  }
   const reason = body.position === "object" ? (body.reason ?? "").trim() : body.reason?.trim() || null;
   const now = Date.now();
   const id = await services.db.transaction().execute(async (trx) => {
@@ -337,10 +379,17 @@ async function signatureVersion(trx: Db, statementId: string, text: LiveText, us
   return Number(row.id);
 }
 
-/** `POST /signature`: signs the whole current text for an organization (idempotent while it holds). */
-export async function sign(services: Services, me: Membership, organizationId: string): Promise<SignatureDto> {
+/**
+ * `POST /signature`: signs the whole text for an organization (idempotent while it holds) — only if the text
+ * the signer was shown (`documentHash`) is still the current one; else 409 `text_changed` with the diff.
+ */
+export async function sign(services: Services, me: Membership, body: SignatureRequest): Promise<SignatureDto> {
+  const { organizationId } = body;
   assertMaySign(me, organizationId);
   const text = await liveText(services, me.statementId);
+  if (text.hash !== body.documentHash) {
+    throw textChanged({ scope: "document", clauseId: null, shownHash: body.documentHash, shownText: body.documentText }, text);
+  }
   if (text.markdown === "") throw badRequest("There is no text to sign yet.");
   const now = Date.now();
   const created = await services.db.transaction().execute(async (trx) => {
@@ -364,145 +413,6 @@ export async function sign(services: Services, me: Membership, organizationId: s
   if (created) services.events.app(me.statementId, { type: "signoffs.changed", statementId: me.statementId });
   const signatures = await currentSignatures(services.db, me.statementId, text.hash);
   return signatures.find((s) => s.organizationId === organizationId)!;
-}
-
-/** The 409 answer when a lock needs the convener's confirmation. */
-export class LockNeedsConfirmation extends AppError {
-  constructor(readiness: LockReadiness) {
-    super(
-      "conflict",
-      "Not every organization has signed the current text, or objections stand. Confirm to lock anyway; the list is recorded with the final version.",
-      { unsigned: readiness.unsigned, objections: readiness.objections },
-    );
-  }
-}
-
-/** `POST /lock`: stores the final version and makes the statement final, in one transaction. */
-export async function lock(services: Services, me: Membership, user: CurrentUser, override: boolean): Promise<FinalVersionDto> {
-  if (!canLock(me.role)) throw forbidden("Only a convener can lock the statement.");
-  if (me.phase === "final") throw statementFinal();
-  const id = me.statementId;
-  // Freeze first: from here no connection of a loaded room may write, so the text read next is the one locked.
-  services.rooms.setPhase(id, "final");
-  let versionId: number;
-  let text: LiveText;
-  try {
-    text = await liveText(services, id);
-    const t = text;
-    versionId = await services.db.transaction().execute(async (trx) => {
-      if ((await phaseOf(trx, id)) === "final") throw statementFinal();
-      const { organizations, signatures, readiness } = await signoffState(trx, id, t);
-      if (!readiness.ready && !override) throw new LockNeedsConfirmation(readiness);
-      const holding = new Map(signatures.filter((s) => s.voidReason === null && s.hash === t.hash).map((s) => [s.organizationId, s]));
-      const signatories: Signatory[] = organizations
-        .filter((o) => holding.has(o.id))
-        .map((o) => ({
-          organizationId: o.id,
-          name: o.name,
-          shortName: o.shortName,
-          sortKey: o.sortKey,
-          signedBy: holding.get(o.id)!.userName,
-          signedAt: holding.get(o.id)!.at,
-        }));
-      const now = Date.now();
-      const overridden = !readiness.ready;
-      const row = await trx
-        .insertInto("statement_versions")
-        .values({
-          statement_id: id,
-          kind: "final",
-          markdown: t.markdown,
-          hash: t.hash,
-          signatories: JSON.stringify(sortSignatories(signatories)),
-          unsigned: JSON.stringify(overridden ? readiness.unsigned : []),
-          objections: JSON.stringify(overridden ? readiness.objections : []),
-          override: overridden ? 1 : 0,
-          created_by: user.id,
-          created_at: now,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      const changed = await trx
-        .updateTable("statements")
-        .set({ phase: "final", updated_at: now })
-        .where("id", "=", id)
-        .where("phase", "=", "drafting")
-        .executeTakeFirst();
-      if (Number(changed.numUpdatedRows) !== 1) throw statementFinal();
-      await recordAudit(trx, {
-        statementId: id,
-        actorId: user.id,
-        action: "statement.locked",
-        detail: {
-          versionId: Number(row.id),
-          signatories: signatories.map((s) => s.name),
-          override: overridden,
-          unsigned: overridden ? readiness.unsigned.map((u) => u.organizationName) : [],
-          objections: overridden ? readiness.objections : [],
-        },
-        hash: t.hash,
-      });
-      return Number(row.id);
-    });
-  } catch (err) {
-    // Give the room back the phase that storage holds (another lock may have won meanwhile).
-    const phase = await phaseOf(services.db, id).catch(() => "drafting" as const);
-    services.rooms.setPhase(id, phase);
-    throw err;
-  }
-  services.rooms.setPhase(id, "final");
-  services.events.emit({ kind: "statement.phase", statementId: id });
-  services.events.app(id, { type: "locked", statementId: id, hash: text.hash });
-  const final = await versionById(services.db, id, versionId);
-  return final as FinalVersionDto;
-}
-
-/**
- * `POST /unlock`: the instance admin reopens a final statement, with a reason. Every signature is voided (the
- * organizations sign again), the final version stays on record, marked unlocked.
- */
-export async function unlock(services: Services, statementId: string, user: CurrentUser, reason: string): Promise<{ voidedSignatures: number }> {
-  if (!user.isAdmin) throw forbidden("Only the instance admin can unlock a final statement.");
-  const now = Date.now();
-  const voided = await services.db.transaction().execute(async (trx) => {
-    if ((await phaseOf(trx, statementId)) !== "final") throw conflict("This statement is not locked.");
-    const final = await trx
-      .selectFrom("statement_versions")
-      .select(["id", "hash"])
-      .where("statement_id", "=", statementId)
-      .where("kind", "=", "final")
-      .where("unlocked_at", "is", null)
-      .orderBy("id", "desc")
-      .executeTakeFirst();
-    await trx.updateTable("statements").set({ phase: "drafting", updated_at: now }).where("id", "=", statementId).execute();
-    if (final) {
-      await trx
-        .updateTable("statement_versions")
-        .set({ unlocked_at: now, unlocked_by: user.id, unlock_reason: reason })
-        .where("id", "=", final.id)
-        .execute();
-    }
-    const res = await trx
-      .updateTable("document_signatures")
-      .set({ voided_at: now, void_reason: "unlocked" })
-      .where("statement_id", "=", statementId)
-      .where("voided_at", "is", null)
-      .executeTakeFirst();
-    const n = Number(res.numUpdatedRows);
-    await recordAudit(trx, {
-      statementId,
-      actorId: user.id,
-      action: "statement.unlocked",
-      detail: { reason, versionId: final ? Number(final.id) : null, voidedSignatures: n },
-      hash: final?.hash ?? null,
-    });
-    return n;
-  });
-  services.rooms.setPhase(statementId, "drafting");
-  services.events.emit({ kind: "statement.phase", statementId });
-  services.events.app(statementId, { type: "unlocked", statementId });
-  services.events.app(statementId, { type: "signoffs.changed", statementId });
-  return { voidedSignatures: voided };
 }
 
 type VersionRow = Awaited<ReturnType<ReturnType<typeof versionRows>["execute"]>>[number];
