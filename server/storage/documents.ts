@@ -20,11 +20,24 @@ export interface StoredDocument {
   bytes: number;
 }
 
+/** A Yjs client id bound to the user (and the organization they represented) whose connection introduced it. */
+export interface ClientBinding {
+  clientId: number;
+  userId: string;
+  organizationId: string | null;
+}
+
 /** Storage for Yjs documents. */
 export interface DocumentStore {
   load(statementId: string): Promise<StoredDocument>;
-  /** Appends updates in one transaction; resolves once committed. Returns the id of the last one. */
-  append(statementId: string, updates: Uint8Array[]): Promise<number>;
+  /**
+   * Appends updates in one transaction, with the client bindings they introduce (stored in the same
+   * transaction, so that no stored struct is ever without its owner); resolves once committed. Returns the id
+   * of the last update.
+   */
+  append(statementId: string, updates: Uint8Array[], bindings?: readonly ClientBinding[]): Promise<number>;
+  /** Every client id bound in a statement's document. */
+  clients(statementId: string): Promise<ClientBinding[]>;
   /** Replaces the log up to `lastUpdateId` with `snapshot` (and its state vector), in one transaction. */
   compact(statementId: string, snapshot: Uint8Array, lastUpdateId: number, stateVector?: Uint8Array): Promise<void>;
 }
@@ -65,10 +78,17 @@ export function createDocumentStore(db: DB, sqlite?: SQLite.Database): DocumentS
       };
     },
 
-    async append(statementId, updates) {
-      if (fastAppend) return fastAppend(statementId, updates);
+    async append(statementId, updates, bindings = []) {
+      if (fastAppend) return fastAppend(statementId, updates, bindings);
       const now = Date.now();
       return db.transaction().execute(async (trx) => {
+        if (bindings.length > 0) {
+          await trx
+            .insertInto("doc_clients")
+            .values(bindings.map((b) => bindingRow(statementId, b, now)))
+            .onConflict((oc) => oc.columns(["statement_id", "client_id"]).doNothing())
+            .execute();
+        }
         const rows = await trx
           .insertInto("doc_updates")
           .values(updates.map((data) => ({ statement_id: statementId, data, created_at: now })))
@@ -77,6 +97,15 @@ export function createDocumentStore(db: DB, sqlite?: SQLite.Database): DocumentS
         await trx.updateTable("statements").set({ updated_at: now }).where("id", "=", statementId).execute();
         return Number(rows[rows.length - 1].id);
       });
+    },
+
+    async clients(statementId) {
+      const rows = await db
+        .selectFrom("doc_clients")
+        .select(["client_id", "user_id", "organization_id"])
+        .where("statement_id", "=", statementId)
+        .execute();
+      return rows.map((r) => ({ clientId: Number(r.client_id), userId: r.user_id, organizationId: r.organization_id }));
     },
 
     async compact(statementId, snapshot, lastUpdateId, stateVector) {
@@ -100,13 +129,27 @@ export function createDocumentStore(db: DB, sqlite?: SQLite.Database): DocumentS
   };
 }
 
-function sqliteAppender(sqlite: SQLite.Database): (statementId: string, updates: Uint8Array[]) => number {
+const bindingRow = (statementId: string, b: ClientBinding, now: number) => ({
+  statement_id: statementId,
+  client_id: b.clientId,
+  user_id: b.userId,
+  organization_id: b.organizationId,
+  created_at: now,
+});
+
+function sqliteAppender(
+  sqlite: SQLite.Database,
+): (statementId: string, updates: Uint8Array[], bindings: readonly ClientBinding[]) => number {
   const insert = sqlite.prepare("INSERT INTO doc_updates (statement_id, data, created_at) VALUES (?, ?, ?)");
+  const bind = sqlite.prepare(
+    "INSERT INTO doc_clients (statement_id, client_id, user_id, organization_id, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+  );
   const touch = sqlite.prepare("UPDATE statements SET updated_at = ? WHERE id = ?");
   // "Last edited" needs no more than second precision: touch a statement at most once a second.
   const touched = new Map<string, number>();
-  const run = sqlite.transaction((statementId: string, updates: Uint8Array[]) => {
+  const run = sqlite.transaction((statementId: string, updates: Uint8Array[], bindings: readonly ClientBinding[]) => {
     const now = Date.now();
+    for (const b of bindings) bind.run(statementId, b.clientId, b.userId, b.organizationId, now);
     let last = 0;
     for (const u of updates) last = Number(insert.run(statementId, u, now).lastInsertRowid);
     if (now - (touched.get(statementId) ?? 0) >= 1000) {
@@ -116,7 +159,7 @@ function sqliteAppender(sqlite: SQLite.Database): (statementId: string, updates:
     }
     return last;
   });
-  return (statementId, updates) => run(statementId, updates);
+  return (statementId, updates, bindings) => run(statementId, updates, bindings);
 }
 
 /** Builds a Y.Doc from what is stored. */

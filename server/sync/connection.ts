@@ -76,6 +76,8 @@ interface WsInternals {
 
 export class Connection {
   role: Role;
+  /** The organization the user represents on this statement (recorded with the client ids it introduces). */
+  organizationId: string | null = null;
   canEdit: boolean;
   /** Awareness client ids this connection has published; it may speak only for these. */
   readonly clientIds = new Set<number>();

@@ -6,6 +6,12 @@
  * sync-step-2 reply computed while a batch is uncommitted waits for that commit. So every edit any
  * collaborator has seen is on disk, and survives a kill -9.
  *
+ * Integrity: an update is decoded and checked completely (`validate-update.ts`: well-formed, contiguous, written
+ * under client ids of its sender only, schema-shaped, bounded depth) before it touches the document; a refused
+ * one is not applied, stored or relayed, and its sender is told why and disconnected. If applying, storing or
+ * relaying still throws, the room is failed as a whole: it stops taking writes, its clients reconnect, and the
+ * document is loaded again from storage, so a room never goes on quietly with a document nobody stored.
+ *
  * Cost: updates arriving in one tick share one transaction, and each connection gets one frame with the
  * merged updates it did not send itself (never an echo to the sender).
  */
@@ -13,7 +19,7 @@ import * as Y from "yjs";
 import * as decoding from "lib0/decoding";
 import { CloseCode, MessageType, PermissionDeniedReason, SyncMessageType } from "../../shared/protocol";
 import type { Phase } from "../../shared/roles";
-import type { DocumentStore } from "../storage/documents";
+import type { ClientBinding, DocumentStore } from "../storage/documents";
 import { docFromStored } from "../storage/documents";
 import { Frame } from "./connection";
 import type { Connection } from "./connection";
@@ -27,10 +33,13 @@ import {
   syncStep2Frame,
   updateFrame,
 } from "./messages";
+import { validateUpdate, UpdateRefusal } from "./validate-update";
 
 /** Options a room needs from the server's config. */
 export interface RoomOptions {
   maxDocumentBytes: number;
+  /** Deepest nesting of elements a document may reach (shared/schema.ts DEFAULT_MAX_DOCUMENT_DEPTH). */
+  maxDocumentDepth: number;
   compactAfterUpdates: number;
   log: (msg: string, err?: unknown) => void;
 }
@@ -50,6 +59,13 @@ export class Room {
   readonly conns = new Set<Connection>();
   private readonly awareness = new Map<number, AwarenessEntry & { conn: Connection }>();
   private uncommitted: Array<{ update: Uint8Array; origin: Connection | null }> = [];
+  /** Client ids bound by accepted updates that are not committed yet; stored with the next batch. */
+  private unboundClients: ClientBinding[] = [];
+  /** Yjs client id → the user it is bound to (durable: `doc_clients`). */
+  private readonly owners: Map<number, string>;
+  /** Updates committed so far and relayed so far, counted to assert that nothing is relayed unstored. */
+  private stored = 0;
+  private relayed = 0;
   private flushing = false;
   private flushScheduled = false;
   private waiters: Array<() => void> = [];
@@ -61,7 +77,7 @@ export class Room {
    * storage needs no decoding. `stored` holds those bytes and their state vector while `live` is null.
    */
   private live: Y.Doc | null = null;
-  private stored: { update: Uint8Array; stateVector: Uint8Array } | null;
+  private idle: { update: Uint8Array; stateVector: Uint8Array } | null;
   private updatesSinceSnapshot: number;
   /** Size of the stored snapshot; the log is `bytes - snapshotBytes`. */
   private snapshotBytes: number;
@@ -79,14 +95,16 @@ export class Room {
     private readonly store: DocumentStore,
     private readonly options: RoomOptions,
     private readonly onFatal: (room: Room) => void,
+    clients: readonly ClientBinding[],
   ) {
+    this.owners = new Map(clients.map((c) => [c.clientId, c.userId]));
     this.updatesSinceSnapshot = updatesInLog;
     this.snapshotBytes = "doc" in initial ? 0 : initial.update.byteLength;
     if ("doc" in initial) {
-      this.stored = null;
+      this.idle = null;
       this.attach(initial.doc);
     } else {
-      this.stored = initial;
+      this.idle = initial;
       this.fullStateFrame = Frame.of(syncStep2Frame(initial.update));
     }
   }
@@ -99,8 +117,8 @@ export class Room {
     options: RoomOptions,
     onFatal: (room: Room) => void,
   ): Promise<Room> {
-    const stored = await store.load(id);
-    const args = [phase, stored.bytes, stored.lastUpdateId, stored.updates.length, store, options, onFatal] as const;
+    const [stored, clients] = await Promise.all([store.load(id), store.clients(id)]);
+    const args = [phase, stored.bytes, stored.lastUpdateId, stored.updates.length, store, options, onFatal, clients] as const;
     if (stored.updates.length === 0) {
       const update = stored.snapshot ?? EMPTY_UPDATE;
       const stateVector = stored.stateVector ?? Y.encodeStateVectorFromUpdate(update);
@@ -116,8 +134,8 @@ export class Room {
   get doc(): Y.Doc {
     if (!this.live) {
       const doc = new Y.Doc({ gc: true });
-      if (this.stored) Y.applyUpdate(doc, this.stored.update);
-      this.stored = null;
+      if (this.idle) Y.applyUpdate(doc, this.idle.update);
+      this.idle = null;
       this.attach(doc);
     }
     return this.live!;
@@ -136,7 +154,7 @@ export class Room {
   /** Adds a connection and starts the sync handshake (server step 1, then everyone's awareness). */
   join(conn: Connection): void {
     this.conns.add(conn);
-    conn.send(this.live ? syncStep1Frame(this.live) : syncStep1FromStateVector(this.stored!.stateVector));
+    conn.send(this.live ? syncStep1Frame(this.live) : syncStep1FromStateVector(this.idle!.stateVector));
     if (this.awareness.size > 0) conn.send(awarenessFrame(encodeAwareness(this.awarenessEntries())));
   }
 
@@ -211,11 +229,43 @@ export class Room {
       conn.close(CloseCode.documentTooLarge, "document too large");
       return;
     }
-    try {
-      Y.applyUpdate(this.doc, payload, conn);
-    } catch {
-      throw new MalformedFrame("update cannot be decoded");
+    const doc = this.doc;
+    const verdict = validateUpdate(payload, {
+      doc,
+      userId: conn.user.id,
+      ownerOf: (clientId) => this.owners.get(clientId),
+      maxDepth: this.options.maxDocumentDepth,
+    });
+    if (!verdict.ok) {
+      conn.send(permissionDeniedFrame(refusalReason(verdict.refusal, verdict.message)));
+      conn.close(CloseCode.updateRefused, `update refused: ${verdict.message}`);
+      return;
     }
+    for (const clientId of verdict.newClients) {
+      this.owners.set(clientId, conn.user.id);
+      this.unboundClients.push({ clientId, userId: conn.user.id, organizationId: conn.organizationId });
+    }
+    try {
+      Y.applyUpdate(doc, payload, conn);
+      // The check above rules this out; if Yjs still parks something, the document is no longer what
+      // storage will hold, so it must not be used any further.
+      if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) throw new Error("update left pending structs");
+    } catch (err) {
+      conn.send(permissionDeniedFrame(refusalReason(UpdateRefusal.malformed, "the update could not be applied")));
+      conn.close(CloseCode.updateRefused, "update refused: it could not be applied");
+      this.fail("applying an update failed", err);
+    }
+  }
+
+  /**
+   * Stops the room: it takes no more writes, every client is disconnected with a code that makes it
+   * reconnect (and resend what it has), and the next join loads the document again from storage.
+   */
+  private fail(what: string, err: unknown): void {
+    if (this.destroyed) return;
+    this.options.log(`room ${this.id}: ${what}; reloading it from storage`, err);
+    this.destroyed = true;
+    this.onFatal(this);
   }
 
   private answerStep1(conn: Connection, stateVector: Uint8Array): void {
@@ -228,7 +278,7 @@ export class Room {
     }
     let diff: Uint8Array;
     try {
-      diff = this.live ? Y.encodeStateAsUpdate(this.live, stateVector) : Y.diffUpdate(this.stored!.update, stateVector);
+      diff = this.live ? Y.encodeStateAsUpdate(this.live, stateVector) : Y.diffUpdate(this.idle!.update, stateVector);
     } catch {
       conn.close(CloseCode.malformedFrame, "bad state vector");
       return;
@@ -293,27 +343,30 @@ export class Room {
     if (this.flushing || this.destroyed) return;
     const batch = this.uncommitted;
     if (batch.length === 0) return this.runWaiters();
+    const bindings = this.unboundClients;
     this.uncommitted = [];
+    this.unboundClients = [];
     this.flushing = true;
     try {
       this.lastUpdateId = await this.store.append(
         this.id,
         batch.map((b) => b.update),
+        bindings,
       );
     } catch (err) {
       this.flushing = false;
-      this.options.log(`room ${this.id}: could not store updates; closing the room so clients resend`, err);
-      this.onFatal(this);
+      this.fail("could not store updates", err);
       return;
     }
     this.flushing = false;
+    if (this.destroyed) return;
+    this.stored += batch.length;
     this.updatesSinceSnapshot += batch.length;
     try {
       this.relay(batch);
     } catch (err) {
       // Stored but not relayed: the clients resync what they miss when they reconnect.
-      this.options.log(`room ${this.id}: relay failed`, err);
-      this.onFatal(this);
+      this.fail("relaying updates failed", err);
       return;
     }
     if (this.uncommitted.length > 0) this.scheduleFlush();
@@ -334,6 +387,9 @@ export class Room {
    * a large batch (a burst under load) is sent as its updates' frames back to back in that one write instead.
    */
   private relay(batch: Array<{ update: Uint8Array; origin: Connection | null }>): void {
+    // Relayed ⇒ stored: every update handed out here was counted by a committed append first.
+    if (this.relayed + batch.length > this.stored) throw new Error("relaying updates that are not stored");
+    this.relayed += batch.length;
     if (this.conns.size === 0) return;
     const origins = new Set<Connection>();
     for (const b of batch) if (b.origin) origins.add(b.origin);
@@ -416,8 +472,13 @@ export class Room {
     this.destroyed = true;
     this.runWaiters();
     this.live?.destroy();
-    this.stored = null;
+    this.idle = null;
     this.fullStateFrame = null;
     this.awareness.clear();
   }
+}
+
+/** The permission-denied reason sent for a refused update. */
+function refusalReason(refusal: UpdateRefusal, message: string): string {
+  return `${PermissionDeniedReason.invalidUpdate} (${refusal}: ${message})`;
 }

@@ -126,6 +126,7 @@ export class Rooms {
         continue;
       }
       c.role = m.role;
+      c.organizationId = m.organizationId;
       c.canEdit = canEditText(m.role, room.phase);
     }
   }

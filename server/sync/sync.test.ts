@@ -173,7 +173,7 @@ describe("realtime sync", () => {
     const cases: Array<[string, Buffer | string, number]> = [
       ["unknown message type", Buffer.from([0x7f, 1, 2, 3]), CloseCode.malformedFrame],
       ["truncated sync frame", Buffer.from([0, 2, 50, 1, 2]), CloseCode.malformedFrame],
-      ["garbage update", updateFrame(new Uint8Array([9, 9, 9, 9, 9, 9, 9, 9])), CloseCode.malformedFrame],
+      ["garbage update", updateFrame(new Uint8Array([9, 9, 9, 9, 9, 9, 9, 9])), CloseCode.updateRefused],
       ["garbage awareness", Buffer.from([1, 3, 1, 1, 1]), CloseCode.malformedFrame],
       ["empty frame", Buffer.alloc(0), CloseCode.malformedFrame],
       ["text frame", "hello", CloseCode.malformedFrame],
