@@ -75,3 +75,18 @@ export const Label = {
   undo: "Undo",
   redo: "Redo",
 } as const;
+
+/** Refused edits (`client/editor/RefusedEditNotice.tsx`). */
+export const RefusalTestId = {
+  /** The notice shown when the server refused an edit (`role="alert"`). */
+  notice: "refused-edit",
+  /** Its read-only textarea with the refused text. */
+  text: "refused-edit-text",
+} as const;
+
+/** Accessible names of the refused-edit notice. */
+export const RefusalLabel = {
+  copy: "Copy your text",
+  dismiss: "Dismiss",
+  unsentText: "Your unsaved text",
+} as const;

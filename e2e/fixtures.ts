@@ -103,3 +103,151 @@ export async function openStatement(page: Page, server: RunningServer, statement
     .poll(() => page.getByTestId("connection-state").getAttribute("data-state"), { timeout: 15_000 })
     .toBe("connected");
 }
+
+/** A free TCP port on 127.0.0.1 (to start a server whose allowed origins must be known in advance). */
+export async function freePort(): Promise<number> {
+  const net = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A TCP proxy between one browser and the app server, to take that browser's network away and give it back.
+ * - `up`: every byte passes;
+ * - `down` ({@link NetworkProxy.cut}): every open connection is destroyed and new ones are reset at once,
+ *   as when the network drops;
+ * - `realtime-down` ({@link NetworkProxy.cutRealtime}): open connections are destroyed; new HTTP connections
+ *   pass but a connection whose first request is a WebSocket upgrade is reset, so the page itself loads (the
+ *   only way a page can load at all without a service worker) while the document cannot sync.
+ * The browser opens the app at {@link NetworkProxy.url}, whose origin the server must allow.
+ */
+export class NetworkProxy {
+  mode: "up" | "down" | "realtime-down" = "up";
+  private readonly sockets = new Set<import("node:net").Socket>();
+
+  private constructor(
+    private readonly server: import("node:net").Server,
+    readonly port: number,
+  ) {}
+
+  /** The browser-facing base URL. */
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Starts a proxy to `127.0.0.1:targetPort`. */
+  static async start(targetPort: number): Promise<NetworkProxy> {
+    const net = await import("node:net");
+    let proxy!: NetworkProxy;
+    const server = net.createServer((client) => {
+      client.on("error", () => {});
+      if (proxy.mode === "down") {
+        client.resetAndDestroy();
+        return;
+      }
+      proxy.sockets.add(client);
+      client.once("close", () => proxy.sockets.delete(client));
+      client.once("data", (first: Buffer) => {
+        const head = first.subarray(0, 4096).toString("latin1");
+        const isUpgrade = /^GET [^\r\n]* HTTP\/1\.1\r\n/.test(head) && /\r\nupgrade:\s*websocket/i.test(head);
+        if (proxy.mode === "down" || (proxy.mode === "realtime-down" && isUpgrade)) {
+          client.resetAndDestroy();
+          return;
+        }
+        const upstream = net.connect(targetPort, "127.0.0.1");
+        upstream.on("error", () => client.destroy());
+        client.on("error", () => upstream.destroy());
+        proxy.sockets.add(upstream);
+        upstream.once("close", () => {
+          proxy.sockets.delete(upstream);
+          client.destroy();
+        });
+        client.once("close", () => upstream.destroy());
+        upstream.write(first);
+        client.pipe(upstream);
+        upstream.pipe(client);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    proxy = new NetworkProxy(server, (server.address() as { port: number }).port);
+    return proxy;
+  }
+
+  private dropAll(): void {
+    for (const s of this.sockets) s.resetAndDestroy();
+    this.sockets.clear();
+  }
+
+  /** The network drops: every connection through the proxy dies and new ones fail. */
+  cut(): void {
+    this.mode = "down";
+    this.dropAll();
+  }
+
+  /** Every connection dies; afterwards plain HTTP passes again but WebSocket upgrades fail. */
+  cutRealtime(): void {
+    this.mode = "realtime-down";
+    this.dropAll();
+  }
+
+  /** The network is back. */
+  restore(): void {
+    this.mode = "up";
+  }
+
+  async close(): Promise<void> {
+    this.dropAll();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/**
+ * Starts the app server behind a {@link NetworkProxy} (beforeAll) whose origin it allows, and Chromium; stops all
+ * three afterwards. Browsers that should keep their network open the app at `.server.url`; the one whose
+ * network is cut opens it at `.proxy.url`.
+ */
+export function useAppBehindProxy(): { readonly server: RunningServer; readonly browser: Browser; readonly proxy: NetworkProxy } {
+  const state = {} as { server: RunningServer; browser: Browser; proxy: NetworkProxy };
+  beforeAll(async () => {
+    const clientDir = path.resolve("dist/client");
+    if (!fs.existsSync(path.join(clientDir, "index.html"))) {
+      throw new Error("dist/client is missing: run `npm run build` (npm test does) before the end-to-end tests");
+    }
+    const port = await freePort();
+    state.proxy = await NetworkProxy.start(port);
+    state.server = await startTestServer({
+      clientDir,
+      port,
+      origins: [`http://127.0.0.1:${port}`, `http://localhost:${port}`, state.proxy.url],
+    });
+    state.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await state.browser?.close();
+    await state.proxy?.close();
+    await state.server?.close();
+  });
+  return state;
+}
+
+/**
+ * A persistent Chromium profile (its own browser process) logged in as `user` for `baseUrl`: closing it and
+ * launching it again on the same `profileDir` is a browser restart that keeps IndexedDB.
+ */
+export async function launchProfile(profileDir: string, baseUrl: string, user: ApiClient): Promise<BrowserContext> {
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 860 },
+  });
+  const [name, value] = user.cookie.split("=");
+  await context.addCookies([{ name, value, url: baseUrl, httpOnly: true, sameSite: "Lax" }]);
+  return context;
+}

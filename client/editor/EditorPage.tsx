@@ -3,7 +3,7 @@
  * document, and lays out the header (title, phase, presence, connection, export), the read-only banner,
  * the editor, and the side panel (People + the tabs features register in `plugins.ts`).
  */
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { FormEvent } from "react";
 import type { Editor } from "@tiptap/core";
 import type { StatementDetailDto } from "../../shared/api";
@@ -20,9 +20,11 @@ import { PhaseBadge, RoleBadge } from "../statements/labels";
 import { useStatementDetail } from "../statements/useStatementDetail";
 import { LoadingBlock } from "../ui/Spinner";
 import { TestId } from "../testids";
-import { useCollaboration, useConnectionState, usePresence } from "./collaboration";
+import { useCollaboration, useConnectionState, useLeaveWarning, usePresence, useRefusal } from "./collaboration";
 import type { Collaboration, ConnectionState } from "./collaboration";
 import { ConnectionPill } from "./ConnectionPill";
+import { forgetLocalCopies } from "./offline";
+import { RefusedEditNotice } from "./RefusedEditNotice";
 import { ExportButton } from "./ExportButton";
 import { PresenceList } from "./PresenceList";
 import { ReadOnlyBanner } from "./ReadOnlyBanner";
@@ -44,8 +46,22 @@ export function EditorPage({ id }: { id: string }) {
     },
     [reload],
   );
+  // The local copy of unsent edits belongs to the signed-in user; it is deleted when they log out here.
+  const { user } = useSession();
+  // (The page is behind RequireUser: the session is known before it renders.)
+  const userId = user?.id ?? null;
+  const lastUser = useRef<string | null>(null);
+  useEffect(() => {
+    if (user) lastUser.current = user.id;
+    else if (lastUser.current) void forgetLocalCopies(lastUser.current);
+  }, [user]);
   // Opened only once we know the statement exists and we may read it, so a 403 does not hammer the socket.
-  const collab = useCollaboration(state.status === "ready" || state.status === "error" ? id : null, { onEvent, onRightsChanged: reload });
+  // A refused edit refetches the statement: the refusal usually means the phase or our role changed.
+  const collab = useCollaboration(state.status === "ready" || state.status === "error" ? id : null, userId, {
+    onEvent,
+    onRightsChanged: reload,
+    onRefused: reload,
+  });
 
   if (state.status === "loading") {
     return (
@@ -128,11 +144,13 @@ function closedMessage(conn: ConnectionState): { title: string; text: string; lo
 function LoadedEditor({ id, detail, reload, collab }: { id: string; detail: StatementDetailDto; reload: () => void; collab: Collaboration | null }) {
   const { user } = useSession();
   const [editor, setEditor] = useState<Editor | null>(null);
-  const connection = useConnectionState(collab?.provider ?? null);
+  const connection = useConnectionState(collab);
+  const refusal = useRefusal(collab);
+  useLeaveWarning(connection.unsent);
   const presence = usePresence(collab?.provider ?? null);
   const { statement, me } = detail;
   const closed = closedMessage(connection);
-  const canEdit = canEditText(me.role, statement.phase) && !closed;
+  const canEdit = canEditText(me.role, statement.phase) && !closed && connection.kind !== "refused";
 
   const awarenessUser = useMemo(
     () => ({ id: me.userId, name: user?.name ?? detail.members.find((m) => m.userId === me.userId)?.name ?? "Me", color: me.color }),
@@ -225,6 +243,7 @@ function LoadedEditor({ id, detail, reload, collab }: { id: string; detail: Stat
             )}
           </div>
         )}
+        <RefusedEditNotice refusal={refusal} onDismiss={() => collab?.refusals.dismiss()} />
         <ReadOnlyBanner role={me.role} phase={statement.phase} />
         {statement.phase === "final" && <FinalBanner key={statement.updatedAt} statementId={id} />}
         <div className="editor-layout">
