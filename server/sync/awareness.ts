@@ -20,6 +20,32 @@ export interface AwarenessEntry {
 /** Raised when an awareness payload cannot be parsed. */
 export class MalformedAwareness extends Error {}
 
+/** Longest JSON text of one awareness state (a caret and a user take a few hundred bytes). */
+export const MAX_AWARENESS_STATE_CHARS = 16 * 1024;
+/** Deepest nesting of one awareness state (y-tiptap's carets reach 4). */
+export const MAX_AWARENESS_DEPTH = 16;
+
+/**
+ * Nesting depth of a JSON text, read without parsing it: a state nested thousands deep is refused before
+ * JSON.parse or JSON.stringify (which recurse) ever see it.
+ */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > max) max = depth;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
+  }
+  return max;
+}
+
 /** Decodes an awareness update into entries; throws MalformedAwareness on bad bytes or JSON. */
 export function decodeAwareness(update: Uint8Array): Array<{ clientId: number; clock: number; state: unknown }> {
   try {
@@ -30,7 +56,10 @@ export function decodeAwareness(update: Uint8Array): Array<{ clientId: number; c
     for (let i = 0; i < n; i++) {
       const clientId = decoding.readVarUint(dec);
       const clock = decoding.readVarUint(dec);
-      const state: unknown = JSON.parse(decoding.readVarString(dec));
+      const text = decoding.readVarString(dec);
+      if (text.length > MAX_AWARENESS_STATE_CHARS) throw new MalformedAwareness("awareness state too large");
+      if (jsonDepth(text) > MAX_AWARENESS_DEPTH) throw new MalformedAwareness("awareness state nested too deep");
+      const state: unknown = JSON.parse(text);
       out.push({ clientId, clock, state });
     }
     return out;

@@ -122,7 +122,7 @@ export const schemaViolations: Record<string, (base: Y.Doc) => Uint8Array> = {
   "a map inside a paragraph": (base) =>
     updateFrom(base, (d) => {
       const p = appendParagraph(d, "MAPPED");
-      p.insert(0, [new Y.XmlHook("hook")]);
+      p.insert(0, [new Y.XmlHook("hook") as unknown as Y.XmlElement]);
     }),
   "an embed in text": (base) =>
     updateFrom(base, (d) => {
