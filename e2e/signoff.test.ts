@@ -1,8 +1,8 @@
 /**
  * Issue 4 end to end: three organizations' representatives approve clauses in the Sign-off tab, one objects
  * with a reason, a drafter rewords that clause and the objector sees its position go stale with the diff,
- * the representatives sign, the convener locks (confirming over the standing objection), and every open
- * editor turns read-only with the final hash.
+ * the representatives sign (confirming the hash the sign dialog shows), the convener locks (confirming over
+ * the standing objection), and every open editor turns read-only with the final hash.
  */
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
@@ -10,8 +10,6 @@ import { openStatement, screenshot, useAppAndBrowser, userPage } from "./fixture
 import { TestId } from "../client/testids";
 import { SignoffLabel, SignoffTestId } from "../client/signoff/testids";
 import { sha256Hex } from "../shared/canonical";
-
-
 
 /** Opens the Sign-off tab of the side panel. */
 async function openSignoffTab(page: Page): Promise<void> {
@@ -131,13 +129,19 @@ describe("sign-off and lock in the browser", () => {
     expect(await gammaRow.innerText()).toContain("Name the stakeholders and add transparency.");
     await screenshot(gamma, "signoff-stale-objection");
 
-    // The representatives sign the reworded text.
+    // The representatives sign the reworded text, each confirming the hash the sign dialog shows.
+    const currentHash = sha256Hex((await convener.user.get(`/api/statements/${id}/export.md`)).text);
     for (const [i, r] of reps.entries()) {
       await r.p.page.getByRole("button", { name: SignoffLabel.signFor(orgNames[i]) }).click();
+      const signDialog = r.p.page.getByTestId(SignoffTestId.signDialog);
+      expect(await signDialog.getByTestId(SignoffTestId.shownHash).getAttribute("data-hash")).toBe(currentHash);
+      await signDialog.getByRole("button", { name: SignoffLabel.signConfirm }).click();
       await expect.poll(() => r.p.page.getByTestId(SignoffTestId.signature).getAttribute("data-state"), { timeout: 10_000 }).toBe("signed");
     }
 
     // The convener locks: the confirmation lists the objection that still stands, and the convener locks anyway.
+    const lockSection = convener.page.getByRole("region", { name: "Lock" });
+    await expect.poll(() => lockSection.innerText(), { timeout: 10_000 }).toContain("3 of 3 organizations signed");
     await convener.page.getByRole("button", { name: SignoffLabel.lock }).click();
     const dialog = convener.page.getByTestId(SignoffTestId.lockDialog);
     await dialog.waitFor();
@@ -146,6 +150,7 @@ describe("sign-off and lock in the browser", () => {
     expect(dialogText).toContain(orgNames[2]);
     expect(dialogText).toContain("Clause 2");
     expect(dialogText).not.toMatch(/Not signed/);
+    expect(await dialog.getByTestId(SignoffTestId.shownHash).getAttribute("data-hash")).toBe(currentHash);
     await screenshot(convener.page, "signoff-lock-confirmation");
     await dialog.getByRole("button", { name: SignoffLabel.lockAnyway }).click();
 
@@ -155,6 +160,7 @@ describe("sign-off and lock in the browser", () => {
     const finalDto = (await convener.user.get(`/api/statements/${id}/final`)).json.final;
     const exported = await convener.user.get(`/api/statements/${id}/export.md`);
     expect(sha256Hex(exported.text)).toBe(finalDto.hash);
+    expect(finalDto.hash).toBe(currentHash);
     expect(finalDto.signatories.map((s: { organizationId: string }) => s.organizationId).sort()).toEqual([...orgIds].sort());
     expect(finalDto.objections).toEqual([expect.objectContaining({ clauseId: c2, organizationId: orgIds[2], stale: true })]);
 

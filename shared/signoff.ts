@@ -35,10 +35,23 @@ export const hashSchema = z.string().regex(/^[0-9a-f]{64}$/, "Expected a SHA-256
 /** Longest shown text a request may carry (a whole document's canonical Markdown, or one clause). */
 export const SHOWN_TEXT_MAX = Limits.maxDocumentBytes;
 
+/**
+ * A whole document's shown text is sent along with its hash only up to this many UTF-8 bytes, so that a request
+ * stays far below the server's body limit. The hash alone decides; the text only lets the server answer a
+ * refusal with the word diff from what was shown (without it, the refusal carries the current text, no diff).
+ */
+export const SHOWN_DOCUMENT_INLINE_MAX = 128 * 1024;
+
 const shownTextSchema = z.string().max(SHOWN_TEXT_MAX);
 
 /** The shown text must be the one its hash names: the server diffs against it when the text has changed since. */
-const hashMatchesText = (hash: string, text: string) => sha256Hex(text) === hash;
+const hashMatchesText = (hash: string, text: string | undefined) => text === undefined || sha256Hex(text) === hash;
+
+/** The `documentHash` and (when it is small enough to send) `documentText` of a request, for a shown text. */
+export function shownDocument(text: { hash: string; markdown: string }): { documentHash: string; documentText?: string } {
+  const small = new TextEncoder().encode(text.markdown).byteLength <= SHOWN_DOCUMENT_INLINE_MAX;
+  return small ? { documentHash: text.hash, documentText: text.markdown } : { documentHash: text.hash };
+}
 const HASH_MISMATCH = "The text sent does not match its hash.";
 
 /**
@@ -61,12 +74,15 @@ export const positionSchema = z
   .refine((b) => hashMatchesText(b.clauseHash, b.clauseText), { message: HASH_MISMATCH, path: ["clauseHash"] });
 export type PositionRequest = z.infer<typeof positionSchema>;
 
-/** `POST /api/statements/:id/signature`: the whole text as the signer was shown it, and its hash. */
+/**
+ * `POST /api/statements/:id/signature`: the hash of the whole text as the signer was shown it, and that text
+ * (optional for a large document: see {@link SHOWN_DOCUMENT_INLINE_MAX}).
+ */
 export const signatureSchema = z
   .object({
     organizationId: z.string().min(1).max(64),
     documentHash: hashSchema,
-    documentText: shownTextSchema,
+    documentText: shownTextSchema.optional(),
   })
   .refine((b) => hashMatchesText(b.documentHash, b.documentText), { message: HASH_MISMATCH, path: ["documentHash"] });
 export type SignatureRequest = z.infer<typeof signatureSchema>;
@@ -81,13 +97,14 @@ export const lockOverrideSchema = z.object({
 export type LockOverride = z.infer<typeof lockOverrideSchema>;
 
 /**
- * `POST /api/statements/:id/lock`: the text the convener confirmed and its hash; with `override`, the lists
- * the convener was shown and locks over (refused with 409 `lock_list_changed` when they are no longer current).
+ * `POST /api/statements/:id/lock`: the hash of the text the convener confirmed (and that text, as for a
+ * signature); with `override`, the lists the convener was shown and locks over (refused with 409
+ * `lock_list_changed` when they are no longer current).
  */
 export const lockSchema = z
   .object({
     documentHash: hashSchema,
-    documentText: shownTextSchema,
+    documentText: shownTextSchema.optional(),
     override: lockOverrideSchema.optional(),
   })
   .refine((b) => hashMatchesText(b.documentHash, b.documentText), { message: HASH_MISMATCH, path: ["documentHash"] });
@@ -121,7 +138,8 @@ export interface TextChangedDetails {
   /** Null when the clause was removed. */
   currentHash: string | null;
   currentText: string | null;
-  diff: DiffPart[];
+  /** Null when the request did not carry the shown text (a large document). */
+  diff: DiffPart[] | null;
 }
 
 /** `details` of a 409 `lock_needs_confirmation` or `lock_list_changed`: what stands in the way now. */

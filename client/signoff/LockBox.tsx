@@ -8,7 +8,7 @@
 import { useState } from "react";
 import type * as Y from "yjs";
 import type { LockReadiness, SignoffMatrixDto, TextChangedDetails } from "../../shared/signoff";
-import { lockOverrideOf, rejudge, sameLockLists, signoffText } from "../../shared/signoff";
+import { lockOverrideOf, rejudge, sameLockLists, shownDocument, signoffText } from "../../shared/signoff";
 import { errorMessage } from "../api";
 import { Dialog } from "../ui/Dialog";
 import { lockRefusal, signoffApi, textChangedDetails } from "./api";
@@ -47,8 +47,7 @@ export function LockBox({ statementId, ydoc, matrix, onDone }: { statementId: st
     const r = shown.readiness;
     try {
       await signoffApi.lock(statementId, {
-        documentHash: shown.hash,
-        documentText: shown.text,
+        ...shownDocument({ hash: shown.hash, markdown: shown.text }),
         ...(r && !r.ready ? { override: lockOverrideOf(r) } : {}),
       });
       setShown(null);

@@ -7,7 +7,7 @@
 import { useState } from "react";
 import type * as Y from "yjs";
 import type { SignoffMatrixDto, SignoffOrganization, TextChangedDetails } from "../../shared/signoff";
-import { signoffText } from "../../shared/signoff";
+import { shownDocument, signoffText } from "../../shared/signoff";
 import { diffWords } from "../../shared/diff";
 import { errorMessage } from "../api";
 import { Dialog } from "../ui/Dialog";
@@ -47,7 +47,7 @@ export function SignatureBox(props: { statementId: string; ydoc: Y.Doc; matrix: 
     setBusy(true);
     setDialogError(null);
     try {
-      await signoffApi.sign(statementId, { organizationId: org.id, documentHash: shown.hash, documentText: shown.text });
+      await signoffApi.sign(statementId, { organizationId: org.id, ...shownDocument({ hash: shown.hash, markdown: shown.text }) });
       setShown(null);
       onDone();
     } catch (err) {

@@ -17,7 +17,11 @@ export function TextChangedNotice({ details }: { details: TextChangedDetails }) 
           <strong>The {what} changed while you were reading it.</strong> Nothing was recorded. Read the changes, then confirm the new {what}.
         </p>
       )}
-      <DiffView parts={details.diff} label="Changes while you were reading" />
+      {details.diff ? (
+        <DiffView parts={details.diff} label="Changes while you were reading" />
+      ) : (
+        <p className="small">The text is too long to list its changes here: read it again below.</p>
+      )}
     </div>
   );
 }

@@ -94,7 +94,7 @@ export async function lock(services: Services, me: Membership, user: CurrentUser
 
 async function decideLock(services: Services, id: string, user: CurrentUser, body: LockRequest): Promise<FinalVersionDto> {
   if ((await phaseOf(services.db, id)) === "final") throw statementFinal();
-  const shown: ShownText = { scope: "document", clauseId: null, shownHash: body.documentHash, shownText: body.documentText };
+  const shown: ShownText = { scope: "document", clauseId: null, shownHash: body.documentHash, shownText: body.documentText ?? null };
 
   // Step 2: the first look.
   const first = signoffText((await settledRoom(services, id)).doc);

@@ -61,7 +61,8 @@ export interface ShownText {
   scope: "clause" | "document";
   clauseId: string | null;
   shownHash: string;
-  shownText: string;
+  /** Null when the request carried the hash alone (a large document): the refusal then has no diff. */
+  shownText: string | null;
 }
 
 /**
@@ -75,7 +76,7 @@ export function textChanged(shown: ShownText, current: { hash: string; markdown:
     shownHash: shown.shownHash,
     currentHash: current?.hash ?? null,
     currentText: current?.markdown ?? null,
-    diff: diffWords(shown.shownText, current?.markdown ?? ""),
+    diff: shown.shownText === null ? null : diffWords(shown.shownText, current?.markdown ?? ""),
   };
   const what = shown.scope === "clause" ? "clause" : "text";
   const message = current
@@ -388,7 +389,7 @@ export async function sign(services: Services, me: Membership, body: SignatureRe
   assertMaySign(me, organizationId);
   const text = await liveText(services, me.statementId);
   if (text.hash !== body.documentHash) {
-    throw textChanged({ scope: "document", clauseId: null, shownHash: body.documentHash, shownText: body.documentText }, text);
+    throw textChanged({ scope: "document", clauseId: null, shownHash: body.documentHash, shownText: body.documentText ?? null }, text);
   }
   if (text.markdown === "") throw badRequest("There is no text to sign yet.");
   const now = Date.now();
