@@ -6,7 +6,6 @@
 import { useEffect, useMemo } from "react";
 import { EditorContent, useEditor } from "@tiptap/react";
 import type { AnyExtension, Editor } from "@tiptap/core";
-import StarterKit from "@tiptap/starter-kit";
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import type * as Y from "yjs";
@@ -14,6 +13,7 @@ import type { WebsocketProvider } from "y-websocket";
 import { DOCUMENT_FIELD } from "../../shared/canonical";
 import type { AwarenessUser } from "../../shared/protocol";
 import { ClauseId } from "./extensions/clause-id";
+import { statementStarterKit } from "./extensions/starter-kit";
 import { Toolbar } from "./Toolbar";
 import { TestId } from "../testids";
 
@@ -47,15 +47,7 @@ export function StatementEditor({ ydoc, provider, user, editable, extensions, on
   // The extension list is fixed for the lifetime of one document connection.
   const allExtensions = useMemo(
     () => [
-      StarterKit.configure({
-        undoRedo: false,
-        // Underline has no canonical Markdown form (shared/canonical.ts), so it is not offered.
-        underline: false,
-        // TrailingNode appends a paragraph from appendTransaction on every client, remote changes included:
-        // concurrent duplicates, and writes from read-only clients that the server refuses.
-        trailingNode: false,
-        link: { openOnClick: false, autolink: true },
-      }),
+      statementStarterKit,
       Collaboration.configure({ document: ydoc, field: DOCUMENT_FIELD }),
       CollaborationCaret.configure({ provider, user, render: renderCaret }),
       ClauseId,
