@@ -75,7 +75,7 @@ function activeMarks(attributes: Record<string, unknown> | undefined): MarkName[
 }
 
 /** Inline content of a textblock (paragraph, heading, list item paragraph) as Markdown. */
-function inlineMarkdown(el: Y.XmlElement | Y.XmlText | Y.XmlFragment, code = false): string {
+function inlineMarkdown(el: Y.XmlElement | Y.XmlText | Y.XmlFragment, code = false, depth = 1): string {
   let out = "";
   const children: Array<Y.XmlElement | Y.XmlText | Y.XmlHook> =
     el instanceof Y.XmlText ? [el] : (el.toArray() as Array<Y.XmlElement | Y.XmlText | Y.XmlHook>);
@@ -84,7 +84,7 @@ function inlineMarkdown(el: Y.XmlElement | Y.XmlText | Y.XmlFragment, code = fal
       out += code ? deltaPlain(child.toDelta() as Delta[]) : deltaMarkdown(child.toDelta() as Delta[]);
     } else if (child instanceof Y.XmlElement) {
       if (child.nodeName === "hardBreak") out += code ? "\n" : "\\\n";
-      else out += inlineMarkdown(child, code);
+      else out += depth > MAX_RENDER_DEPTH ? flatText(child) : inlineMarkdown(child, code, depth + 1);
     }
   }
   return out;
@@ -128,8 +128,31 @@ function textblockLines(el: Y.XmlElement): string[] {
   return inlineMarkdown(el).split("\n").map(escapeLineStart);
 }
 
+/**
+ * Deepest nesting rendered with structure. The server refuses documents deeper than its limit (32 by
+ * default), so this only matters for a document stored before that check existed: below this depth its text
+ * is rendered flat, without recursion, instead of overflowing the stack.
+ */
+export const MAX_RENDER_DEPTH = 64;
+
+/** The text of every text node under `el`, in order, gathered without recursion. */
+function flatText(el: Y.XmlElement): string {
+  let out = "";
+  const stack: Array<Y.XmlElement | Y.XmlText | Y.XmlHook> = [el];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node instanceof Y.XmlText) out += escapeInline(deltaPlain(node.toDelta() as Delta[]));
+    else if (node instanceof Y.XmlElement) {
+      const children = node.toArray() as Array<Y.XmlElement | Y.XmlText | Y.XmlHook>;
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    }
+  }
+  return out;
+}
+
 /** Renders a block as lines (without trailing blank line). */
-function blockLines(el: Y.XmlElement): string[] {
+function blockLines(el: Y.XmlElement, depth = 1): string[] {
+  if (depth > MAX_RENDER_DEPTH) return [flatText(el)];
   switch (el.nodeName) {
     case "heading": {
       const level = Math.min(6, Math.max(1, Number(el.getAttribute("level") ?? 1) || 1));
@@ -145,7 +168,7 @@ function blockLines(el: Y.XmlElement): string[] {
       for (const item of el.toArray()) {
         if (!(item instanceof Y.XmlElement)) continue;
         const marker = ordered ? `${n++}. ` : "- ";
-        const inner = childBlocksLines(item);
+        const inner = childBlocksLines(item, depth + 1);
         if (inner.length === 0) inner.push("");
         inner.forEach((line, i) => {
           lines.push(i === 0 ? marker + line : line === "" ? "" : " ".repeat(marker.length) + line);
@@ -154,7 +177,7 @@ function blockLines(el: Y.XmlElement): string[] {
       return lines;
     }
     case "blockquote":
-      return childBlocksLines(el).map((l) => (l === "" ? ">" : `> ${l}`));
+      return childBlocksLines(el, depth).map((l) => (l === "" ? ">" : `> ${l}`));
     case "codeBlock": {
       const lang = el.getAttribute("language");
       return ["```" + (typeof lang === "string" ? lang : ""), ...inlineMarkdown(el, true).split("\n"), "```"];
@@ -167,14 +190,14 @@ function blockLines(el: Y.XmlElement): string[] {
 }
 
 /** Lines of the blocks inside a container (list item, blockquote): blocks separated by a blank line. */
-function childBlocksLines(el: Y.XmlElement): string[] {
+function childBlocksLines(el: Y.XmlElement, depth: number): string[] {
   const lines: string[] = [];
   for (const child of el.toArray()) {
     if (!(child instanceof Y.XmlElement)) continue;
     const isList = child.nodeName === "bulletList" || child.nodeName === "orderedList";
     // A nested list follows its item's paragraph directly, as Markdown writes tight lists.
     if (lines.length > 0 && !isList) lines.push("");
-    lines.push(...blockLines(child));
+    for (const line of blockLines(child, depth + 1)) lines.push(line);
   }
   return lines;
 }
