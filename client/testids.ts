@@ -89,4 +89,6 @@ export const RefusalLabel = {
   copy: "Copy your text",
   dismiss: "Dismiss",
   unsentText: "Your unsaved text",
+  /** When the refused change added no words (a deletion, a reformatting): the tab's whole version instead. */
+  localVersion: "Your version of the text",
 } as const;

@@ -3,7 +3,7 @@
  * document, and lays out the header (title, phase, presence, connection, export), the read-only banner,
  * the editor, and the side panel (People + the tabs features register in `plugins.ts`).
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import type { FormEvent } from "react";
 import type { Editor } from "@tiptap/core";
 import type { StatementDetailDto } from "../../shared/api";
@@ -23,7 +23,6 @@ import { TestId } from "../testids";
 import { useCollaboration, useConnectionState, useLeaveWarning, usePresence, useRefusal } from "./collaboration";
 import type { Collaboration, ConnectionState } from "./collaboration";
 import { ConnectionPill } from "./ConnectionPill";
-import { forgetLocalCopies } from "./offline";
 import { RefusedEditNotice } from "./RefusedEditNotice";
 import { ExportButton } from "./ExportButton";
 import { PresenceList } from "./PresenceList";
@@ -46,15 +45,9 @@ export function EditorPage({ id }: { id: string }) {
     },
     [reload],
   );
-  // The local copy of unsent edits belongs to the signed-in user; it is deleted when they log out here.
-  const { user } = useSession();
-  // (The page is behind RequireUser: the session is known before it renders.)
-  const userId = user?.id ?? null;
-  const lastUser = useRef<string | null>(null);
-  useEffect(() => {
-    if (user) lastUser.current = user.id;
-    else if (lastUser.current) void forgetLocalCopies(lastUser.current);
-  }, [user]);
+  // The local copy of unsent edits belongs to the signed-in user (the page is behind RequireUser, so the
+  // session is known before it renders).
+  const userId = useSession().user?.id ?? null;
   // Opened only once we know the statement exists and we may read it, so a 403 does not hammer the socket.
   // A refused edit refetches the statement: the refusal usually means the phase or our role changed.
   const collab = useCollaboration(state.status === "ready" || state.status === "error" ? id : null, userId, {

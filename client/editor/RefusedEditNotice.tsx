@@ -50,7 +50,7 @@ export function RefusedEditNotice({ refusal, onDismiss }: { refusal: Refusal | n
         <span>The text was put back to the version on the server. Copy your text below to keep it.</span>
       </div>
       <label className="refused-edit-label">
-        <span>{RefusalLabel.unsentText}</span>
+        <span>{refusal.unsentText ? RefusalLabel.unsentText : RefusalLabel.localVersion}</span>
         <textarea
           ref={area}
           className="refused-edit-text"

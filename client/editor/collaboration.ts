@@ -7,8 +7,8 @@
  * Refused edits: when the server answers our update with y-protocols' permission-denied (a reason from
  * `PermissionDeniedReason`, or any other string), the local document holds edits the server will never have.
  * They are rolled back by rebuilding: the provider stops, the local copy is emptied, a fresh Y.Doc syncs from
- * the server and replaces the old one on screen, and the refused text (the words the old document had and the
- * server's has not) is offered to copy with the reason (`Refusals`).
+ * the server and replaces the old one on screen, and the refused text (what the old document holds beyond the
+ * server's state vector) is offered to copy with the reason (`Refusals`).
  */
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import * as Y from "yjs";
@@ -17,8 +17,7 @@ import * as decoding from "lib0/decoding";
 import * as authProtocol from "y-protocols/auth";
 import { CloseCode, MessageType, isAppEvent } from "../../shared/protocol";
 import type { AppEvent, AwarenessUser } from "../../shared/protocol";
-import { canonicalMarkdownOfDoc } from "../../shared/canonical";
-import { diffWords } from "../../shared/diff";
+import { DOCUMENT_FIELD, canonicalMarkdownOfDoc } from "../../shared/canonical";
 import { Delivery } from "./delivery";
 import type { DeliverySnapshot } from "./delivery";
 import { LocalCopy, localCopyName } from "./offline";
@@ -55,7 +54,7 @@ export function syncServerUrl(): string {
 export interface Refusal {
   /** The permission-denied reason as the server sent it. */
   reason: string;
-  /** The words this tab had that the server's text has not (what the user typed), as plain text. */
+  /** The text this tab typed that the server does not have, as plain text (empty for a deletion). */
   unsentText: string;
   /** This tab's whole text before the rollback (canonical Markdown). */
   localText: string;
@@ -89,13 +88,41 @@ export interface Collaboration {
   onAppEvent: (listener: (event: AppEvent) => void) => () => void;
 }
 
-/** The words of `after` that `before` lacks, one run per line. */
-export function insertedText(before: string, after: string): string {
-  return diffWords(before, after)
-    .filter((p) => p.op === "insert")
-    .map((p) => p.text.trim())
-    .filter(Boolean)
-    .join("\n");
+/**
+ * The text this document holds that a server with state vector `serverState` does not: the characters of
+ * every string struct past the server's clock for its client id and not deleted, i.e. exactly what was typed
+ * here and never accepted (restored edits of an earlier tab included). Runs are joined by line breaks.
+ */
+export function unconfirmedText(doc: Y.Doc, serverState: Map<number, number>): string {
+  const runs: string[] = [];
+  let run = "";
+  const flush = () => {
+    if (run.trim()) runs.push(run.trim());
+    run = "";
+  };
+  const walk = (type: Y.AbstractType<unknown>) => {
+    for (let item = type._start; item !== null; item = item.right) {
+      const content = item.content;
+      if (content instanceof Y.ContentType) {
+        flush();
+        walk(content.type);
+        flush();
+        continue;
+      }
+      if (!(content instanceof Y.ContentString)) continue;
+      const known = serverState.get(item.id.client) ?? 0;
+      const offset = Math.max(0, known - item.id.clock);
+      if (item.deleted || offset >= item.length) {
+        if (!item.deleted) flush();
+        continue;
+      }
+      if (offset > 0) flush();
+      run += content.str.slice(offset);
+    }
+  };
+  walk(doc.getXmlFragment(DOCUMENT_FIELD) as unknown as Y.AbstractType<unknown>);
+  flush();
+  return runs.join("\n");
 }
 
 function canonicalOrEmpty(doc: Y.Doc): string {
@@ -244,7 +271,13 @@ export function useCollaboration(
       if (disposed) return;
       const localText = canonicalOrEmpty(refused.ydoc);
       const serverText = canonicalOrEmpty(next.ydoc);
-      refusals.show({ reason, unsentText: insertedText(serverText, localText), localText });
+      // A refusal that cost nothing visible (an unconfirmed edit the server had in fact received before it was
+      // locked, say) is rolled back silently: there is nothing to copy and nothing to alarm anyone about.
+      if (localText !== serverText) {
+        const serverState = Y.decodeStateVector(Y.encodeStateVector(next.ydoc));
+        refusals.show({ reason, unsentText: unconfirmedText(refused.ydoc, serverState), localText });
+      }
+      else console.info(`Refused write rolled back; the text is the server's already: ${reason}`);
       teardown(refused);
       publish(next);
     };
