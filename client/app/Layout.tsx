@@ -10,6 +10,7 @@ import { Avatar } from "../ui/Avatar";
 import { colorForUser } from "../../shared/colors";
 import { Label, TestId } from "../testids";
 import { ChangePasswordDialog } from "../auth/ChangePasswordDialog";
+import { SessionsDialog } from "../auth/SessionsDialog";
 
 /** The Concord wordmark, linking to the dashboard. */
 export function Brand() {
@@ -25,11 +26,12 @@ export function Brand() {
   );
 }
 
-/** The signed-in user's name with "Change password" and "Log out". */
+/** The signed-in user's name with "Change password", "Your sessions" and "Log out". */
 function UserMenu() {
   const { user, logout } = useSession();
   const [open, setOpen] = useState(false);
   const [changing, setChanging] = useState(false);
+  const [listingSessions, setListingSessions] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!open) return;
@@ -70,6 +72,16 @@ function UserMenu() {
           <button
             type="button"
             role="menuitem"
+            onClick={() => {
+              setOpen(false);
+              setListingSessions(true);
+            }}
+          >
+            Your sessions
+          </button>
+          <button
+            type="button"
+            role="menuitem"
             onClick={async () => {
               setOpen(false);
               await logout();
@@ -81,6 +93,7 @@ function UserMenu() {
         </div>
       )}
       <ChangePasswordDialog open={changing} onClose={() => setChanging(false)} />
+      <SessionsDialog open={listingSessions} onClose={() => setListingSessions(false)} />
     </div>
   );
 }
