@@ -197,7 +197,7 @@ export function useCollaboration(
     };
 
     const teardown = (s: Session) => {
-      sessions.delete(s);
+      if (!sessions.delete(s)) return;
       s.provider.off("connection-close", onClose);
       s.delivery.destroy();
       s.provider.destroy();
@@ -276,8 +276,9 @@ export function useCollaboration(
       if (localText !== serverText) {
         const serverState = Y.decodeStateVector(Y.encodeStateVector(next.ydoc));
         refusals.show({ reason, unsentText: unconfirmedText(refused.ydoc, serverState), localText });
+      } else {
+        console.info(`Refused write rolled back; the text is the server's already: ${reason}`);
       }
-      else console.info(`Refused write rolled back; the text is the server's already: ${reason}`);
       teardown(refused);
       publish(next);
     };
