@@ -9,6 +9,7 @@ import type { FormEvent } from "react";
 import type { EditorPageContext } from "../editor/plugins";
 import type { Position, PositionDto, SignoffMatrixDto, SignoffOrganization, TextChangedDetails } from "../../shared/signoff";
 import { REASON_MAX, cellState, positionIndex, positionKey } from "../../shared/signoff";
+import { diffWords } from "../../shared/diff";
 import { api, errorMessage } from "../api";
 import type { AuditEntryDto } from "../../shared/api";
 import { useSession } from "../app/session";
@@ -215,11 +216,15 @@ function ClauseDetail({
   const [reason, setReason] = useState(mine?.position === "object" ? (mine.reason ?? "") : "");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // The clause as the person is reading it: taken when the clause is opened, and not moved by edits under their
+  // eyes (they are noted below it instead), so that a position is always given on the words that were read.
+  const [read, setRead] = useState({ hash: clause.hash, text: clause.markdown });
+  const moved = read.hash !== clause.hash;
   // The server refused because the clause changed while it was being read: the position waits for a second look.
   const [changed, setChanged] = useState<{ details: TextChangedDetails; position: Position; reason?: string } | null>(null);
 
-  /** Records a position on the clause as shown (by default, as this view shows it now). */
-  async function record(position: Position, why?: string, shown: { hash: string; text: string } = { hash: clause.hash, text: clause.markdown }) {
+  /** Records a position on the clause as shown (by default, as this view shows it). */
+  async function record(position: Position, why?: string, shown: { hash: string; text: string } = read) {
     if (!myOrg) return;
     setBusy(true);
     setError(null);
@@ -234,6 +239,7 @@ function ClauseDetail({
       });
       setObjecting(false);
       setChanged(null);
+      setRead(shown);
       onDone();
     } catch (err) {
       const details = textChangedDetails(err);
@@ -247,7 +253,18 @@ function ClauseDetail({
   return (
     <section className="signoff-section" data-testid={SignoffTestId.clauseDetail} data-clause-id={clauseId} aria-label={SignoffLabel.clause(clause.index + 1)}>
       <h3>{SignoffLabel.clause(clause.index + 1)}</h3>
-      <blockquote className="signoff-clause-text">{clause.markdown}</blockquote>
+      <blockquote className="signoff-clause-text" aria-label="Clause as you read it">
+        {read.text}
+      </blockquote>
+      {moved && !changed && (
+        <div className="signoff-void small" data-testid={SignoffTestId.clauseMoved}>
+          <p>This clause has changed since you opened it.</p>
+          <DiffView parts={diffWords(read.text, clause.markdown)} label="Changes since you opened it" />
+          <button type="button" className="link-button small" onClick={() => setRead({ hash: clause.hash, text: clause.markdown })}>
+            {SignoffLabel.readAgain}
+          </button>
+        </div>
+      )}
 
       {myOrg && matrix.me.canSign && (
         <div className="signoff-actions">

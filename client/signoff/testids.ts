@@ -20,6 +20,8 @@ export const SignoffTestId = {
   shownHash: "shown-hash",
   /** "The text changed while you were reading": the server refused, with the diff (`data-current-hash`). */
   textChanged: "text-changed",
+  /** In the clause detail: the clause changed (locally) since it was opened; its diff and "read again". */
+  clauseMoved: "clause-moved",
   diff: "signoff-diff",
 } as const;
 
@@ -41,6 +43,8 @@ export const SignoffLabel = {
   signChanged: "Sign the changed text",
   /** Recording a position again after the clause changed while it was being read. */
   confirmChanged: "Confirm on the changed clause",
+  /** Takes the clause's current text as the one being read. */
+  readAgain: "Read the new text",
   unlock: "Unlock",
   unlockReason: "Reason for unlocking",
   filterAll: "All clauses",

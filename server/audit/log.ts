@@ -8,6 +8,10 @@ export interface AuditEntry {
   actorId: string | null;
   action: string;
   detail: Record<string, unknown>;
+  /**
+   * The hash of the text the decision was made on: for a position the clause's, for a signature or a lock the
+   * document's. It is the hash the person was shown and confirmed, which the server checked was still current.
+   */
   hash?: string | null;
 }
 
