@@ -124,7 +124,7 @@ export function syncRoutes(upgradeWebSocket: UpgradeWebSocket<WebSocket>): Hono<
               for (const f of pending) handle(f);
             })
             .catch((err: unknown) => {
-              console.error(`realtime: could not load statement ${membership.statementId}`, err);
+              services.log(`realtime: could not load statement ${membership.statementId}`, err);
               opened.close(CloseCode.serverShutdown, "could not load the document");
             });
         },
