@@ -6,12 +6,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
+import * as decoding from "lib0/decoding";
 import type { RunningServer } from "../server";
-import { ApiClient, connectProvider, eventually, signUp, startTestServer, synced } from "../testing/harness";
+import { connectProvider, eventually, signUp, startTestServer, synced } from "../testing/harness";
+import type { ApiClient } from "../testing/harness";
 import { appendParagraph, typeInto } from "../testing/docs";
 import { canonicalMarkdownOfDoc, DOCUMENT_FIELD, sha256Hex } from "../../shared/canonical";
 import { docFromStored } from "../storage/documents";
 import { lockOverrideOf } from "../../shared/signoff";
+import { MessageType } from "../../shared/protocol";
 import type { SignoffMatrixDto, TextChangedDetails } from "../../shared/signoff";
 
 type Client = Awaited<ReturnType<typeof signUp>>;
@@ -33,6 +36,20 @@ const audit = async (c: ApiClient, id: string): Promise<Array<{ action: string; 
 async function loadDocument(c: ApiClient, id: string) {
   const text = await exported(c, id);
   return { documentHash: sha256Hex(text), documentText: text };
+}
+
+/**
+ * A y-websocket client of `client` that ignores app events and counts the permission-denied messages it gets
+ * (instead of logging each one), so a test can see that its edits were refused.
+ */
+function quietProvider(id: string, client: ApiClient) {
+  const p = connectProvider(server.url, id, client);
+  const denied: string[] = [];
+  p.provider.messageHandlers[MessageType.appEvent] = () => {};
+  p.provider.messageHandlers[MessageType.auth] = (_encoder, decoder) => {
+    if (decoding.readVarUint(decoder) === 0) denied.push(decoding.readVarString(decoder));
+  };
+  return { ...p, denied };
 }
 
 /** The statement's stored document (the update log and snapshot), as canonical Markdown. */
@@ -60,7 +77,7 @@ async function scenario() {
   }
   const drafter = await signUp(server.url, "Drafter");
   expect((await convener.post(`/api/statements/${statementId}/members`, { email: drafter.email, role: "drafter" })).status).toBe(201);
-  const editor = connectProvider(server.url, statementId, drafter);
+  const editor = quietProvider(statementId, drafter);
   await synced(editor.provider);
   appendParagraph(editor.doc, "We support open standards.", "c1");
   appendParagraph(editor.doc, "We commit to multistakeholder governance.", "c2");
@@ -184,7 +201,7 @@ describe("sign what you saw", () => {
     const { convener, statementId, editor } = await scenario();
     const second = await signUp(server.url, "Second drafter");
     expect((await convener.post(`/api/statements/${statementId}/members`, { email: second.email, role: "drafter" })).status).toBe(201);
-    const other = connectProvider(server.url, statementId, second);
+    const other = quietProvider(statementId, second);
     await synced(other.provider);
     await eventually(() => other.doc.getXmlFragment(DOCUMENT_FIELD).length === 3, 5000, "second drafter synced");
 
@@ -238,7 +255,7 @@ describe("sign what you saw", () => {
     // The live document and the stored one are that text: no later edit was applied or stored.
     expect(await exported(convener, statementId)).toBe(final.markdown);
     expect(await storedText(statementId)).toBe(final.markdown);
-    const fresh = connectProvider(server.url, statementId, second);
+    const fresh = quietProvider(statementId, second);
     await synced(fresh.provider);
     expect(canonicalMarkdownOfDoc(fresh.doc)).toBe(final.markdown);
     fresh.destroy();
@@ -249,8 +266,11 @@ describe("sign what you saw", () => {
       expect(inFinal).toEqual(typed[who].slice(0, inFinal.length));
       expect(typed[who].length).toBeGreaterThan(inFinal.length);
     }
-    // Words typed after the lock answered are in no text.
+    // Words typed after the lock answered are in no text, and both drafters were told their edits were refused.
     expect(afterLock.length).toBeGreaterThan(0);
+    expect(editor.denied.length).toBeGreaterThan(0);
+    expect(other.denied.length).toBeGreaterThan(0);
+    expect([...editor.denied, ...other.denied].every((r) => /final/.test(r))).toBe(true);
     for (const w of afterLock) expect(final.markdown).not.toMatch(new RegExp(`\\b${w}\\b`));
     expect((await matrix(convener, statementId)).phase).toBe("final");
     console.info(`lock under a stream of edits: ${refusals} refusal(s) before it held`);
