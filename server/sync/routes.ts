@@ -79,7 +79,8 @@ export function syncRoutes(upgradeWebSocket: UpgradeWebSocket<WebSocket>): Hono<
           // Counted at open (synchronous), so parallel upgrades cannot all pass a check made earlier.
           const open = openPerUser.get(user.id) ?? 0;
           if (open >= config.maxConnectionsPerUser) {
-            raw.close(CloseCode.tooManyConnections, `too many connections (at most ${config.maxConnectionsPerUser} per user)`);
+            // The reason is shown to the user as is (the editor's "Disconnected" notice).
+            raw.close(CloseCode.tooManyConnections, `Too many open tabs or devices on this account (at most ${config.maxConnectionsPerUser}): close one and reload.`);
             return;
           }
           openPerUser.set(user.id, open + 1);
