@@ -5,6 +5,7 @@
 import type { Phase, Role, StakeholderGroup } from "./roles";
 
 export interface ApiError {
+  /** `code` is one of `ErrorCode` in shared/errors.ts (which also says what `details` holds for each). */
   error: { code: string; message: string; details?: unknown };
 }
 

@@ -61,6 +61,8 @@ export function LockBox({ statementId, ydoc, matrix, onDone }: { statementId: st
         setShown({
           ...shown,
           readiness: { ready: false, unsigned: refused.details.unsigned, objections: refused.details.objections },
+          // The text was confirmed (the server checks it first); what is left to confirm is the list.
+          changed: null,
           listChanged: refused.code === "lock_list_changed",
         });
       } else setError(errorMessage(err));
