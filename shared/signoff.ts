@@ -52,6 +52,7 @@ export function shownDocument(text: { hash: string; markdown: string }): { docum
   const small = new TextEncoder().encode(text.markdown).byteLength <= SHOWN_DOCUMENT_INLINE_MAX;
   return small ? { documentHash: text.hash, documentText: text.markdown } : { documentHash: text.hash };
 }
+
 const HASH_MISMATCH = "The text sent does not match its hash.";
 
 /**
