@@ -33,7 +33,7 @@ export interface DocumentStore {
   /**
    * Appends updates in one transaction, with the client bindings they introduce (stored in the same
    * transaction, so that no stored struct is ever without its owner); resolves once committed. Returns the id
-   * of the last update.
+   * of the last update (0 when only bindings were stored).
    */
   append(statementId: string, updates: Uint8Array[], bindings?: readonly ClientBinding[]): Promise<number>;
   /** Every client id bound in a statement's document. */
@@ -89,6 +89,7 @@ export function createDocumentStore(db: DB, sqlite?: SQLite.Database): DocumentS
             .onConflict((oc) => oc.columns(["statement_id", "client_id"]).doNothing())
             .execute();
         }
+        if (updates.length === 0) return 0;
         const rows = await trx
           .insertInto("doc_updates")
           .values(updates.map((data) => ({ statement_id: statementId, data, created_at: now })))
@@ -152,7 +153,7 @@ function sqliteAppender(
     for (const b of bindings) bind.run(statementId, b.clientId, b.userId, b.organizationId, now);
     let last = 0;
     for (const u of updates) last = Number(insert.run(statementId, u, now).lastInsertRowid);
-    if (now - (touched.get(statementId) ?? 0) >= 1000) {
+    if (updates.length > 0 && now - (touched.get(statementId) ?? 0) >= 1000) {
       touch.run(now, statementId);
       touched.set(statementId, now);
       if (touched.size > 10_000) touched.clear();

@@ -9,7 +9,11 @@ import * as encoding from "lib0/encoding";
 import * as decoding from "lib0/decoding";
 import type { WebSocket } from "ws";
 import type { RunningServer } from "../server";
+import { startServer } from "../server";
+import { makeConfig } from "../config";
 import {
+  TEST_ARGON2,
+  tempDataDir,
   closeCode,
   connectProvider,
   eventually,
@@ -214,5 +218,50 @@ describe("hostile updates from an authenticated drafter", () => {
     expect(s.watcher.provider.awareness.getStates().has(999_002)).toBe(false);
     expect(JSON.stringify(seen)).not.toContain("yyyy");
     s.close();
+  });
+
+  it("an id announced in awareness cannot be taken over before its owner writes, and bindings survive a restart", async () => {
+    const dataDir = tempDataDir();
+    const config = makeConfig({ dataDir, port: 0, argon2: TEST_ARGON2 });
+    const s1 = await startServer(config);
+    const { convener, statementId, members } = await statementWithMembers(s1.url, ["drafter", "drafter"]);
+    const [attacker, quiet] = members;
+    const writer = connectProvider(s1.url, statementId, convener);
+    const silent = connectProvider(s1.url, statementId, quiet);
+    await Promise.all([synced(writer.provider), synced(silent.provider)]);
+    appendParagraph(writer.doc, "Alpha clause");
+    // The silent drafter has written nothing; its client id is known to everyone through its caret only.
+    silent.provider.awareness.setLocalStateField("cursor", null);
+    const silentId = silent.doc.clientID;
+    await eventually(() => writer.provider.awareness.getStates().has(silentId), 5000, "the silent drafter's presence");
+    await eventually(() => plainText(silent.doc) === "Alpha clause", 5000, "first clause");
+
+    const squat = async (url: string, victim: number, base: Y.Doc) => {
+      const ws = await rawSocket(url, statementId, attacker.cookie);
+      const closed = closeCode(ws);
+      ws.send(syncUpdateFrame(foreignClient(base, victim, "SQUATTED")));
+      return closed;
+    };
+    expect(await squat(s1.url, silentId, silent.doc)).toBe(CloseCode.updateRefused);
+    // The owner then writes under its id as usual, and it reaches the others.
+    appendParagraph(silent.doc, "Silent speaks");
+    await eventually(() => plainText(writer.doc) === "Alpha clause\nSilent speaks", 5000, "the owner's own edit");
+    const writerId = writer.doc.clientID;
+    writer.destroy();
+    silent.destroy();
+    await s1.close();
+
+    // After a restart the bindings come back from storage: still nobody else may write under them.
+    const s2 = await startServer(config);
+    Object.assign(attacker, { baseUrl: s2.url, origin: s2.url });
+    Object.assign(convener, { baseUrl: s2.url, origin: s2.url });
+    const reader = connectProvider(s2.url, statementId, convener);
+    await synced(reader.provider);
+    for (const victim of [writerId, silentId]) expect(await squat(s2.url, victim, reader.doc)).toBe(CloseCode.updateRefused);
+    const stored = docFromStored(await s2.services.documents.load(statementId));
+    expect(plainText(stored)).toBe("Alpha clause\nSilent speaks");
+    stored.destroy();
+    reader.destroy();
+    await s2.close();
   });
 });

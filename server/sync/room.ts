@@ -241,10 +241,7 @@ export class Room {
       conn.close(CloseCode.updateRefused, `update refused: ${verdict.message}`);
       return;
     }
-    for (const clientId of verdict.newClients) {
-      this.owners.set(clientId, conn.user.id);
-      this.unboundClients.push({ clientId, userId: conn.user.id, organizationId: conn.organizationId });
-    }
+    for (const clientId of verdict.newClients) this.bind(clientId, conn);
     try {
       Y.applyUpdate(doc, payload, conn);
       // The check above rules this out; if Yjs still parks something, the document is no longer what
@@ -255,6 +252,18 @@ export class Room {
       conn.close(CloseCode.updateRefused, "update refused: it could not be applied");
       this.fail("applying an update failed", err);
     }
+  }
+
+  /** Whether the document holds anything written under a client id. */
+  private hasStructsOf(clientId: number): boolean {
+    if (this.live) return Y.getState(this.live.store, clientId) > 0;
+    return Y.decodeStateVector(this.idle!.stateVector).has(clientId);
+  }
+
+  /** Binds a client id to the connection's user (stored with the next commit). */
+  private bind(clientId: number, conn: Connection): void {
+    this.owners.set(clientId, conn.user.id);
+    this.unboundClients.push({ clientId, userId: conn.user.id, organizationId: conn.organizationId });
   }
 
   /**
@@ -299,9 +308,18 @@ export class Room {
       // A client may speak only for the client ids it introduced itself; someone else's are dropped. The same
       // user may take an id over (a reconnect arriving before the server noticed the old socket died).
       if (owner && owner.conn !== conn && owner.conn.user.id !== conn.user.id) continue;
+      const bound = this.owners.get(clientId);
+      if (bound !== undefined && bound !== conn.user.id) continue;
       if (!conn.clientIds.has(clientId)) {
         if (conn.clientIds.size >= MAX_AWARENESS_IDS_PER_CONNECTION) continue;
         conn.clientIds.add(clientId);
+      }
+      // A client announces its id in awareness before it writes anything, and everyone sees it there: bind
+      // it now (durably, with the next commit), so that nobody else can write under it first and have the
+      // owner's own edits refused later.
+      if (bound === undefined && !this.hasStructsOf(clientId)) {
+        this.bind(clientId, conn);
+        this.scheduleFlush();
       }
       if (owner && clock < owner.clock) continue;
       const stamped = stampIdentity(state, conn.user);
@@ -342,17 +360,18 @@ export class Room {
   private async flush(): Promise<void> {
     if (this.flushing || this.destroyed) return;
     const batch = this.uncommitted;
-    if (batch.length === 0) return this.runWaiters();
+    if (batch.length === 0 && this.unboundClients.length === 0) return this.runWaiters();
     const bindings = this.unboundClients;
     this.uncommitted = [];
     this.unboundClients = [];
     this.flushing = true;
     try {
-      this.lastUpdateId = await this.store.append(
+      const last = await this.store.append(
         this.id,
         batch.map((b) => b.update),
         bindings,
       );
+      if (batch.length > 0) this.lastUpdateId = last;
     } catch (err) {
       this.flushing = false;
       this.fail("could not store updates", err);
