@@ -49,8 +49,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       user: state.status === "ready" ? state.user : null,
       setUser: (user) => setState({ status: "ready", user }),
       logout: async () => {
+        const userId = state.status === "ready" ? state.user?.id : undefined;
         try {
           await api.logout();
+          // A shared computer must not keep one person's unsent drafts for the next: the local copies of
+          // statements go with the session (loaded lazily, so the login page does not carry the editor).
+          if (userId) void import("../editor/offline").then((m) => m.forgetLocalCopies(userId));
         } finally {
           setState({ status: "ready", user: null });
         }
