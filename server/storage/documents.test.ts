@@ -46,6 +46,29 @@ describe.each(variants)("DocumentStore contract (%s)", (_name, make) => {
     await storage.close();
   });
 
+  it("stores client bindings with their batch (or alone), keeps the first owner of an id, and lists them", async () => {
+    const { store, storage } = await setup(make);
+    expect(await store.clients("s")).toEqual([]);
+    const doc = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    doc.on("update", (u: Uint8Array) => updates.push(u));
+    appendParagraph(doc, "one");
+    const id = await store.append("s", updates.splice(0), [{ clientId: 4_000_000_000, userId: "u", organizationId: null }]);
+    // Bindings alone (an id announced before it writes) store no update and leave the log's last id alone.
+    expect(await store.append("s", [], [{ clientId: 7, userId: "u", organizationId: "org" }])).toBe(0);
+    // A second binding of a bound id changes nothing.
+    await store.append("s", [], [{ clientId: 7, userId: "someone else", organizationId: null }]);
+    const clients = (await store.clients("s")).sort((a, b) => a.clientId - b.clientId);
+    expect(clients).toEqual([
+      { clientId: 7, userId: "u", organizationId: "org" },
+      { clientId: 4_000_000_000, userId: "u", organizationId: null },
+    ]);
+    const loaded = await store.load("s");
+    expect(loaded.lastUpdateId).toBe(id);
+    expect(loaded.updates).toHaveLength(1);
+    await storage.close();
+  });
+
   it("compaction folds the log up to an id into a snapshot and keeps later updates", async () => {
     const { store, storage } = await setup(make);
     const doc = new Y.Doc();
