@@ -89,7 +89,12 @@ async function settledRoom(services: Services, statementId: string): Promise<Roo
 export async function lock(services: Services, me: Membership, user: CurrentUser, body: LockRequest): Promise<FinalVersionDto> {
   if (!canLock(me.role)) throw forbidden("Only a convener can lock the statement.");
   if (me.phase === "final") throw statementFinal();
-  return lockQueue(services).run(me.statementId, () => decideLock(services, me.statementId, user, body));
+  try {
+    return await lockQueue(services).run(me.statementId, () => decideLock(services, me.statementId, user, body));
+  } finally {
+    // The lock loads the room to freeze it; a room nobody is connected to goes again afterwards.
+    services.rooms.release(me.statementId);
+  }
 }
 
 async function decideLock(services: Services, id: string, user: CurrentUser, body: LockRequest): Promise<FinalVersionDto> {

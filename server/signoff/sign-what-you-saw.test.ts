@@ -299,4 +299,15 @@ describe("sign what you saw", () => {
       editor.destroy();
     }
   });
+
+  it("a lock with nobody connected does not leave the document loaded", async () => {
+    const { convener, statementId, editor } = await scenario();
+    editor.destroy();
+    await eventually(() => !server.services.rooms.isLoaded(statementId), 5000, "the room to unload");
+    const shown = await loadDocument(convener, statementId);
+    const lists = lockOverrideOf((await matrix(convener, statementId)).readiness);
+    expect((await convener.post(`/api/statements/${statementId}/lock`, { ...shown, override: lists })).status).toBe(200);
+    await eventually(() => !server.services.rooms.isLoaded(statementId), 5000, "the room the lock loaded to unload");
+    expect(await storedText(statementId)).toBe(shown.documentText);
+  });
 });

@@ -56,6 +56,11 @@ export class Rooms {
     return this.rooms.size;
   }
 
+  /** Whether a statement's document is loaded in this process. */
+  isLoaded(statementId: string): boolean {
+    return this.rooms.has(statementId);
+  }
+
   /** The room of a statement, loading it if needed. */
   async open(statementId: string, phase: Phase): Promise<Room> {
     const existing = this.rooms.get(statementId);
@@ -81,7 +86,17 @@ export class Rooms {
   /** Detaches a connection; the last one out unloads the document (committed and compacted first). */
   leave(room: Room, conn: Connection): void {
     room.leave(conn);
-    if (room.conns.size > 0 || room.destroyed) return;
+    this.unloadIfIdle(room);
+  }
+
+  /** Unloads a statement's room if nobody is connected to it (after a server-side use such as the lock). */
+  release(statementId: string): void {
+    const room = this.rooms.get(statementId);
+    if (room) this.unloadIfIdle(room);
+  }
+
+  private unloadIfIdle(room: Room): void {
+    if (room.conns.size > 0 || room.destroyed || this.unloading.has(room.id)) return;
     const unload = (async () => {
       await room.settle();
       await room.compact();
