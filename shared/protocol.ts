@@ -7,9 +7,6 @@
  * handler for it in the provider's `messageHandlers`.
  */
 
-/** Bumped whenever a message shape below changes incompatibly. */
-export const PROTOCOL_VERSION = 1;
-
 /** Top-level message types (the first varUint of every frame). */
 export const MessageType = {
   sync: 0,
