@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { canonicalClauses, canonicalMarkdown, sha256Hex, DOCUMENT_FIELD, MAX_RENDER_DEPTH } from "./canonical";
+import { nestQuotes } from "../server/testing/docs";
 
 /** Builds a Tiptap-shaped Y.XmlFragment from a compact description. */
 function block(name: string, attrs: Record<string, unknown>, children: Array<Y.XmlElement | Y.XmlText>): Y.XmlElement {
@@ -76,19 +77,7 @@ describe("canonical markdown", () => {
 describe("canonical text of a document nested far deeper than the server allows", () => {
   it("renders without overflowing the stack (a nesting bomb stored before the depth check)", () => {
     const doc = new Y.Doc();
-    doc.transact(() => {
-      let parent: Y.XmlFragment | Y.XmlElement = doc.getXmlFragment(DOCUMENT_FIELD);
-      for (let i = 0; i < 20_000; i++) {
-        const quote = new Y.XmlElement("blockquote");
-        parent.insert(parent.length, [quote]);
-        parent = quote;
-      }
-      const p = new Y.XmlElement("paragraph");
-      parent.insert(0, [p]);
-      const t = new Y.XmlText();
-      p.insert(0, [t]);
-      t.insert(0, "BOMB");
-    });
+    nestQuotes(doc, 20_000, "BOMB");
     const md = canonicalMarkdown(doc.getXmlFragment(DOCUMENT_FIELD));
     expect(md).toBe(`${"> ".repeat(MAX_RENDER_DEPTH)}BOMB\n`);
   });

@@ -6,8 +6,7 @@
 import type { Services, CurrentUser } from "../context";
 import { badRequest, conflict } from "../errors";
 import { newId } from "../ids";
-import { recordAudit } from "../audit/log";
-import { describeInvite } from "../statements/invites";
+import { describeInvite, redeemInvite } from "../statements/invites";
 import { isRole } from "../../shared/roles";
 
 /** What the sign-up form sends, validated. */
@@ -43,33 +42,8 @@ export async function createAccount(services: Services, input: SignupInput): Pro
         .insertInto("users")
         .values({ id, email: input.email, name: input.name, password_hash: input.passwordHash, is_admin: isAdmin ? 1 : 0, created_at: now })
         .execute();
-      if (invite) {
-        const used = await trx
-          .updateTable("invites")
-          .set({ used_at: now, used_by: id })
-          .where("id", "=", invite.id)
-          .where("used_at", "is", null)
-          .executeTakeFirst();
-        // Throwing rolls the user row back with it.
-        if (Number(used.numUpdatedRows) !== 1) throw badRequest("This invite link has already been used.");
-        await trx
-          .insertInto("members")
-          .values({
-            statement_id: invite.statement_id,
-            user_id: id,
-            role: invite.role,
-            organization_id: invite.organization_id,
-            added_by: null,
-            added_at: now,
-          })
-          .execute();
-        await recordAudit(trx, {
-          statementId: invite.statement_id,
-          actorId: id,
-          action: "member.joined_by_invite",
-          detail: { inviteId: invite.id, userId: id, role: invite.role, organizationId: invite.organization_id, alreadyMember: false },
-        });
-      }
+      // Throwing (a link used by a parallel sign-up a moment earlier) rolls the user row back with it.
+      if (invite) await redeemInvite(trx, invite, id, now);
       return { id, email: input.email, name: input.name, isAdmin };
     });
   } catch (err) {

@@ -6,6 +6,8 @@ import type { Services, CurrentUser } from "../context";
 import { badRequest, notFound } from "../errors";
 import { newId, newSecret } from "../ids";
 import { recordAudit } from "../audit/log";
+import type { Transaction } from "kysely";
+import type { Database } from "../storage/schema";
 import type { Role } from "../../shared/roles";
 import { isRole } from "../../shared/roles";
 
@@ -78,42 +80,52 @@ export async function acceptInvite(
 ): Promise<{ statementId: string }> {
   const invite = await describeInvite(services, token);
   if (!isRole(invite.role)) throw badRequest("This invite is invalid.");
-  const now = Date.now();
-  await services.db.transaction().execute(async (trx) => {
-    // Marking used first, conditionally, makes a concurrent second use of the same link fail.
-    const res = await trx
-      .updateTable("invites")
-      .set({ used_at: now, used_by: user.id })
-      .where("id", "=", invite.id)
-      .where("used_at", "is", null)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) throw badRequest("This invite link has already been used.");
-    const existing = await trx
-      .selectFrom("members")
-      .select("role")
-      .where("statement_id", "=", invite.statement_id)
-      .where("user_id", "=", user.id)
-      .executeTakeFirst();
-    if (!existing) {
-      await trx
-        .insertInto("members")
-        .values({
-          statement_id: invite.statement_id,
-          user_id: user.id,
-          role: invite.role,
-          organization_id: invite.organization_id,
-          added_by: null,
-          added_at: now,
-        })
-        .execute();
-    }
-    await recordAudit(trx, {
-      statementId: invite.statement_id,
-      actorId: user.id,
-      action: "member.joined_by_invite",
-      detail: { inviteId: invite.id, userId: user.id, role: invite.role, organizationId: invite.organization_id, alreadyMember: !!existing },
-    });
-  });
+  await services.db.transaction().execute((trx) => redeemInvite(trx, invite, user.id, Date.now()));
   services.events.app(invite.statement_id, { type: "members.changed", statementId: invite.statement_id });
   return { statementId: invite.statement_id };
+}
+
+/**
+ * Inside the caller's transaction: marks the invite used by `userId` and makes them a member (unless they are
+ * one already), with its audit entry. Marking used first, conditionally, makes a concurrent second use of the
+ * same link fail — and, thrown inside the transaction, roll back whatever the caller wrote with it.
+ */
+export async function redeemInvite(
+  trx: Transaction<Database>,
+  invite: { id: string; statement_id: string; role: string; organization_id: string | null },
+  userId: string,
+  now: number,
+): Promise<void> {
+  const res = await trx
+    .updateTable("invites")
+    .set({ used_at: now, used_by: userId })
+    .where("id", "=", invite.id)
+    .where("used_at", "is", null)
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== 1) throw badRequest("This invite link has already been used.");
+  const existing = await trx
+    .selectFrom("members")
+    .select("role")
+    .where("statement_id", "=", invite.statement_id)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+  if (!existing) {
+    await trx
+      .insertInto("members")
+      .values({
+        statement_id: invite.statement_id,
+        user_id: userId,
+        role: invite.role,
+        organization_id: invite.organization_id,
+        added_by: null,
+        added_at: now,
+      })
+      .execute();
+  }
+  await recordAudit(trx, {
+    statementId: invite.statement_id,
+    actorId: userId,
+    action: "member.joined_by_invite",
+    detail: { inviteId: invite.id, userId, role: invite.role, organizationId: invite.organization_id, alreadyMember: !!existing },
+  });
 }

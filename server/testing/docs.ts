@@ -29,3 +29,20 @@ export function plainText(doc: Y.Doc): string {
     .map((el) => (el instanceof Y.XmlElement ? el.toArray().map((t) => (t instanceof Y.XmlText ? t.toString() : "")).join("") : ""))
     .join("\n");
 }
+
+/** Nests `depth` blockquotes in one another with a paragraph of `text` inside, one level at a time. */
+export function nestQuotes(doc: Y.Doc, depth: number, text: string): void {
+  doc.transact(() => {
+    let parent: Y.XmlFragment | Y.XmlElement = doc.getXmlFragment(DOCUMENT_FIELD);
+    for (let i = 0; i < depth; i++) {
+      const quote = new Y.XmlElement("blockquote");
+      parent.insert(parent.length, [quote]);
+      parent = quote;
+    }
+    const p = new Y.XmlElement("paragraph");
+    parent.insert(0, [p]);
+    const t = new Y.XmlText();
+    p.insert(0, [t]);
+    t.insert(0, text);
+  });
+}

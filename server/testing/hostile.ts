@@ -6,7 +6,7 @@
 import * as Y from "yjs";
 import * as encoding from "lib0/encoding";
 import { DOCUMENT_FIELD } from "../../shared/canonical";
-import { appendParagraph } from "./docs";
+import { appendParagraph, nestQuotes } from "./docs";
 
 /** A copy of `base` whose own client id is `clientId` (a fresh random one by default). */
 export function forkDoc(base: Y.Doc, clientId?: number): Y.Doc {
@@ -66,22 +66,7 @@ export function deleteRange(client: number, clock: number, len: number): Uint8Ar
 
 /** `depth` blockquotes nested in one another (built one level at a time: no recursion on our side either). */
 export function nestingBomb(base: Y.Doc, depth: number): Uint8Array {
-  return updateFrom(base, (d) => {
-    d.transact(() => {
-      const fragment = d.getXmlFragment(DOCUMENT_FIELD);
-      let parent: Y.XmlFragment | Y.XmlElement = fragment;
-      for (let i = 0; i < depth; i++) {
-        const quote = new Y.XmlElement("blockquote");
-        parent.insert(parent.length, [quote]);
-        parent = quote;
-      }
-      const p = new Y.XmlElement("paragraph");
-      parent.insert(0, [p]);
-      const t = new Y.XmlText();
-      p.insert(0, [t]);
-      t.insert(0, "BOMB");
-    });
-  });
+  return updateFrom(base, (d) => nestQuotes(d, depth, "BOMB"));
 }
 
 /** Edits that decode and are contiguous but leave the editor's schema. */

@@ -22,17 +22,10 @@ import { Plugin, PluginKey } from "@tiptap/pm/state";
 import type { EditorState, Transaction } from "@tiptap/pm/state";
 import { ySyncPluginKey } from "@tiptap/y-tiptap";
 import { CLAUSE_ID_ATTR } from "../../../shared/canonical";
+import { BLOCK_NODES } from "../../../shared/schema";
 
-/** Node types that can be clauses (top-level blocks) and so carry the attribute. */
-export const CLAUSE_NODE_TYPES = [
-  "paragraph",
-  "heading",
-  "bulletList",
-  "orderedList",
-  "blockquote",
-  "codeBlock",
-  "horizontalRule",
-] as const;
+/** Node types that can be clauses (top-level blocks) and so carry the attribute: the schema's block nodes. */
+export const CLAUSE_NODE_TYPES = BLOCK_NODES;
 
 /** The HTML attribute that carries a clause id in the DOM and in copied HTML. */
 export const CLAUSE_ID_DOM_ATTR = "data-clause-id";
