@@ -6,7 +6,8 @@ import { flushSync } from "react-dom";
 import { useId, useMemo, useRef, useState } from "react";
 import type { KeyboardEvent } from "react";
 import type { MemberDto } from "../../shared/api";
-import { CommentLimits, mentionQueryAt } from "../../shared/comments";
+import { CommentLimits } from "../../shared/comments/schemas";
+import { mentionQueryAt } from "../../shared/comments/mentions";
 import { CommentTestId } from "./testids";
 
 /** Props of {@link MentionTextarea}. */

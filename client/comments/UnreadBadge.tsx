@@ -1,6 +1,6 @@
 /** The dashboard's "threads waiting for me" count per statement (`GET /api/me/unread`). */
 import { useEffect, useState } from "react";
-import type { UnreadCountsDto } from "../../shared/comments";
+import type { UnreadCountsDto } from "../../shared/comments/schemas";
 import { commentsApi } from "./api";
 import { CommentTestId } from "./testids";
 

@@ -7,8 +7,9 @@ import type { EditorState } from "@tiptap/pm/state";
 import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition, ySyncPluginKey } from "@tiptap/y-tiptap";
 import type * as Y from "yjs";
 import { CLAUSE_ID_ATTR, DOCUMENT_FIELD } from "../../shared/canonical";
-import { CommentLimits, decodePosition, encodePosition, withAssoc } from "../../shared/comments";
-import type { AnchorInput } from "../../shared/comments";
+import { CommentLimits } from "../../shared/comments/schemas";
+import { decodePosition, encodePosition, withAssoc } from "../../shared/comments/anchors";
+import type { AnchorInput } from "../../shared/comments/schemas";
 import type { Draft } from "./store";
 
 interface Binding {
@@ -47,7 +48,7 @@ export function draftFromSelection(state: EditorState, ydoc: Y.Doc): Draft | nul
   const fragment = ydoc.getXmlFragment(DOCUMENT_FIELD);
   const relFrom = absolutePositionToRelativePosition(from, fragment, binding.mapping as never) as Y.RelativePosition;
   const relTo = absolutePositionToRelativePosition(to, fragment, binding.mapping as never) as Y.RelativePosition;
-  // The canonical associations (shared/comments.ts): `from` sticks to the first quoted character.
+  // The canonical associations (shared/comments/anchors.ts): `from` sticks to the first quoted character.
   const anchor: AnchorInput = {
     from: encodePosition(withAssoc(ydoc, relFrom, 0) ?? relFrom),
     to: encodePosition(withAssoc(ydoc, relTo, -1) ?? relTo),

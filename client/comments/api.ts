@@ -1,6 +1,6 @@
 /** Typed calls to the comment thread API (server/comments/routes.ts). */
 import { apiJson } from "../api";
-import type { AnchorInput, CommentDto, ThreadDto, ThreadListDto, ThreadStatus, UnreadCountsDto } from "../../shared/comments";
+import type { AnchorInput, CommentDto, ThreadDto, ThreadListDto, ThreadStatus, UnreadCountsDto } from "../../shared/comments/schemas";
 
 const enc = encodeURIComponent;
 

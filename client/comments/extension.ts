@@ -15,7 +15,7 @@ import { Decoration, DecorationSet } from "@tiptap/pm/view";
 import type { EditorView } from "@tiptap/pm/view";
 import type * as Y from "yjs";
 import { CLAUSE_ID_ATTR } from "../../shared/canonical";
-import { CommentPolicy } from "../../shared/comments";
+import { CommentPolicy } from "../../shared/comments/policy";
 import type { EditorExtensionContext } from "../editor/plugins";
 import { commentStoreFor } from "./store";
 import type { CommentStore } from "./store";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mentionToken, parseMentions } from "../../shared/comments";
+import { mentionToken, parseMentions } from "../../shared/comments/mentions";
 import { toBody, toEditable } from "./mentions";
 
 describe("mentions while typing", () => {

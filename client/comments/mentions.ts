@@ -1,9 +1,9 @@
 /**
  * Mentions while typing. The textarea shows `@Ana Ruiz`; the body sent to the server carries the token
- * `@[Ana Ruiz](user:ID)` (shared/comments.ts) for each member picked from the suggestions, so that a name
+ * `@[Ana Ruiz](user:ID)` (shared/comments/mentions.ts) for each member picked from the suggestions, so that a name
  * typed by hand is never mistaken for a mention.
  */
-import { mentionToken } from "../../shared/comments";
+import { mentionToken } from "../../shared/comments/mentions";
 
 /** Names picked from the suggestions while typing: display name → user id. */
 export type PickedMentions = ReadonlyMap<string, string>;

@@ -11,7 +11,8 @@
 import type * as Y from "yjs";
 import type { WebsocketProvider } from "y-websocket";
 import type { AppEvent } from "../../shared/protocol";
-import type { AnchorInput, ThreadDto, ThreadFilter, ThreadStatus } from "../../shared/comments";
+import type { AnchorInput, ThreadDto, ThreadStatus } from "../../shared/comments/schemas";
+import type { ThreadFilter } from "../../shared/comments/lists";
 import { ApiRequestError, errorMessage } from "../api";
 import { commentsApi } from "./api";
 

@@ -5,8 +5,9 @@ import type { ApiClient } from "../testing/harness";
 import { connectProvider, eventually, signUp, startTestServer, statementWithMembers, synced } from "../testing/harness";
 import { appendParagraph } from "../testing/docs";
 import { DOCUMENT_FIELD } from "../../shared/canonical";
-import { anchorForClauseRange, findClause, mentionToken } from "../../shared/comments";
-import type { ThreadDto } from "../../shared/comments";
+import { anchorForClauseRange, findClause } from "../../shared/comments/anchors";
+import { mentionToken } from "../../shared/comments/mentions";
+import type { ThreadDto } from "../../shared/comments/schemas";
 import { MessageType, isAppEvent } from "../../shared/protocol";
 import type { AppEvent } from "../../shared/protocol";
 

@@ -24,18 +24,11 @@ import { parseBody } from "../http/validate";
 import { findMembership, requireMembership } from "../statements/access";
 import type { Membership } from "../statements/access";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../errors";
-import {
-  CommentLimits,
-  CommentPolicy,
-  commentHideSchema,
-  commentWriteSchema,
-  findClause,
-  parseMentions,
-  threadCreateSchema,
-  threadPatchSchema,
-  validateAnchor,
-} from "../../shared/comments";
-import type { AnchorInput, ThreadDto } from "../../shared/comments";
+import { CommentLimits, commentHideSchema, commentWriteSchema, threadCreateSchema, threadPatchSchema } from "../../shared/comments/schemas";
+import { CommentPolicy } from "../../shared/comments/policy";
+import { findClause, validateAnchor } from "../../shared/comments/anchors";
+import { parseMentions } from "../../shared/comments/mentions";
+import type { AnchorInput, ThreadDto } from "../../shared/comments/schemas";
 import {
   addReply,
   createThread,

@@ -10,8 +10,9 @@ import type { Database } from "../storage/schema";
 import type { DB } from "../storage/database";
 import { newId } from "../ids";
 import { recordAudit } from "../audit/log";
-import { resolvePlacement, sortThreads } from "../../shared/comments";
-import type { AnchorInput, CommentContent, CommentDto, ThreadDto, ThreadStatus, UnreadCountsDto } from "../../shared/comments";
+import { resolvePlacement } from "../../shared/comments/anchors";
+import { sortThreads } from "../../shared/comments/lists";
+import type { AnchorInput, CommentContent, CommentDto, ThreadDto, ThreadStatus, UnreadCountsDto } from "../../shared/comments/schemas";
 
 type Tx = Kysely<Database> | Transaction<Database>;
 

@@ -1,22 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { CLAUSE_ID_ATTR, DOCUMENT_FIELD } from "./canonical";
-import {
-  CommentPolicy,
-  anchorForClauseRange,
-  clauseText,
-  commentBodySchema,
-  decodePosition,
-  encodePosition,
-  findClause,
-  mentionQueryAt,
-  mentionToken,
-  parseMentions,
-  resolvePlacement,
-  threadCreateSchema,
-  tokenizeCommentBody,
-  validateAnchor,
-} from "./comments";
+import { CLAUSE_ID_ATTR, DOCUMENT_FIELD } from "../canonical";
+import { anchorForClauseRange, clauseText, decodePosition, encodePosition, findClause, resolvePlacement, validateAnchor } from "./anchors";
 
 function paragraph(clauseId: string, ...parts: Array<string | { bold: string } | "<br>">): Y.XmlElement {
   const p = new Y.XmlElement("paragraph");
@@ -205,55 +190,5 @@ describe("anchors on a Y.Doc", () => {
     const anchor = anchorForClauseRange(doc, "l1", ct.text.indexOf("item"), ct.text.indexOf(" item", 6));
     expect(anchor.quote).toBe("item\nsecond");
     expect(resolvePlacement(doc, { clauseId: "l1", anchor })).toMatchObject({ kind: "range", quote: "intact" });
-  });
-});
-
-describe("comment bodies", () => {
-  it("parses mentions, in order and once each", () => {
-    const body = `Hi ${mentionToken("Ana Ruiz", "u1")} and ${mentionToken("Bo [x]", "u2")}, see ${mentionToken("Ana", "u1")}`;
-    expect(parseMentions(body)).toEqual(["u1", "u2"]);
-    expect(parseMentions("mail me at a@b.org @[x](notuser:1)")).toEqual([]);
-  });
-
-  it("tokenizes text, links and member mentions, never markup", () => {
-    const members = new Map([["u1", "Ana Ruiz (now)"]]);
-    const body = `See https://example.org/a?b=1, ask ${mentionToken("Ana", "u1")} or ${mentionToken("Zed", "u9")} <b>x</b>`;
-    expect(tokenizeCommentBody(body, members)).toEqual([
-      { kind: "text", text: "See " },
-      { kind: "link", href: "https://example.org/a?b=1", text: "https://example.org/a?b=1" },
-      { kind: "text", text: ", ask " },
-      { kind: "mention", userId: "u1", name: "Ana Ruiz (now)" },
-      { kind: "text", text: ` or ${mentionToken("Zed", "u9")} <b>x</b>` },
-    ]);
-    expect(tokenizeCommentBody("javascript:alert(1) and ftp://x")).toEqual([{ kind: "text", text: "javascript:alert(1) and ftp://x" }]);
-  });
-
-  it("finds the mention being typed", () => {
-    expect(mentionQueryAt("Ask @an", 7)).toEqual({ query: "an", start: 4 });
-    expect(mentionQueryAt("@", 1)).toEqual({ query: "", start: 0 });
-    expect(mentionQueryAt("mail a@b", 8)).toBeNull();
-    expect(mentionQueryAt("Ask @an now", 11)).toBeNull();
-  });
-
-  it("validates bodies: trimmed, not empty, bounded", () => {
-    expect(commentBodySchema.safeParse("  ok  ").data).toBe("ok");
-    expect(commentBodySchema.safeParse("   ").success).toBe(false);
-    expect(commentBodySchema.safeParse("x".repeat(10_001)).success).toBe(false);
-    expect(commentBodySchema.safeParse(42).success).toBe(false);
-    expect(threadCreateSchema.safeParse({ clauseId: "c1", body: "x", anchor: { from: "not base64!", to: "AA==", quote: "q" } }).success).toBe(false);
-  });
-});
-
-describe("comment policy", () => {
-  it("lists who may do what", () => {
-    const roles = ["convener", "drafter", "reviewer", "observer"] as const;
-    expect(roles.filter((r) => CommentPolicy.canCreateThread(r))).toEqual(["convener", "drafter", "reviewer"]);
-    expect(roles.filter((r) => CommentPolicy.canResolve(r, "me", { authorId: "other" }))).toEqual(["convener", "drafter"]);
-    expect(roles.filter((r) => CommentPolicy.canResolve(r, "me", { authorId: "me" }))).toEqual(["convener", "drafter", "reviewer"]);
-    expect(roles.filter((r) => CommentPolicy.canHide(r, { state: "visible" }))).toEqual(["convener"]);
-    expect(CommentPolicy.canEdit("convener", "me", { authorId: "other", state: "visible" })).toBe(false);
-    expect(CommentPolicy.canEdit("reviewer", "me", { authorId: "me", state: "hidden" })).toBe(false);
-    expect(CommentPolicy.canDelete("reviewer", "me", { authorId: "me", state: "hidden" })).toBe(true);
-    expect(CommentPolicy.canReply("reviewer", { status: "resolved" })).toBe(false);
   });
 });
