@@ -1,20 +1,20 @@
 /**
  * The Hono app: services in context, security headers and a body limit on every response and request,
  * session resolution, the Origin guard, every router, the built client with an SPA fallback (source maps
- * never served), and one `onError` that turns errors into `{ error: { code, message } }`.
+ * never served), and the one `onError` that turns every thrown error into `{ error: { code, message, details? } }`.
  */
 import { Hono } from "hono";
 import type { UpgradeWebSocket } from "hono/ws";
 import type { WebSocket } from "ws";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
-import { bodyLimit } from "hono/body-limit";
 import type { MiddlewareHandler } from "hono";
 import { serveStatic } from "@hono/node-server/serve-static";
 import fs from "node:fs";
 import path from "node:path";
 import type { AppEnv, Services } from "./context";
-import { AppError } from "./errors";
+import { AppError, codeForStatus } from "./errors";
+import { limitBody } from "./http/body-limit";
 import type { Config } from "./config";
 import { originGuard, sessionMiddleware } from "./auth/middleware";
 import { authRoutes } from "./auth/routes";
@@ -64,15 +64,14 @@ export function securityHeaders(origins: () => string[]): MiddlewareHandler {
 
 /** Refuses bodies over `maxBodyBytes` with 413, from Content-Length before reading, or as soon as a stream passes it. */
 export function requestBodyLimit(config: Config): MiddlewareHandler {
-  return bodyLimit({
-    maxSize: config.maxBodyBytes,
-    onError: (c) => {
-      const err = new AppError("too_large", `The request is too large (at most ${Math.floor(config.maxBodyBytes / 1024)} KB).`);
-      // The unread rest of the body is still on the wire: the connection cannot carry another request.
-      c.header("Connection", "close");
-      return c.json({ error: { code: err.code, message: err.message } }, err.status);
-    },
-  });
+  return limitBody(config.maxBodyBytes);
+}
+
+/** The error as the caller should see it, or null for an unexpected one (logged, answered 500 `internal`). */
+function toAppError(err: Error): AppError | null {
+  if (err instanceof AppError) return err;
+  if (err instanceof HTTPException) return new AppError(codeForStatus(err.status), err.message, undefined, err.status);
+  return null;
 }
 
 /** Builds the app around its services. */
@@ -90,11 +89,11 @@ export function createApp(services: Services, upgradeWebSocket: UpgradeWebSocket
   app.use("*", requestBodyLimit(services.config));
   // Source maps would hand out the client's whole source; the build makes none, and none is served.
   app.get("*", async (c, next) => {
-    if (c.req.path.endsWith(".map")) return c.json({ error: { code: "not_found", message: "Not found." } }, 404);
+    if (c.req.path.endsWith(".map")) throw new AppError("not_found", "Not found.");
     await next();
   });
 
-  // The realtime route does its own checks (and its own error answers) before the upgrade.
+  // The realtime route does its own checks before the upgrade; its refusals are answered by `onError` too.
   app.route("/", syncRoutes(upgradeWebSocket));
 
   app.use("/api/*", originGuard, sessionMiddleware);
@@ -107,7 +106,9 @@ export function createApp(services: Services, upgradeWebSocket: UpgradeWebSocket
   app.route("/api", statementRoutes());
   app.route("/api", commentRoutes());
   app.route("/api", signoffRoutes());
-  app.all("/api/*", (c) => c.json({ error: { code: "not_found", message: "No such API route." } }, 404));
+  app.all("/api/*", () => {
+    throw new AppError("not_found", "No such API route.");
+  });
 
   const clientDir = services.config.clientDir;
   if (clientDir && fs.existsSync(path.join(clientDir, "index.html"))) {
@@ -120,19 +121,18 @@ export function createApp(services: Services, upgradeWebSocket: UpgradeWebSocket
     });
     app.use("*", serveStatic({ root }));
     // A missing hashed asset is a 404, not the app's HTML (which a script tag would try to run as JavaScript).
-    app.get("/assets/*", (c) => c.json({ error: { code: "not_found", message: "Not found." } }, 404));
+    app.get("/assets/*", () => {
+      throw new AppError("not_found", "Not found.");
+    });
     app.get("*", (c) => c.html(indexHtml));
   }
 
+  // The one place an error body is built: every refusal is an AppError (or Hono's HTTPException) thrown to here.
   app.onError((err, c) => {
-    if (err instanceof AppError) {
-      return c.json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } }, err.status);
-    }
-    if (err instanceof HTTPException) {
-      return c.json({ error: { code: "http_error", message: err.message } }, err.status);
-    }
-    c.var.services.log("unhandled error", err);
-    return c.json({ error: { code: "internal", message: "Something went wrong on the server." } }, 500);
+    const appError = toAppError(err);
+    if (!appError) c.var.services.log("unhandled error", err);
+    const { code, message, details, status } = appError ?? new AppError("internal", "Something went wrong on the server.");
+    return c.json({ error: { code, message, ...(details ? { details } : {}) } }, status);
   });
 
   return app;

@@ -1,6 +1,7 @@
 /**
- * The few error types the server raises, with stable codes. Routes throw them; one `onError` in `app.ts`
- * turns them into `{ error: { code, message } }` with the status given here.
+ * The few error types the server raises, with stable codes. Routes and middleware throw them; one `onError` in
+ * `app.ts` turns them into `{ error: { code, message, details? } }` with the status given here. No other code
+ * builds an error body.
  */
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
@@ -28,11 +29,12 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: ContentfulStatusCode;
   readonly details?: unknown;
-  constructor(code: ErrorCode, message: string, details?: unknown) {
+  /** `status` overrides the code's own only for errors that arrive with a status (see `codeForStatus`). */
+  constructor(code: ErrorCode, message: string, details?: unknown, status: ContentfulStatusCode = STATUS[code]) {
     super(message);
     this.name = "AppError";
     this.code = code;
-    this.status = STATUS[code];
+    this.status = status;
     this.details = details;
   }
 }
@@ -43,5 +45,23 @@ export const forbidden = (message = "You do not have permission to do that.") =>
 export const notFound = (what = "That") => new AppError("not_found", `${what} was not found.`);
 export const conflict = (message: string) => new AppError("conflict", message);
 export const tooManyRequests = (message: string) => new AppError("too_many_requests", message);
+export const tooLarge = (message: string) => new AppError("too_large", message);
 export const statementFinal = () =>
   new AppError("statement_final", "This statement is final: its text and sign-offs can no longer change.");
+
+/**
+ * The code for a status that arrives without one (an `HTTPException` thrown by Hono or a middleware): the
+ * generic code of that status, else `bad_request` for a client error and `internal` for a server error.
+ */
+export function codeForStatus(status: number): ErrorCode {
+  const generic: Partial<Record<number, ErrorCode>> = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    409: "conflict",
+    413: "too_large",
+    429: "too_many_requests",
+  };
+  return generic[status] ?? (status < 500 ? "bad_request" : "internal");
+}

@@ -17,13 +17,13 @@
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { AppEnv, Services } from "../context";
 import { requireUser } from "../auth/middleware";
 import { parseBody } from "../http/validate";
+import { limitBody } from "../http/body-limit";
 import { findMembership, requireMembership } from "../statements/access";
 import type { Membership } from "../statements/access";
-import { AppError, badRequest, conflict, forbidden, notFound } from "../errors";
+import { badRequest, conflict, forbidden, notFound } from "../errors";
 import { CommentLimits, commentHideSchema, commentWriteSchema, threadCreateSchema, threadPatchSchema } from "../../shared/comments/schemas";
 import { CommentPolicy } from "../../shared/comments/policy";
 import { findClause, validateAnchor } from "../../shared/comments/anchors";
@@ -44,15 +44,8 @@ import {
 } from "./threads";
 import type { CommentRecord, ThreadRecord } from "./threads";
 
-const limit = bodyLimit({
-  maxSize: CommentLimits.requestBytesMax,
-  onError: (c) => {
-    const err = new AppError("too_large", `The request is too large (at most ${CommentLimits.requestBytesMax / 1024} KB).`);
-    // The unread rest of the body is still on the wire: the connection cannot carry another request.
-    c.header("Connection", "close");
-    return c.json({ error: { code: err.code, message: err.message } }, err.status);
-  },
-});
+// Comment routes keep their own, smaller limit (on top of the app-wide one).
+const limit = limitBody(CommentLimits.requestBytesMax);
 
 /** One thread as the caller sees it. */
 async function threadDto(services: Services, thread: ThreadRecord, userId: string): Promise<ThreadDto> {
