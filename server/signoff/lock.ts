@@ -24,8 +24,10 @@ import { recordAudit } from "../audit/log";
 import { canLock } from "../../shared/roles";
 import { sameLockLists, signoffText, sortSignatories } from "../../shared/signoff";
 import type { FinalVersionDto, LockReadiness, LockRefusedDetails, LockRequest, Signatory } from "../../shared/signoff";
-import { phaseOf, signoffState, textChanged, versionById } from "./signoffs";
-import type { LiveText, ShownText } from "./signoffs";
+import { phaseOf, textChanged } from "./decisions";
+import type { LiveText, ShownText } from "./decisions";
+import { signoffState } from "./matrix";
+import { versionById } from "./versions";
 
 /** Runs tasks one after the other per key. */
 class KeyedQueue {

@@ -1,7 +1,7 @@
 /**
  * Sign-off, signature, lock and versions: `/api/statements/:id/{signoffs,signature,lock,unlock,final,versions,
  * audit.csv}`. Thin: validate (zod schemas in shared/signoff.ts), authorize (membership here, the role rules in
- * shared/roles.ts through signoffs.ts), call the module, answer.
+ * shared/roles.ts through decisions.ts), call the module, answer.
  */
 import { Hono } from "hono";
 import { z } from "zod";
@@ -11,7 +11,10 @@ import { parseBody } from "../http/validate";
 import { findMembership, requireMembership } from "../statements/access";
 import { notFound } from "../errors";
 import { lockSchema, positionSchema, signatureSchema, unlockSchema } from "../../shared/signoff";
-import { currentFinalVersion, listVersions, setPosition, sign, signoffMatrix, versionById } from "./signoffs";
+import { signoffMatrix } from "./matrix";
+import { setPosition } from "./positions";
+import { sign } from "./signatures";
+import { currentFinalVersion, listVersions, versionById } from "./versions";
 import { lock, unlock } from "./lock";
 import { auditCsv } from "./audit-csv";
 

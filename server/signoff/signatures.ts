@@ -1,0 +1,116 @@
+/**
+ * Document signatures: an organization signs the whole text, bound to its canonical hash; a signature is void
+ * once the text changes (or after an unlock). Each signed text is kept as an automatic `signature` version, so
+ * that a void signature can still show what was signed.
+ */
+import type { Services } from "../context";
+import type { Membership } from "../statements/access";
+import { badRequest, statementFinal } from "../errors";
+import { recordAudit } from "../audit/log";
+import { signatureVoidReason } from "../../shared/signoff";
+import type { SignatureDto, SignatureRequest } from "../../shared/signoff";
+import { assertMaySign, liveText, phaseOf, textChanged } from "./decisions";
+import type { Db, LiveText } from "./decisions";
+
+/** Latest signature per organization, judged against the current hash. */
+export async function currentSignatures(db: Db, statementId: string, documentHash: string): Promise<SignatureDto[]> {
+  const rows = await db
+    .selectFrom("document_signatures")
+    .innerJoin("statement_versions", "statement_versions.id", "document_signatures.version_id")
+    .leftJoin("users", "users.id", "document_signatures.user_id")
+    .select([
+      "document_signatures.id",
+      "document_signatures.organization_id",
+      "document_signatures.hash",
+      "document_signatures.version_id",
+      "document_signatures.user_id",
+      "document_signatures.at",
+      "document_signatures.void_reason",
+      "statement_versions.markdown",
+      "users.name as user_name",
+    ])
+    .where("document_signatures.statement_id", "=", statementId)
+    .orderBy("document_signatures.id", "asc")
+    .execute();
+  const latest = new Map<string, (typeof rows)[number]>();
+  for (const r of rows) latest.set(r.organization_id, r);
+  return [...latest.values()].map((r) => {
+    const voidReason = signatureVoidReason({ hash: r.hash, unlocked: r.void_reason === "unlocked" }, documentHash);
+    return {
+      id: Number(r.id),
+      organizationId: r.organization_id,
+      hash: r.hash,
+      voidReason,
+      signedText: voidReason === "text-changed" ? r.markdown : null,
+      versionId: Number(r.version_id),
+      userId: r.user_id,
+      userName: r.user_name ?? "(former user)",
+      at: Number(r.at),
+    };
+  });
+}
+
+/** Finds or stores the automatic version of a text (one per hash and kind `signature`). */
+async function signatureVersion(trx: Db, statementId: string, text: LiveText, userId: string, now: number): Promise<number> {
+  const existing = await trx
+    .selectFrom("statement_versions")
+    .select("id")
+    .where("statement_id", "=", statementId)
+    .where("kind", "=", "signature")
+    .where("hash", "=", text.hash)
+    .executeTakeFirst();
+  if (existing) return Number(existing.id);
+  const row = await trx
+    .insertInto("statement_versions")
+    .values({
+      statement_id: statementId,
+      kind: "signature",
+      markdown: text.markdown,
+      hash: text.hash,
+      signatories: "[]",
+      unsigned: "[]",
+      objections: "[]",
+      override: 0,
+      created_by: userId,
+      created_at: now,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+/**
+ * `POST /signature`: signs the whole text for an organization (idempotent while it holds) — only if the text
+ * the signer was shown (`documentHash`) is still the current one; else 409 `text_changed` with the diff.
+ */
+export async function sign(services: Services, me: Membership, body: SignatureRequest): Promise<SignatureDto> {
+  const { organizationId } = body;
+  assertMaySign(me, organizationId);
+  const text = await liveText(services, me.statementId);
+  if (text.hash !== body.documentHash) {
+    throw textChanged({ scope: "document", clauseId: null, shownHash: body.documentHash, shownText: body.documentText ?? null }, text);
+  }
+  if (text.markdown === "") throw badRequest("There is no text to sign yet.");
+  const now = Date.now();
+  const created = await services.db.transaction().execute(async (trx) => {
+    if ((await phaseOf(trx, me.statementId)) === "final") throw statementFinal();
+    const current = (await currentSignatures(trx, me.statementId, text.hash)).find((s) => s.organizationId === organizationId);
+    if (current && current.voidReason === null) return false;
+    const versionId = await signatureVersion(trx, me.statementId, text, me.userId, now);
+    await trx
+      .insertInto("document_signatures")
+      .values({ statement_id: me.statementId, organization_id: organizationId, user_id: me.userId, hash: text.hash, version_id: versionId, at: now })
+      .execute();
+    await recordAudit(trx, {
+      statementId: me.statementId,
+      actorId: me.userId,
+      action: "signature.signed",
+      detail: { organizationId, versionId, replaces: current ? { hash: current.hash, voidReason: current.voidReason } : null },
+      hash: text.hash,
+    });
+    return true;
+  });
+  if (created) services.events.app(me.statementId, { type: "signoffs.changed", statementId: me.statementId });
+  const signatures = await currentSignatures(services.db, me.statementId, text.hash);
+  return signatures.find((s) => s.organizationId === organizationId)!;
+}
