@@ -1,6 +1,6 @@
 /** A hand-written SVG of the fan-out p99 and server-CPU figures: grouped bars, one colour per server. */
 import { LABELS, TARGETS, type TargetName } from "./lib/targets";
-import type { Report } from "./run";
+import type { Report } from "./results";
 
 const COLORS: Record<TargetName, string> = { ours: "#2563eb", yws: "#9ca3af", hocuspocus: "#f59e0b" };
 

@@ -1,25 +1,7 @@
 /** Turns raw per-repeat results into the figures of the issue: medians, ratio to the best reference, target. */
 import { LABELS, type TargetName } from "./lib/targets";
 import { median } from "./lib/stats";
-import type { Report, RepeatRaw } from "./run";
-
-export interface Figure {
-  key: string;
-  label: string;
-  unit: string;
-  better: "lower" | "higher";
-  /** Median over repeats, per target (NaN when it did not run or failed). */
-  values: Partial<Record<TargetName, number>>;
-  perRepeat: Partial<Record<TargetName, number[]>>;
-  /** The reference value the ratio is taken against, and whose it is. */
-  bestRef: { target: TargetName | null; value: number };
-  /** ours / bestRef. */
-  ratio: number;
-  /** The issue's target for ours: `ratio <= limit` (lower is better) or `>= limit`; `abs` compares ours itself. */
-  target: { kind: "ratio" | "abs"; op: "<=" | ">="; limit: number } | null;
-  pass: boolean | null;
-  note?: string;
-}
+import type { Figure, Report, RepeatRaw } from "./results";
 
 type Extract = (r: RepeatRaw) => number | undefined;
 

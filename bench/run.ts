@@ -18,40 +18,12 @@ import { median } from "./lib/stats";
 import { buildTypedDoc } from "./lib/workload";
 import { runEcho, type EchoResult } from "./scenarios/echo";
 import { runFanout, type FanoutResult } from "./scenarios/fanout";
-import { runThroughput, type ThroughputResult } from "./scenarios/throughput";
-import { runJoin, type JoinResult } from "./scenarios/join";
-import { runMemoryConns, runMemoryDocs, type MemoryResult } from "./scenarios/memory";
+import { runThroughput } from "./scenarios/throughput";
+import { runJoin } from "./scenarios/join";
+import { runMemoryConns, runMemoryDocs } from "./scenarios/memory";
 import { renderChart } from "./chart";
-import { computeFigures, formatTable, type Figure } from "./report";
-
-export const GROUPS = ["echo", "fanout", "throughput", "join", "memdocs", "memconns"] as const;
-export type Group = (typeof GROUPS)[number];
-
-export interface RepeatRaw {
-  fanout?: FanoutResult[];
-  cpu?: FanoutResult;
-  throughput?: ThroughputResult;
-  join?: JoinResult;
-  memdocs?: MemoryResult;
-  memconns?: MemoryResult;
-  errors: string[];
-}
-
-export interface Report {
-  meta: {
-    startedAt: string;
-    durationS: number;
-    mode: string;
-    command: string;
-    machine: { cpu: string; cores: number; memGiB: number; os: string; node: string };
-    targets: TargetName[];
-    notes: string[];
-  };
-  config: BenchConfig;
-  echo: EchoResult[];
-  raw: Partial<Record<TargetName, RepeatRaw[]>>;
-  figures: Figure[];
-}
+import { computeFigures, formatTable } from "./report";
+import { GROUPS, type Group, type Report, type RepeatRaw } from "./results";
 
 export interface RunOptions {
   quick?: boolean;
