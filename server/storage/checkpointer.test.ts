@@ -8,12 +8,12 @@ describe("WAL checkpointer", () => {
   it("copies committed pages into the database file from its worker while the main connection never checkpoints", async () => {
     const dir = tempDataDir();
     const storage = await openStorage(dir);
-    expect(storage.sqlite.pragma("wal_autocheckpoint", { simple: true })).toBe(0);
+    expect(storage.sqlite!.pragma("wal_autocheckpoint", { simple: true })).toBe(0);
     const file = path.join(dir, "concord.db");
     const before = fs.statSync(file).size;
-    const insert = storage.sqlite.prepare("INSERT INTO audit_log (statement_id, actor_id, action, detail, hash, at) VALUES (NULL, NULL, 'x', ?, NULL, 0)");
+    const insert = storage.sqlite!.prepare("INSERT INTO audit_log (statement_id, actor_id, action, detail, hash, at) VALUES (NULL, NULL, 'x', ?, NULL, 0)");
     const blob = "y".repeat(4000);
-    storage.sqlite.transaction(() => {
+    storage.sqlite!.transaction(() => {
       for (let i = 0; i < 500; i++) insert.run(blob);
     })();
     expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(1_000_000);

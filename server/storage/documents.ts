@@ -3,10 +3,22 @@
  *
  * The sync layer appends every accepted update here, in one committed transaction per batch, before it
  * relays the batch to anyone; compaction later folds the log into the snapshot.
+ *
+ * Several instances may write one statement (PostgreSQL): each stored update gets a **sequence number per
+ * statement**, handed out by raising `statements.doc_seq` in the append transaction. That row update takes the
+ * statement row's lock, so the numbers are contiguous and committed in order, and it is also where the final
+ * phase is enforced: an append to a statement that is no longer `drafting` stores nothing and throws
+ * `StatementClosed`, whichever instance took the lock. An instance that misses a fan-out message reads what it
+ * lacks back with `since`.
+ *
+ * Compaction builds the snapshot from what is stored (never from one instance's view of the document), folds
+ * exactly the rows it read, and on PostgreSQL runs under an advisory lock per statement, so two instances
+ * never compact one statement at once.
  */
 import * as Y from "yjs";
 import type SQLite from "better-sqlite3";
-import type { DB } from "./database";
+import { sql } from "kysely";
+import type { DB, Dialect } from "./database";
 
 /** What a document is made of on disk. */
 export interface StoredDocument {
@@ -14,10 +26,22 @@ export interface StoredDocument {
   /** The snapshot's state vector, when stored with it. */
   stateVector: Uint8Array | null;
   updates: Uint8Array[];
-  /** The id of the last update in the log (or folded into the snapshot); 0 when empty. */
+  /** The sequence number of the last update in the log (or folded into the snapshot); 0 when empty. */
   lastUpdateId: number;
   /** Bytes on disk (snapshot + log), used for the document size limit. */
   bytes: number;
+}
+
+/** One stored update and its sequence number. */
+export interface StoredUpdate {
+  seq: number;
+  data: Uint8Array;
+}
+
+/** What was stored after a sequence number: the snapshot too when compaction folded some of it. */
+export interface StoredSince {
+  snapshot: StoredUpdate | null;
+  updates: StoredUpdate[];
 }
 
 /** A Yjs client id bound to the user (and the organization they represented) whose connection introduced it. */
@@ -27,59 +51,81 @@ export interface ClientBinding {
   organizationId: string | null;
 }
 
+/** What one compaction did. */
+export interface Compaction {
+  /** The last sequence number the snapshot holds. */
+  seq: number;
+  snapshotBytes: number;
+  /** Log rows folded (and deleted). */
+  folded: number;
+}
+
+/** An append refused because the statement is no longer in drafting (locked, perhaps on another instance). */
+export class StatementClosed extends Error {
+  constructor(readonly statementId: string) {
+    super(`statement ${statementId} is final (or gone): the update was not stored`);
+  }
+}
+
 /** Storage for Yjs documents. */
 export interface DocumentStore {
   load(statementId: string): Promise<StoredDocument>;
   /**
    * Appends updates in one transaction, with the client bindings they introduce (stored in the same
-   * transaction, so that no stored struct is ever without its owner); resolves once committed. Returns the id
-   * of the last update (0 when only bindings were stored).
+   * transaction, so that no stored struct is ever without its owner); resolves once committed. Returns the
+   * sequence number of the last update (0 when only bindings were stored). Throws `StatementClosed` (storing
+   * nothing) when the statement is not in drafting.
    */
   append(statementId: string, updates: Uint8Array[], bindings?: readonly ClientBinding[]): Promise<number>;
   /** Every client id bound in a statement's document. */
   clients(statementId: string): Promise<ClientBinding[]>;
-  /** Replaces the log up to `lastUpdateId` with `snapshot` (and its state vector), in one transaction. */
-  compact(statementId: string, snapshot: Uint8Array, lastUpdateId: number, stateVector?: Uint8Array): Promise<void>;
+  /** The updates stored after sequence number `afterSeq`, in order (with the snapshot if it folded some). */
+  since(statementId: string, afterSeq: number): Promise<StoredSince>;
+  /** The last sequence number of each statement (0 for one with no updates). */
+  heads(statementIds: readonly string[]): Promise<Map<string, number>>;
+  /**
+   * Folds the stored log (up to `upTo`, default all) into the snapshot, built from storage; null when there
+   * was nothing to fold or another instance is compacting this statement right now.
+   */
+  compact(statementId: string, upTo?: number): Promise<Compaction | null>;
 }
 
 const toU8 = (b: Uint8Array): Uint8Array =>
   b instanceof Buffer ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : b;
 
 /**
- * A DocumentStore over the Kysely database. With the raw SQLite handle, appends skip the query builder:
- * they are the hot path of every accepted edit, and prepared statements in one synchronous transaction cost
- * a tenth of the built, async ones.
+ * A DocumentStore over the Kysely database. With the raw SQLite handle, appends and compaction skip the query
+ * builder: appends are the hot path of every accepted edit (prepared statements in one synchronous transaction
+ * cost a tenth of the built, async ones), and a synchronous compaction cannot interleave with them.
  */
-export function createDocumentStore(db: DB, sqlite?: SQLite.Database): DocumentStore {
-  const fastAppend = sqlite ? sqliteAppender(sqlite) : null;
+export function createDocumentStore(db: DB, sqlite?: SQLite.Database | null, dialect: Dialect = "sqlite"): DocumentStore {
+  const fast = sqlite ? sqliteFastPath(sqlite) : null;
+  const postgres = dialect === "postgres";
   return {
     async load(statementId) {
-      const snap = await db
-        .selectFrom("doc_snapshots")
-        .select(["data", "last_update_id", "state_vector"])
-        .where("statement_id", "=", statementId)
-        .executeTakeFirst();
-      const after = snap ? Number(snap.last_update_id) : 0;
-      const rows = await db
-        .selectFrom("doc_updates")
-        .select(["id", "data"])
-        .where("statement_id", "=", statementId)
-        .where("id", ">", after)
-        .orderBy("id")
-        .execute();
-      const updates = rows.map((r) => toU8(r.data));
+      // One statement, so that a compaction committing in between cannot hide rows (one consistent read).
+      const { rows } = await sql<{ kind: number; seq: number; data: Uint8Array; state_vector: Uint8Array | null }>`
+        select 0 as kind, last_seq as seq, data, state_vector from doc_snapshots where statement_id = ${statementId}
+        union all
+        select 1 as kind, seq, data, null as state_vector from doc_updates
+          where statement_id = ${statementId}
+            and seq > coalesce((select last_seq from doc_snapshots where statement_id = ${statementId}), 0)
+        order by kind, seq`.execute(db);
+      const snap = rows.length > 0 && Number(rows[0].kind) === 0 ? rows[0] : null;
+      const log = snap ? rows.slice(1) : rows;
+      const updates = log.map((r) => toU8(r.data));
       const bytes = (snap?.data.byteLength ?? 0) + updates.reduce((n, u) => n + u.byteLength, 0);
       return {
         snapshot: snap ? toU8(snap.data) : null,
         stateVector: snap?.state_vector ? toU8(snap.state_vector) : null,
         updates,
-        lastUpdateId: rows.length > 0 ? Number(rows[rows.length - 1].id) : after,
+        lastUpdateId: log.length > 0 ? Number(log[log.length - 1].seq) : snap ? Number(snap.seq) : 0,
         bytes,
       };
     },
 
     async append(statementId, updates, bindings = []) {
-      if (fastAppend) return fastAppend(statementId, updates, bindings);
+      if (fast) return fast.append(statementId, updates, bindings);
       const now = Date.now();
       return db.transaction().execute(async (trx) => {
         if (bindings.length > 0) {
@@ -90,13 +136,21 @@ export function createDocumentStore(db: DB, sqlite?: SQLite.Database): DocumentS
             .execute();
         }
         if (updates.length === 0) return 0;
-        const rows = await trx
+        const head = await trx
+          .updateTable("statements")
+          .set((eb) => ({ doc_seq: eb("doc_seq", "+", updates.length), updated_at: now }))
+          .where("id", "=", statementId)
+          .where("phase", "=", "drafting")
+          .returning("doc_seq")
+          .executeTakeFirst();
+        if (!head) throw new StatementClosed(statementId);
+        const last = Number(head.doc_seq);
+        const first = last - updates.length + 1;
+        await trx
           .insertInto("doc_updates")
-          .values(updates.map((data) => ({ statement_id: statementId, data, created_at: now })))
-          .returning("id")
+          .values(updates.map((data, i) => ({ statement_id: statementId, data, created_at: now, seq: first + i })))
           .execute();
-        await trx.updateTable("statements").set({ updated_at: now }).where("id", "=", statementId).execute();
-        return Number(rows[rows.length - 1].id);
+        return last;
       });
     },
 
@@ -109,25 +163,85 @@ export function createDocumentStore(db: DB, sqlite?: SQLite.Database): DocumentS
       return rows.map((r) => ({ clientId: Number(r.client_id), userId: r.user_id, organizationId: r.organization_id }));
     },
 
-    async compact(statementId, snapshot, lastUpdateId, stateVector) {
-      const now = Date.now();
-      const sv = stateVector ?? null;
-      await db.transaction().execute(async (trx) => {
+    async since(statementId, afterSeq) {
+      const { rows } = await sql<{ kind: number; seq: number; data: Uint8Array }>`
+        select 0 as kind, last_seq as seq, data from doc_snapshots where statement_id = ${statementId} and last_seq > ${afterSeq}
+        union all
+        select 1 as kind, seq, data from doc_updates where statement_id = ${statementId} and seq > ${afterSeq}
+        order by kind, seq`.execute(db);
+      const snap = rows.length > 0 && Number(rows[0].kind) === 0 ? rows[0] : null;
+      const log = snap ? rows.slice(1) : rows;
+      return {
+        snapshot: snap ? { seq: Number(snap.seq), data: toU8(snap.data) } : null,
+        updates: log.map((r) => ({ seq: Number(r.seq), data: toU8(r.data) })),
+      };
+    },
+
+    async heads(statementIds) {
+      const heads = new Map<string, number>();
+      if (statementIds.length === 0) return heads;
+      const rows = await db.selectFrom("statements").select(["id", "doc_seq"]).where("id", "in", [...statementIds]).execute();
+      for (const r of rows) heads.set(r.id, Number(r.doc_seq));
+      return heads;
+    },
+
+    async compact(statementId, upTo = Number.MAX_SAFE_INTEGER) {
+      if (fast) return fast.compact(statementId, upTo);
+      return db.transaction().execute(async (trx) => {
+        if (postgres) {
+          // One compactor per statement across every instance; the other one simply skips this round.
+          const { rows } = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtext(${"concord.compact:" + statementId})) as ok`.execute(trx);
+          if (!rows[0]?.ok) return null;
+        }
+        const snap = await trx
+          .selectFrom("doc_snapshots")
+          .select(["data", "last_seq"])
+          .where("statement_id", "=", statementId)
+          .executeTakeFirst();
+        const after = snap ? Number(snap.last_seq) : 0;
+        const log = await trx
+          .selectFrom("doc_updates")
+          .select(["seq", "data"])
+          .where("statement_id", "=", statementId)
+          .where("seq", ">", after)
+          .where("seq", "<=", upTo)
+          .orderBy("seq")
+          .execute();
+        if (log.length === 0) return null;
+        const built = fold(snap ? toU8(snap.data) : null, log.map((r) => toU8(r.data)));
+        const seq = Number(log[log.length - 1].seq);
+        const now = Date.now();
+        const row = { data: built.snapshot, last_update_id: seq, last_seq: seq, updated_at: now, state_vector: built.stateVector };
         await trx
           .insertInto("doc_snapshots")
-          .values({ statement_id: statementId, data: snapshot, last_update_id: lastUpdateId, updated_at: now, state_vector: sv })
-          .onConflict((oc) =>
-            oc.column("statement_id").doUpdateSet({ data: snapshot, last_update_id: lastUpdateId, updated_at: now, state_vector: sv }),
-          )
+          .values({ statement_id: statementId, ...row })
+          .onConflict((oc) => oc.column("statement_id").doUpdateSet(row))
           .execute();
+        // Exactly the rows read above (the numbers are contiguous and were all committed when read).
         await trx
           .deleteFrom("doc_updates")
           .where("statement_id", "=", statementId)
-          .where("id", "<=", lastUpdateId)
+          .where("seq", ">", after)
+          .where("seq", "<=", seq)
           .execute();
+        return { seq, snapshotBytes: built.snapshot.byteLength, folded: log.length };
       });
     },
   };
+}
+
+/** Builds the snapshot of a stored document (snapshot + log), garbage-collected like a live room's. */
+function fold(snapshot: Uint8Array | null, updates: Uint8Array[]): { snapshot: Uint8Array; stateVector: Uint8Array } {
+  const doc = new Y.Doc({ gc: true });
+  try {
+    Y.transact(doc, () => {
+      if (snapshot) Y.applyUpdate(doc, snapshot);
+      for (const u of updates) Y.applyUpdate(doc, u);
+    });
+    return { snapshot: Y.encodeStateAsUpdate(doc), stateVector: Y.encodeStateVector(doc) };
+  } finally {
+    doc.destroy();
+  }
 }
 
 const bindingRow = (statementId: string, b: ClientBinding, now: number) => ({
@@ -138,29 +252,48 @@ const bindingRow = (statementId: string, b: ClientBinding, now: number) => ({
   created_at: now,
 });
 
-function sqliteAppender(
-  sqlite: SQLite.Database,
-): (statementId: string, updates: Uint8Array[], bindings: readonly ClientBinding[]) => number {
-  const insert = sqlite.prepare("INSERT INTO doc_updates (statement_id, data, created_at) VALUES (?, ?, ?)");
+function sqliteFastPath(sqlite: SQLite.Database) {
+  const insert = sqlite.prepare("INSERT INTO doc_updates (statement_id, data, created_at, seq) VALUES (?, ?, ?, ?)");
   const bind = sqlite.prepare(
     "INSERT INTO doc_clients (statement_id, client_id, user_id, organization_id, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
   );
-  const touch = sqlite.prepare("UPDATE statements SET updated_at = ? WHERE id = ?");
-  // "Last edited" needs no more than second precision: touch a statement at most once a second.
-  const touched = new Map<string, number>();
-  const run = sqlite.transaction((statementId: string, updates: Uint8Array[], bindings: readonly ClientBinding[]) => {
+  const advance = sqlite.prepare(
+    "UPDATE statements SET doc_seq = doc_seq + ?, updated_at = ? WHERE id = ? AND phase = 'drafting' RETURNING doc_seq",
+  );
+  const append = sqlite.transaction((statementId: string, updates: Uint8Array[], bindings: readonly ClientBinding[]) => {
     const now = Date.now();
     for (const b of bindings) bind.run(statementId, b.clientId, b.userId, b.organizationId, now);
-    let last = 0;
-    for (const u of updates) last = Number(insert.run(statementId, u, now).lastInsertRowid);
-    if (updates.length > 0 && now - (touched.get(statementId) ?? 0) >= 1000) {
-      touch.run(now, statementId);
-      touched.set(statementId, now);
-      if (touched.size > 10_000) touched.clear();
-    }
+    if (updates.length === 0) return 0;
+    const head = advance.get(updates.length, now, statementId) as { doc_seq: number | bigint } | undefined;
+    if (!head) throw new StatementClosed(statementId);
+    const last = Number(head.doc_seq);
+    let seq = last - updates.length + 1;
+    for (const u of updates) insert.run(statementId, u, now, seq++);
     return last;
   });
-  return (statementId, updates, bindings) => run(statementId, updates, bindings);
+  const snapshotOf = sqlite.prepare("SELECT data, last_seq FROM doc_snapshots WHERE statement_id = ?");
+  const logOf = sqlite.prepare("SELECT seq, data FROM doc_updates WHERE statement_id = ? AND seq > ? AND seq <= ? ORDER BY seq");
+  const upsert = sqlite.prepare(
+    `INSERT INTO doc_snapshots (statement_id, data, last_update_id, last_seq, updated_at, state_vector) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (statement_id) DO UPDATE SET data = excluded.data, last_update_id = excluded.last_update_id,
+       last_seq = excluded.last_seq, updated_at = excluded.updated_at, state_vector = excluded.state_vector`,
+  );
+  const drop = sqlite.prepare("DELETE FROM doc_updates WHERE statement_id = ? AND seq > ? AND seq <= ?");
+  const compact = sqlite.transaction((statementId: string, upTo: number): Compaction | null => {
+    const snap = snapshotOf.get(statementId) as { data: Uint8Array; last_seq: number } | undefined;
+    const after = snap ? Number(snap.last_seq) : 0;
+    const log = logOf.all(statementId, after, upTo) as Array<{ seq: number; data: Uint8Array }>;
+    if (log.length === 0) return null;
+    const built = fold(snap ? toU8(snap.data) : null, log.map((r) => toU8(r.data)));
+    const seq = Number(log[log.length - 1].seq);
+    upsert.run(statementId, built.snapshot, seq, seq, Date.now(), built.stateVector);
+    drop.run(statementId, after, seq);
+    return { seq, snapshotBytes: built.snapshot.byteLength, folded: log.length };
+  });
+  return {
+    append: (statementId: string, updates: Uint8Array[], bindings: readonly ClientBinding[]) => append(statementId, updates, bindings),
+    compact: (statementId: string, upTo: number) => compact(statementId, upTo),
+  };
 }
 
 /** Builds a Y.Doc from what is stored. */

@@ -41,6 +41,8 @@ export interface StatementsTable {
   created_by: string;
   created_at: number;
   updated_at: number;
+  /** The sequence number of the statement's last stored Yjs update (contiguous per statement). */
+  doc_seq: Generated<number>;
 }
 
 export interface MembersTable {
@@ -71,6 +73,8 @@ export interface DocUpdatesTable {
   statement_id: string;
   data: Uint8Array;
   created_at: number;
+  /** Per statement, contiguous: 1, 2, 3, … (`statements.doc_seq` is the last one handed out). */
+  seq: number;
 }
 
 export interface DocSnapshotsTable {
@@ -81,6 +85,8 @@ export interface DocSnapshotsTable {
   updated_at: number;
   /** Y.encodeStateVector of the snapshot (null for snapshots written before it was kept). */
   state_vector: Uint8Array | null;
+  /** The sequence number of the last update folded into this snapshot (`doc_updates.seq`). */
+  last_seq: Generated<number>;
 }
 
 export interface AuditTable {

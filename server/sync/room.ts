@@ -14,13 +14,21 @@
  *
  * Cost: updates arriving in one tick share one transaction, and each connection gets one frame with the
  * merged updates it did not send itself (never an echo to the sender).
+ *
+ * Several instances (`RoomPeers`, server/realtime/): every stored update has a sequence number per statement.
+ * After its commit a batch is handed to the peers (published), and updates stored by other instances arrive
+ * through `receiveRemote` with their numbers: they are already validated and stored, so they are applied in
+ * number order and relayed to this room's connections. A gap (a lost or late message) is filled from storage
+ * (`catchUp`), so the room never holds back an update for long and never applies one out of order. An update
+ * from a local client that refers to structs (or client ids) this room has not seen yet is not refused at
+ * once: the room first catches up from storage and reloads the client bindings, then checks it again.
  */
 import * as Y from "yjs";
 import * as decoding from "lib0/decoding";
 import { CloseCode, MessageType, PermissionDeniedReason, SyncMessageType } from "../../shared/protocol";
 import type { Phase } from "../../shared/roles";
 import type { ClientBinding, DocumentStore } from "../storage/documents";
-import { docFromStored } from "../storage/documents";
+import { docFromStored, StatementClosed } from "../storage/documents";
 import { Frame } from "./connection";
 import type { Connection } from "./connection";
 import { decodeAwareness, encodeAwareness, MalformedAwareness, stampIdentity } from "./awareness";
@@ -42,7 +50,22 @@ export interface RoomOptions {
   maxDocumentDepth: number;
   compactAfterUpdates: number;
   log: (msg: string, err?: unknown) => void;
+  /** Other instances serving the same statements (absent: this process is the only one). */
+  peers?: RoomPeers;
 }
+
+/** How a room tells other instances what it stored and what its clients announced. */
+export interface RoomPeers {
+  /** A committed batch: its updates carry the sequence numbers `first`, `first + 1`, … */
+  stored(room: Room, first: number, updates: readonly Uint8Array[]): void;
+  /** An awareness update accepted from (or about) this room's connections. */
+  awareness(room: Room, payload: Uint8Array): void;
+}
+
+/** The origin of updates applied from storage or from another instance (already validated and stored). */
+const REMOTE = Symbol("remote");
+/** How long a gap in the sequence may wait for the missing message before it is read from storage. */
+const GAP_WAIT_MS = 150;
 
 /** Raised for a frame that cannot be parsed; closes only its own connection. */
 export class MalformedFrame extends Error {}
@@ -84,6 +107,19 @@ export class Room {
   private lastCompactionAt = 0;
   private compacting = false;
   destroyed = false;
+  /**
+   * Sequence numbers above `lastUpdateId` already known: other instances' updates waiting for a gap before
+   * them to be filled, or null for this room's own batches (already applied).
+   */
+  private readonly ahead = new Map<number, Uint8Array | null>();
+  private catchingUp: Promise<void> | null = null;
+  private catchUpTimer: NodeJS.Timeout | null = null;
+  /** Awareness states of clients connected to other instances, refreshed by their messages. */
+  private readonly remoteAwareness = new Map<number, AwarenessEntry & { at: number }>();
+  /** Frames of a connection held while the room catches up before checking one of its updates again. */
+  private readonly held = new Map<Connection, Uint8Array[]>();
+  /** The head another instance reported (by polling storage) that this room had not reached yet. */
+  staleHead: number | null = null;
 
   private constructor(
     readonly id: string,
@@ -146,6 +182,8 @@ export class Room {
     doc.on("update", (update: Uint8Array, origin: unknown) => {
       this.fullStateFrame = null;
       this.bytes += update.byteLength;
+      // Another instance's update (or one read back from storage) is stored already.
+      if (origin === REMOTE) return;
       this.uncommitted.push({ update, origin: (origin as Connection | null) ?? null });
       this.scheduleFlush();
     });
@@ -169,11 +207,21 @@ export class Room {
         removed.push([id, { clock: e.clock + 1, state: "null" }]);
       }
     }
-    if (removed.length > 0) this.broadcast(awarenessFrame(encodeAwareness(removed)), null);
+    if (removed.length > 0) {
+      const payload = encodeAwareness(removed);
+      this.broadcast(awarenessFrame(payload), null);
+      this.options.peers?.awareness(this, payload);
+    }
+    this.held.delete(conn);
   }
 
   /** Handles one binary frame from a connection. Throws MalformedFrame for bytes that cannot be parsed. */
-  receive(conn: Connection, data: Uint8Array): void {
+  receive(conn: Connection, data: Uint8Array, recheck = false): void {
+    const held = this.held.get(conn);
+    if (held && !recheck) {
+      held.push(data);
+      return;
+    }
     let decoder: decoding.Decoder;
     let type: number;
     try {
@@ -184,7 +232,7 @@ export class Room {
     }
     switch (type) {
       case MessageType.sync:
-        return this.receiveSync(conn, decoder);
+        return this.receiveSync(conn, decoder, data, recheck);
       case MessageType.awareness:
         return this.receiveAwareness(conn, decoder);
       case MessageType.queryAwareness:
@@ -197,7 +245,7 @@ export class Room {
     }
   }
 
-  private receiveSync(conn: Connection, decoder: decoding.Decoder): void {
+  private receiveSync(conn: Connection, decoder: decoding.Decoder, frame: Uint8Array, recheck: boolean): void {
     let sub: number;
     let payload: Uint8Array;
     try {
@@ -237,6 +285,15 @@ export class Room {
       maxDepth: this.options.maxDocumentDepth,
     });
     if (!verdict.ok) {
+      if (
+        this.options.peers &&
+        !recheck &&
+        (verdict.refusal === UpdateRefusal.missingDependency || verdict.refusal === UpdateRefusal.foreignClient)
+      ) {
+        // Perhaps stored by another instance and not here yet: catch up, then check it once more.
+        this.recheckAfterCatchUp(conn, frame);
+        return;
+      }
       conn.send(permissionDeniedFrame(refusalReason(verdict.refusal, verdict.message)));
       conn.close(CloseCode.updateRefused, `update refused: ${verdict.message}`);
       return;
@@ -252,6 +309,161 @@ export class Room {
       conn.close(CloseCode.updateRefused, "update refused: it could not be applied");
       this.fail("applying an update failed", err);
     }
+  }
+
+  /**
+   * Holds the connection's frames, reads what other instances stored (and the client bindings they made),
+   * then handles the held frames in order, the first one as a final check.
+   */
+  private recheckAfterCatchUp(conn: Connection, frame: Uint8Array): void {
+    this.held.set(conn, [frame]);
+    const resume = () => {
+      const frames = this.held.get(conn) ?? [];
+      this.held.delete(conn);
+      if (conn.closed || this.destroyed) return;
+      frames.forEach((f, i) => {
+        if (conn.closed) return;
+        try {
+          this.receive(conn, f, i === 0);
+        } catch (err) {
+          if (err instanceof MalformedFrame) conn.close(CloseCode.malformedFrame, `malformed frame: ${err.message}`);
+          else conn.close(1011, "internal error");
+        }
+      });
+    };
+    Promise.all([this.catchUp(), this.reloadBindings()]).then(resume, (err) => {
+      this.options.log(`room ${this.id}: catching up before a recheck failed`, err);
+      resume();
+    });
+  }
+
+  /** Adds bindings made by other instances to this room's map of owners. */
+  private async reloadBindings(): Promise<void> {
+    for (const b of await this.store.clients(this.id)) if (!this.owners.has(b.clientId)) this.owners.set(b.clientId, b.userId);
+  }
+
+  /** The sequence number of the last update this room has applied with every earlier one. */
+  get seq(): number {
+    return this.lastUpdateId;
+  }
+
+  /**
+   * Updates another instance stored under the numbers `first`, `first + 1`, …: applied in number order (a gap
+   * waits briefly, then is read from storage), each once, and relayed to this room's connections.
+   */
+  receiveRemote(first: number, updates: readonly Uint8Array[]): void {
+    if (this.destroyed) return;
+    updates.forEach((u, i) => {
+      const seq = first + i;
+      if (seq > this.lastUpdateId && !this.ahead.has(seq)) this.ahead.set(seq, u);
+    });
+    this.drain();
+  }
+
+  /** Applies what is contiguous with the room's state; schedules a catch-up when a gap remains. */
+  private drain(): void {
+    const applied: Uint8Array[] = [];
+    while (this.ahead.has(this.lastUpdateId + 1)) {
+      const next = this.lastUpdateId + 1;
+      const u = this.ahead.get(next)!;
+      this.ahead.delete(next);
+      this.lastUpdateId = next;
+      if (u) {
+        if (!this.applyStored(u)) return;
+        applied.push(u);
+      }
+    }
+    if (this.staleHead !== null && this.lastUpdateId >= this.staleHead) this.staleHead = null;
+    if (applied.length > 0) this.relayStored(applied.length === 1 ? applied[0] : Y.mergeUpdates(applied));
+    if (this.ahead.size > 0) this.scheduleCatchUp(GAP_WAIT_MS);
+  }
+
+  /** Applies an update that is already stored; false (and the room failed) when it cannot be. */
+  private applyStored(update: Uint8Array): boolean {
+    try {
+      Y.applyUpdate(this.doc, update, REMOTE);
+      if (this.live!.store.pendingStructs !== null || this.live!.store.pendingDs !== null) throw new Error("a stored update left pending structs");
+      this.updatesSinceSnapshot += 1;
+      return true;
+    } catch (err) {
+      this.fail("applying a stored update failed", err);
+      return false;
+    }
+  }
+
+  /** Relays updates that are stored already (other instances' or read back) to every connection. */
+  private relayStored(update: Uint8Array): void {
+    if (this.conns.size === 0) return;
+    const frame = Frame.of(updateFrame(update));
+    for (const c of this.conns) c.send(frame);
+  }
+
+  private scheduleCatchUp(delayMs: number): void {
+    if (this.catchUpTimer || this.destroyed) return;
+    this.catchUpTimer = setTimeout(() => {
+      this.catchUpTimer = null;
+      void this.catchUp().catch((err) => this.options.log(`room ${this.id}: catching up from storage failed`, err));
+    }, delayMs);
+    this.catchUpTimer.unref();
+  }
+
+  /** Reads every update stored after this room's state and applies it (one read at a time). */
+  catchUp(): Promise<void> {
+    if (this.destroyed) return Promise.resolve();
+    if (this.catchingUp) return this.catchingUp;
+    const run = (async () => {
+      const got = await this.store.since(this.id, this.lastUpdateId);
+      if (this.destroyed) return;
+      if (got.snapshot && got.snapshot.seq > this.lastUpdateId) {
+        // Compaction folded numbers this room never saw: take the snapshot, and relay what it added.
+        const before = Y.encodeStateVector(this.doc);
+        if (!this.applyStored(got.snapshot.data)) return;
+        this.lastUpdateId = got.snapshot.seq;
+        for (const seq of [...this.ahead.keys()]) if (seq <= this.lastUpdateId) this.ahead.delete(seq);
+        this.relayStored(Y.encodeStateAsUpdate(this.live!, before));
+      }
+      for (const u of got.updates) if (u.seq > this.lastUpdateId && !this.ahead.has(u.seq)) this.ahead.set(u.seq, u.data);
+      this.drain();
+    })().finally(() => {
+      this.catchingUp = null;
+    });
+    this.catchingUp = run;
+    return run;
+  }
+
+  /** Awareness from another instance's connections: kept (for joins) and passed on to this room's. */
+  receiveRemoteAwareness(payload: Uint8Array): void {
+    if (this.destroyed) return;
+    let entries: ReturnType<typeof decodeAwareness>;
+    try {
+      entries = decodeAwareness(payload);
+    } catch {
+      return;
+    }
+    const now = Date.now();
+    for (const { clientId, clock, state } of entries) {
+      if (state === null) this.remoteAwareness.delete(clientId);
+      else this.remoteAwareness.set(clientId, { clock, state: JSON.stringify(state), at: now });
+    }
+    this.broadcast(awarenessFrame(payload), null);
+  }
+
+  /** This room's own clients' awareness (to answer another instance that joined late). */
+  localAwareness(): Uint8Array | null {
+    if (this.awareness.size === 0) return null;
+    return encodeAwareness([...this.awareness].map(([id, e]) => [id, { clock: e.clock, state: e.state }]));
+  }
+
+  /** Drops remote awareness not renewed for `maxAgeMs` (its instance died or lost its clients), telling clients. */
+  expireRemoteAwareness(maxAgeMs: number, now = Date.now()): void {
+    const removed: Array<[number, AwarenessEntry]> = [];
+    for (const [id, e] of this.remoteAwareness) {
+      if (now - e.at > maxAgeMs) {
+        this.remoteAwareness.delete(id);
+        removed.push([id, { clock: e.clock + 1, state: "null" }]);
+      }
+    }
+    if (removed.length > 0) this.broadcast(awarenessFrame(encodeAwareness(removed)), null);
   }
 
   /** Whether the document holds anything written under a client id. */
@@ -327,11 +539,17 @@ export class Room {
       else this.awareness.set(clientId, { clock, state: stamped, conn });
       accepted.push([clientId, { clock, state: stamped }]);
     }
-    if (accepted.length > 0) this.broadcast(awarenessFrame(encodeAwareness(accepted)), conn);
+    if (accepted.length > 0) {
+      const payload = encodeAwareness(accepted);
+      this.broadcast(awarenessFrame(payload), conn);
+      this.options.peers?.awareness(this, payload);
+    }
   }
 
   private awarenessEntries(): Array<[number, AwarenessEntry]> {
-    return [...this.awareness].map(([id, e]) => [id, { clock: e.clock, state: e.state }]);
+    const local: Array<[number, AwarenessEntry]> = [...this.awareness].map(([id, e]) => [id, { clock: e.clock, state: e.state }]);
+    for (const [id, e] of this.remoteAwareness) if (!this.awareness.has(id)) local.push([id, { clock: e.clock, state: e.state }]);
+    return local;
   }
 
   /** Sends a frame to every connection but `except`. */
@@ -365,28 +583,42 @@ export class Room {
     this.uncommitted = [];
     this.unboundClients = [];
     this.flushing = true;
+    let last: number;
     try {
-      const last = await this.store.append(
+      last = await this.store.append(
         this.id,
         batch.map((b) => b.update),
         bindings,
       );
-      if (batch.length > 0) this.lastUpdateId = last;
     } catch (err) {
       this.flushing = false;
-      this.fail("could not store updates", err);
+      if (err instanceof StatementClosed) {
+        // Locked meanwhile (perhaps on another instance): these updates were not stored and are never relayed.
+        // The document holds them, so it is dropped; the clients reconnect into the final text.
+        this.phase = "final";
+        for (const c of this.conns) c.canEdit = false;
+        this.fail("the statement is final; unstored updates dropped", null);
+      } else this.fail("could not store updates", err);
       return;
     }
     this.flushing = false;
     if (this.destroyed) return;
     this.stored += batch.length;
     this.updatesSinceSnapshot += batch.length;
+    const first = last - batch.length + 1;
     try {
       this.relay(batch);
     } catch (err) {
       // Stored but not relayed: the clients resync what they miss when they reconnect.
       this.fail("relaying updates failed", err);
       return;
+    }
+    if (batch.length > 0) {
+      const updates = batch.map((b) => b.update);
+      this.options.peers?.stored(this, first, updates);
+      // Our own numbers: applied already. A gap before them is another instance's update still on its way.
+      for (let i = 0; i < batch.length; i++) if (first + i > this.lastUpdateId) this.ahead.set(first + i, null);
+      this.drain();
     }
     if (this.uncommitted.length > 0) this.scheduleFlush();
     else this.runWaiters();
@@ -453,18 +685,18 @@ export class Room {
     try {
       // Wait for the in-flight batch so the snapshot's last id covers exactly what it contains.
       await new Promise<void>((resolve) => this.afterCommit(resolve));
-      if (this.updatesSinceSnapshot === 0 || !this.live) return;
-      const snapshot = Y.encodeStateAsUpdate(this.live);
-      const stateVector = Y.encodeStateVector(this.live);
-      const upTo = this.lastUpdateId;
+      if (this.updatesSinceSnapshot === 0 || this.destroyed) return;
       const folded = this.updatesSinceSnapshot;
       const bytesBefore = this.bytes;
-      await this.store.compact(this.id, snapshot, upTo, stateVector);
-      this.updatesSinceSnapshot -= folded;
-      // On disk now: the snapshot plus whatever arrived while it was written.
-      this.bytes = snapshot.byteLength + (this.bytes - bytesBefore);
-      this.snapshotBytes = snapshot.byteLength;
+      // Built from storage, up to what is stored now (whichever instance stored it); another instance
+      // compacting this statement at the same moment makes this one skip the round.
+      const done = await this.store.compact(this.id);
       this.lastCompactionAt = Date.now();
+      if (!done) return;
+      this.updatesSinceSnapshot = Math.max(0, this.updatesSinceSnapshot - folded);
+      // On disk now: the snapshot plus whatever arrived while it was written.
+      this.bytes = done.snapshotBytes + (this.bytes - bytesBefore);
+      this.snapshotBytes = done.snapshotBytes;
     } catch (err) {
       this.options.log(`room ${this.id}: compaction failed (the log is intact)`, err);
     } finally {
@@ -489,6 +721,10 @@ export class Room {
 
   destroy(): void {
     this.destroyed = true;
+    if (this.catchUpTimer) clearTimeout(this.catchUpTimer);
+    this.catchUpTimer = null;
+    this.held.clear();
+    this.remoteAwareness.clear();
     this.runWaiters();
     this.live?.destroy();
     this.idle = null;

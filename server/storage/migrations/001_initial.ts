@@ -1,5 +1,6 @@
 /** Accounts, sessions, organizations, statements, members, invites, the Yjs update log and the audit log. */
 import type { Kysely } from "kysely";
+import { autoId, blob } from "./dialect";
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -16,7 +17,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable("sessions")
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("user_id", "text", (c) => c.notNull().references("users.id").onDelete("cascade"))
-    .addColumn("secret_hash", "blob", (c) => c.notNull())
+    .addColumn("secret_hash", blob(db), (c) => c.notNull())
     .addColumn("created_at", "bigint", (c) => c.notNull())
     .addColumn("last_verified_at", "bigint", (c) => c.notNull())
     .execute();
@@ -72,9 +73,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable("doc_updates")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", ...autoId(db))
     .addColumn("statement_id", "text", (c) => c.notNull())
-    .addColumn("data", "blob", (c) => c.notNull())
+    .addColumn("data", blob(db), (c) => c.notNull())
     .addColumn("created_at", "bigint", (c) => c.notNull())
     .execute();
   await db.schema.createIndex("doc_updates_statement").on("doc_updates").columns(["statement_id", "id"]).execute();
@@ -82,14 +83,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable("doc_snapshots")
     .addColumn("statement_id", "text", (c) => c.primaryKey())
-    .addColumn("data", "blob", (c) => c.notNull())
+    .addColumn("data", blob(db), (c) => c.notNull())
     .addColumn("last_update_id", "integer", (c) => c.notNull())
     .addColumn("updated_at", "bigint", (c) => c.notNull())
     .execute();
 
   await db.schema
     .createTable("audit_log")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", ...autoId(db))
     .addColumn("statement_id", "text")
     .addColumn("actor_id", "text")
     .addColumn("action", "text", (c) => c.notNull())

@@ -3,11 +3,12 @@
  * document signatures, and stored versions (automatic ones at each signature and at lock).
  */
 import type { Kysely } from "kysely";
+import { autoId } from "./dialect";
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable("statement_versions")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", ...autoId(db))
     .addColumn("statement_id", "text", (c) => c.notNull().references("statements.id").onDelete("cascade"))
     .addColumn("kind", "text", (c) => c.notNull())
     .addColumn("markdown", "text", (c) => c.notNull())
@@ -26,7 +27,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable("clause_positions")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", ...autoId(db))
     .addColumn("statement_id", "text", (c) => c.notNull().references("statements.id").onDelete("cascade"))
     .addColumn("clause_id", "text", (c) => c.notNull())
     .addColumn("organization_id", "text", (c) => c.notNull().references("organizations.id"))
@@ -45,7 +46,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable("document_signatures")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", ...autoId(db))
     .addColumn("statement_id", "text", (c) => c.notNull().references("statements.id").onDelete("cascade"))
     .addColumn("organization_id", "text", (c) => c.notNull().references("organizations.id"))
     .addColumn("user_id", "text", (c) => c.notNull())

@@ -8,6 +8,7 @@ import * as m003 from "./003_signoff";
 import * as m004 from "./004_snapshot_state_vector";
 import * as m005 from "./005_doc_clients";
 import * as m006 from "./006_session_user_agent";
+import * as m007 from "./007_doc_sequence";
 
 const migrations: Record<string, Migration> = {
   "001_initial": m001,
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   "004_snapshot_state_vector": m004,
   "005_doc_clients": m005,
   "006_session_user_agent": m006,
+  "007_doc_sequence": m007,
 };
 
 /** A provider for Kysely's Migrator that needs no file-system scan (works the same from source and bundles). */
