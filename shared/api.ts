@@ -16,6 +16,25 @@ export interface UserDto {
   isAdmin: boolean;
 }
 
+/** One live session of the signed-in user (`GET /api/auth/sessions`). */
+export interface SessionDto {
+  id: string;
+  createdAt: number;
+  /** Refreshed at most hourly by the server. */
+  lastUsedAt: number;
+  userAgent: string | null;
+  current: boolean;
+}
+
+/** What the caller may do with organizations, so that the client shows only the controls that will work. */
+export interface OrganizationPermissionsDto {
+  create: boolean;
+  merge: boolean;
+  delete: boolean;
+  /** Ids of the organizations the caller may edit (every one, for the admin). */
+  edit: string[] | "all";
+}
+
 export interface OrganizationDto {
   id: string;
   name: string;

@@ -31,3 +31,10 @@ export const ErrorCode = {
   lockListChanged: "lock_list_changed",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const codes: ReadonlySet<string> = new Set(Object.values(ErrorCode));
+
+/** Whether a value read off the wire is one of our codes. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && codes.has(value);
+}

@@ -58,6 +58,12 @@ export const organizationSchema = z.object({
   sortKey: z.string().trim().max(Limits.nameMax).optional(),
 });
 
+/** `PATCH /api/organizations/:id`: any of the creation fields. */
+export const organizationPatchSchema = organizationSchema.partial();
+
+/** `POST /api/organizations/:id/merge`: the organization that remains. */
+export const organizationMergeSchema = z.object({ intoId: z.string().min(1).max(64) });
+
 export const statementCreateSchema = z.object({
   title: z.string().trim().min(1, "Enter a title.").max(Limits.titleMax),
 });

@@ -6,6 +6,7 @@ import { passwordChangeSchema, Limits } from "../../shared/validation";
 import { Dialog } from "../ui/Dialog";
 import { FormError, SubmitButton, TextField } from "../ui/form";
 import { errorsFromRequest, noErrors, validate } from "../ui/form-errors";
+import { ErrorCode } from "../../shared/errors";
 import type { FormErrors } from "../ui/form-errors";
 import { Label } from "../testids";
 
@@ -35,7 +36,7 @@ export function ChangePasswordDialog({ open, onClose }: { open: boolean; onClose
       await api.changePassword(v.data);
       setDone(true);
     } catch (err) {
-      setErrors(errorsFromRequest(err, (x) => (x.status === 401 ? "currentPassword" : null)));
+      setErrors(errorsFromRequest(err, (x) => (x.code === ErrorCode.unauthorized ? "currentPassword" : null)));
     } finally {
       setBusy(false);
     }

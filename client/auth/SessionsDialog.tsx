@@ -4,9 +4,9 @@ import { Dialog, confirmAction } from "../ui/Dialog";
 import { FormError } from "../ui/form";
 import { LoadingBlock } from "../ui/Spinner";
 import { absoluteTime, relativeTime } from "../ui/format";
-import { errorMessage } from "../api";
-import { describeUserAgent, sessionsApi } from "./api";
-import type { SessionDto } from "./api";
+import { api, errorMessage } from "../api";
+import type { SessionDto } from "../../shared/api";
+import { describeUserAgent } from "./user-agent";
 
 const ROW_STYLE = { display: "flex", alignItems: "center", gap: 10, padding: "8px 0", borderTop: "1px solid var(--border)" } as const;
 
@@ -19,7 +19,7 @@ export function SessionsDialog({ open, onClose }: { open: boolean; onClose: () =
 
   const load = useCallback(async () => {
     try {
-      setSessions((await sessionsApi.list()).sessions);
+      setSessions((await api.sessions()).sessions);
       setError(null);
     } catch (err) {
       setError(errorMessage(err));
@@ -72,7 +72,7 @@ export function SessionsDialog({ open, onClose }: { open: boolean; onClose: () =
                     type="button"
                     className="btn btn-secondary btn-sm"
                     disabled={busy}
-                    onClick={() => run(async () => (await sessionsApi.end(s.id), "That session was signed out."))}
+                    onClick={() => run(async () => (await api.endSession(s.id), "That session was signed out."))}
                   >
                     Sign out
                   </button>
@@ -92,7 +92,7 @@ export function SessionsDialog({ open, onClose }: { open: boolean; onClose: () =
             onClick={() => {
               if (!confirmAction("Sign out every other device? Their open editors disconnect at once.")) return;
               void run(async () => {
-                const r = await sessionsApi.signOutOthers();
+                const r = await api.signOutOtherSessions();
                 return `${r.endedSessions} other session${r.endedSessions === 1 ? "" : "s"} signed out.`;
               });
             }}

@@ -6,6 +6,7 @@ import { useSession } from "../app/session";
 import { signupSchema, Limits } from "../../shared/validation";
 import { FormError, SubmitButton, TextField } from "../ui/form";
 import { errorsFromRequest, noErrors, validate } from "../ui/form-errors";
+import { ErrorCode } from "../../shared/errors";
 import type { FormErrors } from "../ui/form-errors";
 import { Label } from "../testids";
 
@@ -37,7 +38,7 @@ export function SignupForm({ invite, onDone }: SignupFormProps) {
       setUser(user);
       onDone(joinedStatementId);
     } catch (err) {
-      setErrors(errorsFromRequest(err, (x) => (x.status === 409 ? "email" : null)));
+      setErrors(errorsFromRequest(err, (x) => (x.code === ErrorCode.conflict ? "email" : null)));
       setBusy(false);
     }
   }

@@ -1,7 +1,7 @@
 /** The dashboard's "threads waiting for me" count per statement (`GET /api/me/unread`). */
 import { useEffect, useState } from "react";
 import type { UnreadCountsDto } from "../../shared/comments/schemas";
-import { commentsApi } from "./api";
+import { api } from "../api";
 import { CommentTestId } from "./testids";
 
 /** Unread counts for every statement of the signed-in user; empty until loaded (and on errors). */
@@ -10,7 +10,7 @@ export function useUnreadCounts(): UnreadCountsDto {
   useEffect(() => {
     let alive = true;
     const load = () =>
-      commentsApi.unread().then(
+      api.unread().then(
         (c) => alive && setCounts(c),
         () => undefined,
       );

@@ -7,14 +7,28 @@
  * UI state lives here too so that the editor and the panel light up together: the thread under the
  * pointer (`hovered`), the thread the user opened (`selected`), the clause whose threads the gutter opened
  * (`focusedClause`), and the new-thread composer (`draft`).
+ *
+ * Why a small store and not TanStack Query (issue 12 asked; the same holds for signoff/store.ts):
+ * - Most readers are not React: the Tiptap extension reads threads synchronously inside ProseMirror plugins
+ *   (gutter marks, highlights). With Query they would need the QueryClient and a cache observer there: more
+ *   wiring, not less.
+ * - Half of this state is UI state shared by editor and panel (hovered, selected, focused clause, draft, filter),
+ *   which Query does not hold; it would live in a store anyway, next to a second cache.
+ * - Freshness comes from the socket, not from timers or focus: an app event names the one thread to refetch, and
+ *   a reconnect refetches all. In Query that is `fetchQuery` + `setQueryData` on the list, the same few lines.
+ *   Query's retries and focus refetches would only add traffic the events make unnecessary.
+ * - The sign-off store's value is derived from the local Y.Doc (re-judged on every edit), which Query cannot
+ *   observe either.
+ * The fetching part is ~40 lines (`load`, `refreshThread`, the sequence counter that drops stale answers);
+ * the calls themselves are the typed client of shared/api-client.ts.
  */
 import type * as Y from "yjs";
 import type { WebsocketProvider } from "y-websocket";
 import type { AppEvent } from "../../shared/protocol";
 import type { AnchorInput, ThreadDto, ThreadStatus } from "../../shared/comments/schemas";
 import type { ThreadFilter } from "../../shared/comments/lists";
-import { ApiRequestError, errorMessage } from "../api";
-import { commentsApi } from "./api";
+import { ErrorCode } from "../../shared/errors";
+import { api, errorMessage, hasErrorCode } from "../api";
 
 /** A thread being written: on a clause, optionally on a range in it. */
 export interface Draft {
@@ -113,7 +127,7 @@ export class CommentStore {
   async load(): Promise<void> {
     const seq = ++this.loadSeq;
     try {
-      const { threads } = await commentsApi.threads(this.statementId);
+      const { threads } = await api.threads(this.statementId);
       if (seq === this.loadSeq) this.set({ threads, status: "ready", error: null });
     } catch (err) {
       if (seq === this.loadSeq) this.set({ status: this.snapshot.threads.length ? "ready" : "error", error: errorMessage(err) });
@@ -123,10 +137,10 @@ export class CommentStore {
   /** Refetches one thread after an app event. */
   async refreshThread(threadId: string): Promise<void> {
     try {
-      const { thread } = await commentsApi.thread(threadId);
+      const { thread } = await api.thread(threadId);
       this.upsert(thread);
     } catch (err) {
-      if (err instanceof ApiRequestError && err.status === 404) {
+      if (hasErrorCode(err, ErrorCode.notFound)) {
         this.set({ threads: this.snapshot.threads.filter((t) => t.id !== threadId) });
       }
     }
@@ -142,7 +156,7 @@ export class CommentStore {
     const t = threadId ? this.snapshot.threads.find((x) => x.id === threadId) : undefined;
     if (t?.unread) {
       this.upsert({ ...t, unread: false });
-      commentsApi.markRead(t.id).then(({ thread }) => this.upsert(thread), () => undefined);
+      api.markThreadRead(t.id).then(({ thread }) => this.upsert(thread), () => undefined);
     }
   }
 
@@ -176,7 +190,7 @@ export class CommentStore {
   async submitDraft(body: string): Promise<ThreadDto> {
     const draft = this.snapshot.draft;
     if (!draft) throw new Error("No comment is being written.");
-    const { thread } = await commentsApi.createThread(this.statementId, {
+    const { thread } = await api.createThread(this.statementId, {
       clauseId: draft.clauseId,
       body,
       ...(draft.anchor ? { anchor: draft.anchor } : {}),
@@ -189,27 +203,27 @@ export class CommentStore {
   }
 
   async reply(threadId: string, body: string): Promise<void> {
-    const { thread } = await commentsApi.reply(threadId, body);
+    const { thread } = await api.reply(threadId, { body });
     this.upsert(thread);
   }
 
   async setStatus(threadId: string, status: ThreadStatus): Promise<void> {
-    const { thread } = await commentsApi.setStatus(threadId, status);
+    const { thread } = await api.setThreadStatus(threadId, { status });
     this.upsert(thread);
   }
 
   async edit(commentId: string, body: string): Promise<void> {
-    const { thread } = await commentsApi.edit(commentId, body);
+    const { thread } = await api.editComment(commentId, { body });
     this.upsert(thread);
   }
 
   async remove(commentId: string): Promise<void> {
-    const { thread } = await commentsApi.remove(commentId);
+    const { thread } = await api.deleteComment(commentId);
     this.upsert(thread);
   }
 
   async hide(commentId: string, reason?: string): Promise<void> {
-    const { thread } = await commentsApi.hide(commentId, reason);
+    const { thread } = await api.hideComment(commentId, reason ? { reason } : {});
     this.upsert(thread);
   }
 

@@ -11,6 +11,7 @@ import { canEditText, canManageMembers } from "../../shared/roles";
 import { Limits } from "../../shared/validation";
 import { CloseCode } from "../../shared/protocol";
 import type { AppEvent } from "../../shared/protocol";
+import { ErrorCode } from "../../shared/errors";
 import { api, errorMessage } from "../api";
 import { AppLayout } from "../app/Layout";
 import { Link, navigate } from "../app/router";
@@ -18,6 +19,7 @@ import { useSession } from "../app/session";
 import { PeoplePanel } from "../statements/PeoplePanel";
 import { PhaseBadge, RoleBadge } from "../statements/labels";
 import { useStatementDetail } from "../statements/useStatementDetail";
+import type { DeniedCode } from "../statements/useStatementDetail";
 import { LoadingBlock } from "../ui/Spinner";
 import { TestId } from "../testids";
 import { useCollaboration, useConnectionState, useLeaveWarning, usePresence, useRefusal } from "./collaboration";
@@ -64,7 +66,7 @@ export function EditorPage({ id }: { id: string }) {
     );
   }
   if (state.status === "denied") {
-    return <AccessLost httpStatus={state.httpStatus} message={state.message} hadAccess={state.hadAccess} statementId={id} />;
+    return <AccessLost code={state.code} message={state.message} hadAccess={state.hadAccess} statementId={id} />;
   }
   if (state.status === "error") {
     return (
@@ -82,12 +84,12 @@ export function EditorPage({ id }: { id: string }) {
   return <LoadedEditor id={id} detail={state.detail} reload={reload} collab={collab} />;
 }
 
-function AccessLost({ httpStatus, message, hadAccess, statementId }: { httpStatus: number; message: string; hadAccess: boolean; statementId: string }) {
+function AccessLost({ code, message, hadAccess, statementId }: { code: DeniedCode; message: string; hadAccess: boolean; statementId: string }) {
   const loginHref = `/login?next=${encodeURIComponent(`/s/${statementId}`)}`;
   return (
     <AppLayout wide>
       <div className="empty" data-testid={TestId.accessLost} role="alert">
-        {httpStatus === 401 ? (
+        {code === ErrorCode.unauthorized ? (
           <>
             <p className="empty-title">Your session has ended</p>
             <p>Log in again to continue.</p>
@@ -105,7 +107,7 @@ function AccessLost({ httpStatus, message, hadAccess, statementId }: { httpStatu
           </>
         ) : (
           <>
-            <p className="empty-title">{httpStatus === 404 ? "Statement not found" : "You do not have access"}</p>
+            <p className="empty-title">{code === ErrorCode.notFound ? "Statement not found" : "You do not have access"}</p>
             <p>{message}</p>
             <Link to="/" className="btn btn-secondary">
               Back to your statements
@@ -276,7 +278,7 @@ function TitleEditor({ id, title, canRename, onRenamed }: { id: string; title: s
     if (next === title) return setEditing(false);
     setBusy(true);
     try {
-      await api.renameStatement(id, next);
+      await api.renameStatement(id, { title: next });
       setEditing(false);
       setError(null);
       onRenamed();

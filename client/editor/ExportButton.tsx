@@ -4,7 +4,7 @@
  * compare it with `sha256sum`.
  */
 import { useState } from "react";
-import { api, errorMessage } from "../api";
+import { errorMessage, exportMarkdown } from "../api";
 import { sha256Hex } from "../../shared/canonical";
 import { Spinner } from "../ui/Spinner";
 import { Label, TestId } from "../testids";
@@ -34,7 +34,7 @@ export function ExportButton({ statementId, slug }: { statementId: string; slug:
   async function run() {
     setState({ status: "busy" });
     try {
-      const { text, sha256, filename } = await api.exportMarkdown(statementId);
+      const { text, sha256, filename } = await exportMarkdown(statementId);
       const local = sha256Hex(text);
       const name = filename === "statement.md" && slug ? `${slug}.md` : filename;
       download(text, name);

@@ -4,9 +4,8 @@
  */
 import { useEffect, useState } from "react";
 import type { FinalVersionDto } from "../../shared/signoff";
-import { errorMessage } from "../api";
+import { api, errorMessage } from "../api";
 import { absoluteTime } from "../ui/format";
-import { signoffApi } from "./api";
 import { SignoffTestId } from "./testids";
 import "./signoff.css";
 
@@ -16,7 +15,7 @@ export function FinalBanner({ statementId }: { statementId: string }) {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    signoffApi.final(statementId).then(
+    api.final(statementId).then(
       (r) => live && setFinal(r.final),
       (err) => live && setError(errorMessage(err)),
     );

@@ -9,9 +9,10 @@ import { useState } from "react";
 import type * as Y from "yjs";
 import type { LockReadiness, SignoffMatrixDto, TextChangedDetails } from "../../shared/signoff";
 import { lockOverrideOf, rejudge, sameLockLists, shownDocument, signoffText } from "../../shared/signoff";
-import { errorMessage } from "../api";
+import { api, errorMessage } from "../api";
 import { Dialog } from "../ui/Dialog";
-import { lockRefusal, signoffApi, textChangedDetails } from "./api";
+import { ErrorCode } from "../../shared/errors";
+import { lockRefusal, textChangedDetails } from "./refusals";
 import { TextChangedNotice } from "./TextChangedNotice";
 import { SignoffLabel, SignoffTestId } from "./testids";
 
@@ -46,7 +47,7 @@ export function LockBox({ statementId, ydoc, matrix, onDone }: { statementId: st
     setError(null);
     const r = shown.readiness;
     try {
-      await signoffApi.lock(statementId, {
+      await api.lock(statementId, {
         ...shownDocument({ hash: shown.hash, markdown: shown.text }),
         ...(r && !r.ready ? { override: lockOverrideOf(r) } : {}),
       });
@@ -63,7 +64,7 @@ export function LockBox({ statementId, ydoc, matrix, onDone }: { statementId: st
           readiness: { ready: false, unsigned: refused.details.unsigned, objections: refused.details.objections },
           // The text was confirmed (the server checks it first); what is left to confirm is the list.
           changed: null,
-          listChanged: refused.code === "lock_list_changed",
+          listChanged: refused.code === ErrorCode.lockListChanged,
         });
       } else setError(errorMessage(err));
     } finally {

@@ -9,10 +9,10 @@ import type * as Y from "yjs";
 import type { SignoffMatrixDto, SignoffOrganization, TextChangedDetails } from "../../shared/signoff";
 import { shownDocument, signoffText } from "../../shared/signoff";
 import { diffWords } from "../../shared/diff";
-import { errorMessage } from "../api";
+import { api, errorMessage } from "../api";
 import { Dialog } from "../ui/Dialog";
 import { absoluteTime, relativeTime } from "../ui/format";
-import { signoffApi, textChangedDetails } from "./api";
+import { textChangedDetails } from "./refusals";
 import { DiffView } from "./DiffView";
 import { TextChangedNotice } from "./TextChangedNotice";
 import { SignoffLabel, SignoffTestId } from "./testids";
@@ -47,7 +47,7 @@ export function SignatureBox(props: { statementId: string; ydoc: Y.Doc; matrix: 
     setBusy(true);
     setDialogError(null);
     try {
-      await signoffApi.sign(statementId, { organizationId: org.id, ...shownDocument({ hash: shown.hash, markdown: shown.text }) });
+      await api.sign(statementId, { organizationId: org.id, ...shownDocument({ hash: shown.hash, markdown: shown.text }) });
       setShown(null);
       onDone();
     } catch (err) {
@@ -63,7 +63,7 @@ export function SignatureBox(props: { statementId: string; ydoc: Y.Doc; matrix: 
   async function showChanges() {
     if (!sig) return;
     try {
-      const text = sig.signedText ?? (await signoffApi.version(statementId, sig.versionId)).version.markdown;
+      const text = sig.signedText ?? (await api.version(statementId, sig.versionId)).version.markdown;
       setDiff(text);
     } catch (err) {
       setError(errorMessage(err));

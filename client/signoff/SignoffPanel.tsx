@@ -10,12 +10,12 @@ import type { EditorPageContext } from "../editor/plugins";
 import type { Position, PositionDto, SignoffMatrixDto, SignoffOrganization, TextChangedDetails } from "../../shared/signoff";
 import { REASON_MAX, cellState, positionIndex, positionKey } from "../../shared/signoff";
 import { diffWords } from "../../shared/diff";
-import { api, errorMessage } from "../api";
+import { api, auditCsvUrl, errorMessage } from "../api";
 import type { AuditEntryDto } from "../../shared/api";
 import { useSession } from "../app/session";
 import { Dialog } from "../ui/Dialog";
 import { absoluteTime, relativeTime } from "../ui/format";
-import { signoffApi, textChangedDetails } from "./api";
+import { textChangedDetails } from "./refusals";
 import { DiffView } from "./DiffView";
 import { SignatureBox } from "./SignatureBox";
 import { LockBox } from "./LockBox";
@@ -136,7 +136,7 @@ function FinalBox({ statementId, matrix }: { statementId: string; matrix: Signof
     if (!reason.trim()) return setError("Give a reason for unlocking.");
     setBusy(true);
     try {
-      await signoffApi.unlock(statementId, reason.trim());
+      await api.unlock(statementId, { reason: reason.trim() });
       setReason("");
       setError(null);
     } catch (err) {
@@ -229,7 +229,7 @@ function ClauseDetail({
     setBusy(true);
     setError(null);
     try {
-      await signoffApi.setPosition(statementId, {
+      await api.setPosition(statementId, {
         clauseId,
         organizationId: myOrg.id,
         position,
@@ -443,7 +443,7 @@ function AuditLog({ statementId }: { statementId: string }) {
         )}
       </details>
       <p className="small">
-        <a href={signoffApi.auditCsvUrl(statementId)} download>
+        <a href={auditCsvUrl(statementId)} download>
           {SignoffLabel.auditCsv}
         </a>
       </p>

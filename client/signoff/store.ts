@@ -2,6 +2,7 @@
  * The sign-off state of one open statement, shared by the gutter chips and the side panel: the server's matrix
  * (refetched on `signoffs.changed`, `locked`, `unlocked` and reconnects), judged again against the local
  * document whenever it changes, so a drafter's edit shows positions as stale at once, before it is stored.
+ * (Why a store and not TanStack Query: see the header of comments/store.ts.)
  */
 import { useSyncExternalStore } from "react";
 import type * as Y from "yjs";
@@ -9,8 +10,7 @@ import type { WebsocketProvider } from "y-websocket";
 import { rejudge, signoffText } from "../../shared/signoff";
 import type { SignoffClause, SignoffMatrixDto } from "../../shared/signoff";
 import type { AppEvent } from "../../shared/protocol";
-import { errorMessage } from "../api";
-import { signoffApi } from "./api";
+import { api, errorMessage } from "../api";
 
 /** What the views read. */
 export interface SignoffSnapshot {
@@ -59,7 +59,7 @@ export class SignoffStore {
   /** Refetches the matrix from the server. */
   refresh = (): void => {
     const mine = ++this.seq;
-    signoffApi.matrix(this.statementId).then(
+    api.signoffs(this.statementId).then(
       (m) => {
         if (mine !== this.seq) return;
         this.server = m;

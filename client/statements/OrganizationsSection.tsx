@@ -6,13 +6,14 @@
  */
 import { useCallback, useEffect, useState } from "react";
 import type { FormEvent } from "react";
-import type { OrganizationDto } from "../../shared/api";
-import { api, apiJson, errorMessage } from "../api";
+import type { OrganizationDto, OrganizationPermissionsDto } from "../../shared/api";
+import { api, errorMessage } from "../api";
 import { StakeholderGroupLabel, StakeholderGroups } from "../../shared/roles";
 import type { StakeholderGroup } from "../../shared/roles";
 import { organizationSchema } from "../../shared/validation";
 import { FormError, SelectField, SubmitButton, TextField } from "../ui/form";
 import { errorsFromRequest, noErrors, validate } from "../ui/form-errors";
+import { ErrorCode } from "../../shared/errors";
 import type { FormErrors } from "../ui/form-errors";
 import { LoadingBlock } from "../ui/Spinner";
 import { confirmAction } from "../ui/Dialog";
@@ -20,28 +21,10 @@ import { Label, TestId } from "../testids";
 
 type Load<T> = { status: "loading" } | { status: "ready"; data: T } | { status: "error"; message: string };
 
-/** What the caller may do with organizations (mirrors the server's `OrganizationPermissions`). */
-interface OrganizationPermissions {
-  create: boolean;
-  merge: boolean;
-  delete: boolean;
-  edit: string[] | "all";
-}
-
 type OrganizationInput = { name: string; shortName: string; stakeholderGroup: StakeholderGroup; sortKey?: string };
-
-const enc = encodeURIComponent;
 
 /** The row's buttons sit under its name (the list's grid has the short name spanning the left column). */
 const ACTIONS_STYLE = { gridColumn: "2", display: "flex", flexWrap: "wrap", gap: 6, marginTop: 6 } as const;
-
-/** The organization endpoints beyond list and create (which `client/api.ts` has). */
-const organizationsApi = {
-  permissions: () => apiJson<{ permissions: OrganizationPermissions }>("GET", "/api/organizations/permissions"),
-  update: (id: string, body: Partial<OrganizationInput>) => apiJson<{ organization: OrganizationDto }>("PATCH", `/api/organizations/${enc(id)}`, body),
-  merge: (id: string, intoId: string) => apiJson<{ organization: OrganizationDto }>("POST", `/api/organizations/${enc(id)}/merge`, { intoId }),
-  remove: (id: string) => apiJson<{ ok: true }>("DELETE", `/api/organizations/${enc(id)}`),
-};
 
 /** Sorts organizations by their sort key (or name), case- and accent-insensitively. */
 export function sortOrganizations(orgs: OrganizationDto[]): OrganizationDto[] {
@@ -55,11 +38,11 @@ export function OrganizationsSection({ state, onCreated }: { state: Load<Organiz
   const [editing, setEditing] = useState<string | null>(null);
   const [merging, setMerging] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [can, setCan] = useState<OrganizationPermissions | null>(null);
+  const [can, setCan] = useState<OrganizationPermissionsDto | null>(null);
 
   const loadPermissions = useCallback(() => {
-    organizationsApi
-      .permissions()
+    api
+      .organizationPermissions()
       .then((r) => setCan(r.permissions))
       .catch(() => setCan({ create: false, merge: false, delete: false, edit: [] }));
   }, []);
@@ -76,7 +59,7 @@ export function OrganizationsSection({ state, onCreated }: { state: Load<Organiz
     if (!confirmAction(`Delete ${o.name}? Only an organization nobody represents and nothing refers to can be deleted.`)) return;
     setError(null);
     try {
-      await organizationsApi.remove(o.id);
+      await api.deleteOrganization(o.id);
       changed();
     } catch (err) {
       setError(errorMessage(err));
@@ -122,7 +105,7 @@ export function OrganizationsSection({ state, onCreated }: { state: Load<Organiz
                     ariaLabel={`Edit ${o.name}`}
                     initial={o}
                     submitLabel="Save"
-                    submit={(body) => organizationsApi.update(o.id, body)}
+                    submit={(body) => api.updateOrganization(o.id, body)}
                     onDone={(saved) => (saved ? changed() : setEditing(null))}
                   />
                 </li>
@@ -174,7 +157,7 @@ function MergeForm({ source, others, onDone }: { source: OrganizationDto; others
     setBusy(true);
     setError(null);
     try {
-      await organizationsApi.merge(source.id, into.id);
+      await api.mergeOrganization(source.id, { intoId: into.id });
       onDone(true);
     } catch (err) {
       setError(errorMessage(err));
@@ -243,7 +226,7 @@ function OrganizationForm({
       await submit(v.data);
       onDone(true);
     } catch (err) {
-      setErrors(errorsFromRequest(err, (x) => (x.status === 409 ? "name" : null)));
+      setErrors(errorsFromRequest(err, (x) => (x.code === ErrorCode.conflict ? "name" : null)));
       setBusy(false);
     }
   }

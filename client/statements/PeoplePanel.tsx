@@ -9,7 +9,8 @@ import type { InviteCreatedDto, MemberDto, OrganizationDto, StatementDetailDto }
 import { Roles, canManageMembers } from "../../shared/roles";
 import type { Role } from "../../shared/roles";
 import { memberAddSchema } from "../../shared/validation";
-import { api, ApiRequestError, errorMessage } from "../api";
+import { ErrorCode } from "../../shared/errors";
+import { api, errorMessage, hasErrorCode } from "../api";
 import { Avatar } from "../ui/Avatar";
 import { confirmAction } from "../ui/Dialog";
 import { FormError, SelectField, SubmitButton, TextField } from "../ui/form";
@@ -155,7 +156,7 @@ function MemberRow(props: {
     setBusy(true);
     onError(null);
     try {
-      await api.removeMember(statementId, m.userId);
+      await api.removeMember(statementId, { userId: m.userId });
       onChanged();
     } catch (e) {
       onError(errorMessage(e));
@@ -236,10 +237,10 @@ function AddMemberForm({ statementId, orgs, onChanged }: { statementId: string; 
       setEmail("");
       onChanged();
     } catch (err) {
-      if (err instanceof ApiRequestError && err.status === 404 && err.code === "not_found") {
+      if (hasErrorCode(err, ErrorCode.notFound)) {
         setNoAccount(v.data.email);
       } else {
-        setErrors(errorsFromRequest(err, (x) => (x.status === 409 ? "email" : null)));
+        setErrors(errorsFromRequest(err, (x) => (x.code === ErrorCode.conflict ? "email" : null)));
       }
     } finally {
       setBusy(false);

@@ -1,14 +1,19 @@
 /** Loads `GET /api/statements/:id` and keeps it fresh on demand (app events, rights changes). */
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { StatementDetailDto } from "../../shared/api";
-import { api, ApiRequestError, errorMessage } from "../api";
+import { ErrorCode } from "../../shared/errors";
+import { api, errorMessage, hasErrorCode } from "../api";
 
-/** The detail's load state. `denied` covers 401/403/404 (no account, no access, no statement). */
+/** The detail's load state. `denied` covers no session, no access and no statement, by the server's code. */
 export type DetailState =
   | { status: "loading" }
   | { status: "ready"; detail: StatementDetailDto }
-  | { status: "denied"; httpStatus: 401 | 403 | 404; message: string; hadAccess: boolean }
+  | { status: "denied"; code: DeniedCode; message: string; hadAccess: boolean }
   | { status: "error"; message: string };
+
+/** Why a statement cannot be shown. */
+export type DeniedCode = typeof ErrorCode.unauthorized | typeof ErrorCode.forbidden | typeof ErrorCode.notFound;
+const DENIED: DeniedCode[] = [ErrorCode.unauthorized, ErrorCode.forbidden, ErrorCode.notFound];
 
 /** The statement detail plus `reload()`; a reload keeps showing the previous detail while it runs. */
 export function useStatementDetail(id: string): { state: DetailState; reload: () => void } {
@@ -23,11 +28,11 @@ export function useStatementDetail(id: string): { state: DetailState; reload: ()
       },
       (e) => {
         if (mine !== seq.current) return;
-        if (e instanceof ApiRequestError && (e.status === 401 || e.status === 403 || e.status === 404)) {
-          const status = e.status;
+        if (hasErrorCode(e, ...DENIED)) {
+          const code = e.code as DeniedCode;
           const message = e.message;
           // A 404 after a successful load means the membership (or the statement) went away meanwhile.
-          setState((prev) => ({ status: "denied", httpStatus: status, message, hadAccess: prev.status === "ready" || (prev.status === "denied" && prev.hadAccess) }));
+          setState((prev) => ({ status: "denied", code, message, hadAccess: prev.status === "ready" || (prev.status === "denied" && prev.hadAccess) }));
         } else {
           // Keep the last good detail on a transient failure.
           setState((prev) => (prev.status === "ready" ? prev : { status: "error", message: errorMessage(e) }));

@@ -14,6 +14,8 @@ import { makeConfig } from "../config";
 import type { Config } from "../config";
 import { startServer } from "../server";
 import type { RunningServer } from "../server";
+import { apiClient } from "../../shared/api-client";
+import type { TypedApi } from "../../shared/api-client";
 
 /** Cheap Argon2 parameters for tests only (production uses m=19456, t=2, p=1: see config.ts). */
 export const TEST_ARGON2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
@@ -28,30 +30,40 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   return startServer(makeConfig({ dataDir: tempDataDir(), port: 0, argon2: TEST_ARGON2, ...overrides }));
 }
 
-/** An HTTP client that keeps its session cookie and sends the server's own Origin. */
+/**
+ * An HTTP client that keeps its session cookie and sends the server's own Origin. `api` is the typed client
+ * the browser uses (shared/api-client.ts): it resolves with the route's DTO or throws an `ApiRequestError`.
+ * `request` and its shorthands send anything (malformed bodies, unknown routes) and return the raw status.
+ */
 export class ApiClient {
   cookie = "";
+  /** Every route of shared/api-routes.ts, typed, sent with this client's cookie and Origin. */
+  readonly api: TypedApi = apiClient((pathname, init) => this.send(pathname, init));
   constructor(
     readonly baseUrl: string,
     public origin: string | null = baseUrl,
   ) {}
 
-  async request(method: string, pathname: string, body?: unknown): Promise<{ status: number; json: any; headers: Headers; text: string }> {
-    const headers: Record<string, string> = {};
-    if (this.cookie) headers.cookie = this.cookie;
-    if (this.origin) headers.origin = this.origin;
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const res = await fetch(this.baseUrl + pathname, {
-      method,
-      headers,
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    });
-    const setCookie = res.headers.getSetCookie();
-    for (const c of setCookie) {
+  /** One request with the cookie jar and Origin; keeps the session cookie the server sets. */
+  private async send(pathname: string, init: RequestInit): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookie) headers.set("cookie", this.cookie);
+    if (this.origin) headers.set("origin", this.origin);
+    const res = await fetch(this.baseUrl + pathname, { ...init, headers });
+    for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(";");
       const [name, value] = pair.split("=");
       if (name === "concord_session") this.cookie = value ? `${name}=${value}` : "";
     }
+    return res;
+  }
+
+  async request(method: string, pathname: string, body?: unknown): Promise<{ status: number; json: any; headers: Headers; text: string }> {
+    const res = await this.send(pathname, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
     const text = await res.text();
     let json: any = null;
     try {
@@ -74,9 +86,8 @@ let counter = 0;
 export async function signUp(baseUrl: string, name = `User ${++counter}`): Promise<ApiClient & { userId: string; email: string }> {
   const client = new ApiClient(baseUrl) as ApiClient & { userId: string; email: string };
   const email = `${name.toLowerCase().replace(/[^a-z0-9]+/g, ".")}.${Date.now()}.${++counter}@example.org`;
-  const res = await client.post("/api/auth/signup", { email, password: "correct horse battery", name });
-  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${res.text}`);
-  client.userId = res.json.user.id;
+  const { user } = await client.api.signup({ email, password: "correct horse battery", name });
+  client.userId = user.id;
   client.email = email;
   return client;
 }
@@ -84,13 +95,12 @@ export async function signUp(baseUrl: string, name = `User ${++counter}`): Promi
 /** A convener with a new statement and members of the given roles. */
 export async function statementWithMembers(baseUrl: string, roles: Array<"drafter" | "reviewer" | "observer" | "convener">) {
   const convener = await signUp(baseUrl, "Convener");
-  const created = await convener.post("/api/statements", { title: "Statement of Purpose" });
-  const statementId: string = created.json.statement.id;
+  const { statement } = await convener.api.createStatement({ title: "Statement of Purpose" });
+  const statementId = statement.id;
   const members = [];
   for (const role of roles) {
     const m = await signUp(baseUrl, role);
-    const r = await convener.post(`/api/statements/${statementId}/members`, { email: m.email, role });
-    if (r.status !== 201) throw new Error(`add member failed: ${r.text}`);
+    await convener.api.addMember(statementId, { email: m.email, role });
     members.push(m);
   }
   return { convener, statementId, members };

@@ -120,6 +120,12 @@ export interface ThreadDto {
   quoteIntact: boolean | null;
 }
 
+/** A comment and the thread it belongs to, as changed. */
+export interface CommentChangeDto {
+  comment: CommentDto;
+  thread: ThreadDto;
+}
+
 /** `GET /api/statements/:id/threads` */
 export interface ThreadListDto {
   threads: ThreadDto[];
