@@ -8,7 +8,7 @@ import type { UpgradeWebSocket } from "hono/ws";
 import type { WebSocket } from "ws";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { serveStatic } from "@hono/node-server/serve-static";
 import fs from "node:fs";
 import path from "node:path";
@@ -127,13 +127,16 @@ export function createApp(services: Services, upgradeWebSocket: UpgradeWebSocket
     app.get("*", (c) => c.html(indexHtml));
   }
 
-  // The one place an error body is built: every refusal is an AppError (or Hono's HTTPException) thrown to here.
+  // The one place an error body is built: every refusal is an AppError (or Hono's HTTPException) thrown to
+  // here, and a path nothing answers (no built client, or an API-only server) gets the same shape.
+  const answer = (c: Context<AppEnv>, { code, message, details, status }: AppError) =>
+    c.json({ error: { code, message, ...(details ? { details } : {}) } }, status);
   app.onError((err, c) => {
     const appError = toAppError(err);
     if (!appError) c.var.services.log("unhandled error", err);
-    const { code, message, details, status } = appError ?? new AppError("internal", "Something went wrong on the server.");
-    return c.json({ error: { code, message, ...(details ? { details } : {}) } }, status);
+    return answer(c, appError ?? new AppError("internal", "Something went wrong on the server."));
   });
+  app.notFound((c) => answer(c, new AppError("not_found", "Not found.")));
 
   return app;
 }
