@@ -1,0 +1,42 @@
+/** The clauses of the open document as the Comments tab lists them: their order and a short snippet each. */
+import { useEffect, useMemo, useState } from "react";
+import * as Y from "yjs";
+import { CLAUSE_ID_ATTR, DOCUMENT_FIELD } from "../../shared/canonical";
+import { clauseText } from "../../shared/comments/anchors";
+
+/** Clause order and a short label per clause, kept live from the Y.Doc. */
+export function useClauses(ydoc: Y.Doc): { order: Map<string, number>; snippet: Map<string, string>; version: number } {
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    let t: ReturnType<typeof setTimeout> | null = null;
+    const onUpdate = () => {
+      if (t) return;
+      t = setTimeout(() => {
+        t = null;
+        setVersion((v) => v + 1);
+      }, 100);
+    };
+    ydoc.on("update", onUpdate);
+    return () => {
+      ydoc.off("update", onUpdate);
+      if (t) clearTimeout(t);
+    };
+  }, [ydoc]);
+  return useMemo(() => {
+    const order = new Map<string, number>();
+    const snippet = new Map<string, string>();
+    ydoc
+      .getXmlFragment(DOCUMENT_FIELD)
+      .toArray()
+      .forEach((n, i) => {
+        if (!(n instanceof Y.XmlElement)) return;
+        const id = n.getAttribute(CLAUSE_ID_ATTR);
+        if (typeof id !== "string" || order.has(id)) return;
+        order.set(id, i);
+        const text = clauseText(n).text.replace(/\s+/g, " ").trim();
+        snippet.set(id, text.length > 60 ? `${text.slice(0, 57)}…` : text);
+      });
+    return { order, snippet, version };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ydoc, version]);
+}
