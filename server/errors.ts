@@ -19,6 +19,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   too_many_requests: 429,
   statement_final: 409,
   internal: 500,
+  unavailable: 503,
   text_changed: 409,
   lock_needs_confirmation: 409,
   lock_list_changed: 409,

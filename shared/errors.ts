@@ -14,6 +14,8 @@ export const ErrorCode = {
   tooManyRequests: "too_many_requests",
   final: "statement_final",
   internal: "internal",
+  /** This instance is shutting down (draining): reconnect, a load balancer sends the retry to another instance. */
+  unavailable: "unavailable",
   /**
    * The text a person was shown (and confirmed) is no longer the current text: nothing was recorded.
    * `details` is a `TextChangedDetails` (shared/signoff.ts): the current hash and the word diff from what was shown.
