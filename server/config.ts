@@ -14,8 +14,13 @@
  * | TRUST_PROXY   | (none)             | proxy addresses/CIDRs whose X-Forwarded-For/-Proto are believed   |
  * | MAX_BODY_BYTES | 262144            | largest HTTP request body (larger: 413 before it is read)         |
  * | MAX_CONNECTIONS_PER_USER | 20      | open realtime connections one user may hold                       |
+ * | DATABASE_URL  | (none: SQLite)     | `postgres://…` keeps everything in PostgreSQL (several instances)  |
+ * | REDIS_URL     | (none)             | `redis://…` fans updates, awareness and events out between instances |
+ * | REDIS_PREFIX  | concord:           | prefix of this deployment's Redis channels and keys               |
+ * | INSTANCE_ID   | host:pid           | this instance's name in fan-out messages and log lines            |
  */
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { Limits } from "../shared/validation";
@@ -52,6 +57,14 @@ export interface Config {
   maxConnectionsPerUser: number;
   /** Guessing limits for passwords and the per-address login rate: see `server/auth/throttle.ts`. */
   throttle: ThrottleConfig;
+  /** PostgreSQL URL (`postgres://…`); null: SQLite under `dataDir`. */
+  databaseUrl: string | null;
+  /** Redis URL for the fan-out between instances; null: this process is the only one. */
+  redisUrl: string | null;
+  /** Prefix of every Redis channel and key this deployment uses. */
+  redisPrefix: string;
+  /** This instance's name in fan-out messages and logs. */
+  instanceId: string;
 }
 
 /** Limits against password guessing (defaults in `THROTTLE_DEFAULTS`). */
@@ -95,6 +108,16 @@ const envSchema = z.object({
     .refine((list) => list.every(isAddressOrCidr), "list IP addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8), comma-separated"),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   MAX_CONNECTIONS_PER_USER: z.coerce.number().int().positive().default(20),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^postgres(ql)?:\/\//.test(v), "a postgres:// URL (unset for SQLite)"),
+  REDIS_URL: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^rediss?:\/\//.test(v), "a redis:// or rediss:// URL"),
+  REDIS_PREFIX: z.string().min(1).default("concord:"),
+  INSTANCE_ID: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "letters, digits and _ . : - (at most 64)").optional(),
 });
 
 /** `1.2.3.4`, `::1`, `10.0.0.0/8` or `fd00::/8`. */
@@ -133,6 +156,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     maxBodyBytes: e.MAX_BODY_BYTES,
     maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
+    databaseUrl: e.DATABASE_URL || null,
+    redisUrl: e.REDIS_URL || null,
+    redisPrefix: e.REDIS_PREFIX,
+    instanceId: e.INSTANCE_ID ?? `${os.hostname()}:${process.pid}`,
   });
 }
 
@@ -155,6 +182,10 @@ export function makeConfig(partial: Partial<Config> & { dataDir: string }): Conf
     maxBodyBytes: 256 * 1024,
     maxConnectionsPerUser: 20,
     throttle: { ...THROTTLE_DEFAULTS },
+    databaseUrl: null,
+    redisUrl: null,
+    redisPrefix: "concord:",
+    instanceId: `${os.hostname()}:${process.pid}`,
     ...partial,
   };
 }

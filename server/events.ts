@@ -1,7 +1,8 @@
 /**
  * In-process server events: how the HTTP side tells the realtime side that something changed (a session was
  * revoked, a membership changed, an app event must reach every connected member). The realtime fan-out
- * subscribes here; a multi-instance deployment relays these between instances.
+ * subscribes here; a multi-instance deployment relays these between instances (`bridge`: every event emitted
+ * here is also handed to the fan-out, and other instances' events are `deliver`ed to local listeners only).
  */
 import type { AppEvent } from "../shared/protocol";
 
@@ -17,6 +18,7 @@ type Listener = (event: ServerEvent) => void;
 /** A tiny synchronous bus; listeners must not throw (errors are logged, never propagated to the emitter). */
 export class ServerEvents {
   private readonly listeners = new Set<Listener>();
+  private relay: Listener | null = null;
 
   on(listener: Listener): () => void {
     this.listeners.add(listener);
@@ -24,6 +26,23 @@ export class ServerEvents {
   }
 
   emit(event: ServerEvent): void {
+    this.deliver(event);
+    if (this.relay) {
+      try {
+        this.relay(event);
+      } catch (err) {
+        console.error("server event relay failed", err);
+      }
+    }
+  }
+
+  /** Sends every event emitted from now on to other instances too (null: stop). */
+  bridge(relay: Listener | null): void {
+    this.relay = relay;
+  }
+
+  /** Hands an event to this process's listeners only (one that another instance emitted). */
+  deliver(event: ServerEvent): void {
     for (const l of this.listeners) {
       try {
         l(event);

@@ -19,6 +19,10 @@ import { createLog } from "./logging";
 import type { LogLimits } from "./logging";
 import { ProxyTrust } from "./http/client-address";
 import { Throttles } from "./auth/throttle";
+import { Peers } from "./realtime/peers";
+import { connectRedisFanout } from "./realtime/redis";
+import { withHealth } from "./realtime/health";
+import type { Fanout } from "./realtime/fanout";
 
 /** What tests may change about a server beyond its config: where log lines go and how many may. */
 export interface ServerOptions {
@@ -31,6 +35,10 @@ export interface RunningServer {
   url: string;
   port: number;
   services: Services;
+  /**
+   * Graceful drain: stops accepting (readiness 503, new upgrades refused, the listener closed), commits every
+   * room, closes every socket with the retryable `serverShutdown` code, then closes storage and fan-out.
+   */
   close(): Promise<void>;
 }
 
@@ -51,12 +59,22 @@ if (typeof (globalThis as { ErrorEvent?: unknown }).ErrorEvent === "undefined") 
 }
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
-  const storage = await openStorage(config.dataDir);
+  const storage = await openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const { db, sqlite } = storage;
   const events = new ServerEvents();
-  const documents = createDocumentStore(db, sqlite);
+  const documents = createDocumentStore(db, sqlite, storage.dialect);
   // Rate-limited: hostile clients must not be able to flood the log (one line per bad frame, say).
   const log = createLog({ enabled: config.log, write: options.logWrite, limits: options.logLimits });
+  // Several instances share PostgreSQL: rooms then follow storage (and Redis, when configured, for speed).
+  let fanout: Fanout | null = null;
+  if (config.redisUrl) {
+    fanout = await connectRedisFanout({ url: config.redisUrl, prefix: config.redisPrefix, instanceId: config.instanceId, log });
+  } else if (storage.dialect === "postgres") {
+    fanout = soloFanout(config.instanceId);
+    log("no REDIS_URL: instances sharing this database converge through storage polling only (and miss each other's awareness and events)");
+  }
+  const peers = fanout ? new Peers(fanout, documents, events, log) : null;
+  let draining = false;
   const logSummaries = setInterval(() => log.flush(), options.logLimits?.intervalMs ?? 60_000);
   logSummaries.unref();
   const rooms = new Rooms(db, documents, {
@@ -64,7 +82,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       maxDocumentDepth: config.maxDocumentDepth,
       compactAfterUpdates: config.compactAfterUpdates,
       log,
-    }, events);
+    }, events, peers);
   let origins: string[] = config.origins;
   const services: Services = {
     config,
@@ -86,7 +104,13 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   app = createApp(services, nodeWs.upgradeWebSocket as never);
 
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app!.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    const fetch = withHealth(app!.fetch, {
+      instanceId: config.instanceId,
+      database: () => storage.ping(),
+      redis: config.redisUrl && fanout ? () => fanout.ping() : null,
+      draining: () => draining,
+    });
+    const s = serve({ fetch, port: config.port, hostname: config.host }, () => resolve(s));
   });
   nodeWs.injectWebSocket(server);
   const port = (server.address() as AddressInfo).port;
@@ -115,16 +139,32 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     port,
     services,
     async close() {
+      draining = true;
       clearInterval(keepalive);
       clearInterval(logSummaries);
       log.flush();
+      // Stop accepting: no new TCP connections; requests already in flight finish.
+      const listenerClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       await rooms.closeAll();
       for (const client of nodeWs.wss.clients) client.terminate();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      });
+      (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await listenerClosed;
+      await peers?.close();
       await storage.close();
     },
+  };
+}
+
+/** The fan-out of an instance without Redis: nothing to tell anyone (rooms still poll storage's heads). */
+function soloFanout(instanceId: string): Fanout {
+  return {
+    instanceId,
+    subscribe: async () => {},
+    unsubscribe: async () => {},
+    publish: () => {},
+    onMessage: () => {},
+    onRecovered: () => {},
+    ping: async () => {},
+    close: async () => {},
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The rooms of this process: loads a document on first join, unloads it after its last connection leaves
  * (after committing and compacting it), and applies server events (revoked sessions, membership and phase
- * changes, app events) to open connections.
+ * changes, app events) to open connections. With peers (several instances, `server/realtime/peers.ts`), a
+ * loaded room is subscribed to its statement's fan-out channel and caught up from storage before anyone joins.
  */
 import type * as Y from "yjs";
 import type { DB } from "../storage/database";
@@ -16,18 +17,30 @@ import { canEditText } from "../../shared/roles";
 import type { Phase } from "../../shared/roles";
 import { CloseCode } from "../../shared/protocol";
 import { appEventFrame } from "./messages";
+import type { Peers } from "../realtime/peers";
 
 export class Rooms {
   private readonly rooms = new Map<string, Room>();
   private readonly loading = new Map<string, Promise<Room>>();
   private readonly unloading = new Map<string, Promise<void>>();
 
+  private readonly options: RoomOptions;
+
   constructor(
     private readonly db: DB,
     private readonly store: DocumentStore,
-    private readonly options: RoomOptions,
+    options: RoomOptions,
     events: ServerEvents,
+    private readonly peers: Peers | null = null,
   ) {
+    this.options = peers ? { ...options, peers } : options;
+    peers?.attach({
+      loaded: (id) => {
+        const room = this.rooms.get(id);
+        return room && !room.destroyed ? room : undefined;
+      },
+      all: () => [...this.rooms.values()].filter((r) => !r.destroyed),
+    });
     events.on((e) => {
       switch (e.kind) {
         case "sessions.revoked": {
@@ -75,6 +88,10 @@ export class Rooms {
         // The phase may have changed while the document loaded (a lock commits, its event finds no room):
         // read it again now that the room is registered, before any connection joins and may write.
         await this.refreshPhase(statementId);
+        // Other instances' updates stored since the load (and from now on, their messages).
+        if (this.peers) {
+          await this.peers.opened(room).catch((err) => this.options.log(`room ${statementId}: subscribing failed`, err));
+        }
         return room;
       });
       p.catch(() => this.loading.delete(statementId));
@@ -104,6 +121,7 @@ export class Rooms {
       if (room.conns.size === 0 && this.rooms.get(room.id) === room) {
         this.rooms.delete(room.id);
         room.destroy();
+        await this.peers?.closedRoom(room.id);
       }
     })()
       .catch((err) => this.options.log(`room ${room.id}: unload failed`, err))
@@ -119,6 +137,8 @@ export class Rooms {
     const room = this.rooms.get(statementId);
     if (room && !room.destroyed) {
       await room.settle();
+      // With other instances: what they stored counts too (the lock's hash, a sign-off's clause text).
+      if (this.peers) await room.catchUp();
       return fn(room.doc);
     }
     const doc = docFromStored(await this.store.load(statementId));
