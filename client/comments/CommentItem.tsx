@@ -15,7 +15,7 @@ import { Avatar } from "../ui/Avatar";
 import { absoluteTime, relativeTime } from "../ui/format";
 import type { CommentStore } from "./store";
 import { CommentBody } from "./CommentBody";
-import { MentionTextarea } from "./MentionTextarea";
+import { ComposerFields } from "./ComposerFields";
 import { toEditable } from "./mentions";
 import { useComposer } from "./useComposer";
 import { CommentLabel, CommentTestId } from "./testids";
@@ -68,30 +68,14 @@ export function CommentItem(props: {
           void edit.submit((b) => store.edit(c.id, b)).then((ok) => ok && setMode("view"));
         }}
       >
-        <MentionTextarea
+        <ComposerFields
+          composer={edit}
           label="Edit comment"
-          value={edit.text}
-          onChange={edit.setText}
-          onPick={edit.pick}
           members={members}
+          submitLabel={CommentLabel.save}
           onSubmit={() => void edit.submit((b) => store.edit(c.id, b)).then((ok) => ok && setMode("view"))}
-          onEscape={() => setMode("view")}
-          autoFocus
-          disabled={edit.busy}
+          onCancel={() => setMode("view")}
         />
-        {edit.error && (
-          <p className="field-error" role="alert">
-            {edit.error}
-          </p>
-        )}
-        <div className="comment-actions">
-          <button type="submit" className="btn btn-primary btn-sm" disabled={edit.busy}>
-            {CommentLabel.save}
-          </button>
-          <button type="button" className="btn btn-secondary btn-sm" onClick={() => setMode("view")}>
-            {CommentLabel.cancel}
-          </button>
-        </div>
       </form>
     );
   } else {

@@ -2,7 +2,7 @@
 import type { FormEvent } from "react";
 import type { MemberDto } from "../../shared/api";
 import type { CommentStore } from "./store";
-import { MentionTextarea } from "./MentionTextarea";
+import { ComposerFields } from "./ComposerFields";
 import { useComposer } from "./useComposer";
 import { CommentLabel, CommentTestId } from "./testids";
 
@@ -19,31 +19,15 @@ export function DraftComposer({ store, members, clauseName, quote }: { store: Co
         New comment on <strong>{clauseName}</strong>
       </p>
       {quote && <blockquote className="comment-quote">{quote}</blockquote>}
-      <MentionTextarea
+      <ComposerFields
+        composer={c}
         label={CommentLabel.newComment}
-        value={c.text}
-        onChange={c.setText}
-        onPick={c.pick}
         members={members}
+        submitLabel={CommentLabel.submitComment}
         onSubmit={() => void onSubmit()}
-        onEscape={() => store.cancelDraft()}
+        onCancel={() => store.cancelDraft()}
         placeholder="Comment, or @mention a member…"
-        autoFocus
-        disabled={c.busy}
       />
-      {c.error && (
-        <p className="field-error" role="alert">
-          {c.error}
-        </p>
-      )}
-      <div className="comment-actions">
-        <button type="submit" className="btn btn-primary btn-sm" disabled={c.busy}>
-          {CommentLabel.submitComment}
-        </button>
-        <button type="button" className="btn btn-secondary btn-sm" onClick={() => store.cancelDraft()}>
-          {CommentLabel.cancel}
-        </button>
-      </div>
     </form>
   );
 }

@@ -36,3 +36,6 @@ export function useComposer(initial = "", initialPicked?: Map<string, string>) {
   }
   return { text, setText, pick: (name: string, id: string) => picked.current.set(name, id), busy, error, submit };
 }
+
+/** What {@link useComposer} gives. */
+export type Composer = ReturnType<typeof useComposer>;
