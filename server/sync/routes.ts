@@ -14,12 +14,10 @@ import { findMembership } from "../statements/access";
 import { canEditText } from "../../shared/roles";
 import { CloseCode } from "../../shared/protocol";
 import { colorForUser } from "../../shared/colors";
+import { forbidden, unauthorized } from "../errors";
 import { Connection } from "./connection";
 import { MalformedFrame } from "./room";
 import type { Room } from "./room";
-
-const refuse = (status: 401 | 403 | 404, code: string, message: string) =>
-  new Response(JSON.stringify({ error: { code, message } }), { status, headers: { "Content-Type": "application/json" } });
 
 /** Builds the realtime route. */
 export function syncRoutes(upgradeWebSocket: UpgradeWebSocket<WebSocket>): Hono<AppEnv> {
@@ -33,12 +31,12 @@ export function syncRoutes(upgradeWebSocket: UpgradeWebSocket<WebSocket>): Hono<
       const services = c.var.services;
       const origin = c.req.header("origin");
       if (!origin || !services.origins().includes(origin)) {
-        return refuse(403, "forbidden", "This origin may not open a realtime connection.");
+        throw forbidden("This origin may not open a realtime connection.");
       }
       const resolved = await resolveSession(services, sessionToken(c));
-      if (!resolved) return refuse(401, "unauthorized", "Log in to connect.");
+      if (!resolved) throw unauthorized("Log in to connect.");
       const membership = await findMembership(services.db, c.req.param("statementId"), resolved.user.id);
-      if (!membership) return refuse(403, "forbidden", "You are not a member of this statement.");
+      if (!membership) throw forbidden("You are not a member of this statement.");
       c.set("session", resolved.session);
       c.set("user", resolved.user);
       c.set("membership", membership);
