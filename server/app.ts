@@ -23,6 +23,7 @@ import { statementRoutes } from "./statements/routes";
 import { syncRoutes } from "./sync/routes";
 import { commentRoutes } from "./comments/routes";
 import { signoffRoutes } from "./signoff/routes";
+import { publicRoutes, publicationApiRoutes } from "./publication/routes";
 
 /**
  * The security headers of every response (HTML, API, static files).
@@ -106,9 +107,13 @@ export function createApp(services: Services, upgradeWebSocket: UpgradeWebSocket
   app.route("/api", statementRoutes());
   app.route("/api", commentRoutes());
   app.route("/api", signoffRoutes());
+  app.route("/api", publicationApiRoutes());
   app.all("/api/*", () => {
     throw new AppError("not_found", "No such API route.");
   });
+
+  // Public pages of published statements, server-rendered (before the SPA fallback).
+  app.route("/", publicRoutes(services));
 
   const clientDir = services.config.clientDir;
   if (clientDir && fs.existsSync(path.join(clientDir, "index.html"))) {

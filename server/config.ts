@@ -18,6 +18,8 @@
  * | REDIS_URL     | (none)             | `redis://…` fans updates, awareness and events out between instances |
  * | REDIS_PREFIX  | concord:           | prefix of this deployment's Redis channels and keys               |
  * | INSTANCE_ID   | host:pid           | this instance's name in fan-out messages and log lines            |
+ * | SMTP_URL      | (none)             | where mail goes (smtp:// or smtps://); unset: the in-app outbox   |
+ * | MAIL_FROM     | Concord <concord@localhost> | the From of every message                              |
  */
 import net from "node:net";
 import os from "node:os";
@@ -65,6 +67,10 @@ export interface Config {
   redisPrefix: string;
   /** This instance's name in fan-out messages and logs. */
   instanceId: string;
+  /** SMTP server for outgoing mail (`smtp://user:pass@host:587`); null: messages go to the outbox table. */
+  smtpUrl: string | null;
+  /** The From address of outgoing mail. */
+  mailFrom: string;
 }
 
 /** Limits against password guessing (defaults in `THROTTLE_DEFAULTS`). */
@@ -118,6 +124,11 @@ const envSchema = z.object({
     .refine((v) => !v || /^rediss?:\/\//.test(v), "a redis:// or rediss:// URL"),
   REDIS_PREFIX: z.string().min(1).default("concord:"),
   INSTANCE_ID: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "letters, digits and _ . : - (at most 64)").optional(),
+  SMTP_URL: z
+    .string()
+    .default("")
+    .refine((v) => v === "" || /^smtps?:\/\/[^\s]+$/.test(v), "an smtp:// or smtps:// URL (e.g. smtp://user:password@mail.example.org:587)"),
+  MAIL_FROM: z.string().trim().min(3).default("Concord <concord@localhost>"),
 });
 
 /** `1.2.3.4`, `::1`, `10.0.0.0/8` or `fd00::/8`. */
@@ -160,6 +171,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL || null,
     redisPrefix: e.REDIS_PREFIX,
     instanceId: e.INSTANCE_ID ?? `${os.hostname()}:${process.pid}`,
+    smtpUrl: e.SMTP_URL || null,
+    mailFrom: e.MAIL_FROM,
   });
 }
 
@@ -186,6 +199,8 @@ export function makeConfig(partial: Partial<Config> & { dataDir: string }): Conf
     redisUrl: null,
     redisPrefix: "concord:",
     instanceId: `${os.hostname()}:${process.pid}`,
+    smtpUrl: null,
+    mailFrom: "Concord <concord@localhost>",
     ...partial,
   };
 }

@@ -205,6 +205,95 @@ export interface DocClientsTable {
   created_at: number;
 }
 
+/** A statement's public page: on (`published` = 1) or taken down. */
+export interface PublicationsTable {
+  statement_id: string;
+  published: number;
+  changed_by: string;
+  changed_at: number;
+  /** When it was first published. */
+  published_at: number | null;
+}
+
+/** A request to sign on: `unconfirmed` → (email confirmed) `pending` → `approved` | `declined` (or `expired`). */
+export interface SignOnRequestsTable {
+  id: string;
+  statement_id: string;
+  /** The final version (and its hash) shown when the request was made. */
+  version_id: number;
+  hash: string;
+  org_name: string;
+  /** The name folded for comparison (case, accents, punctuation): one open request per organization. */
+  name_key: string;
+  website: string;
+  country: string;
+  stakeholder_group: string;
+  contact_name: string;
+  contact_title: string;
+  contact_email: string;
+  status: string;
+  created_at: number;
+  confirmed_at: number | null;
+  decided_at: number | null;
+  decided_by: string | null;
+  decision_message: string | null;
+}
+
+/**
+ * Organizations on a public list beyond the lock's own signatories: approved sign-ons, and originals once they
+ * withdrew, were removed or confirmed a later version (`organization_id` set). `active` | `withdrawn` | `removed`.
+ */
+export interface SignatoriesTable {
+  id: string;
+  statement_id: string;
+  organization_id: string | null;
+  request_id: string | null;
+  name: string;
+  name_key: string;
+  sort_key: string | null;
+  stakeholder_group: string;
+  website: string | null;
+  country: string | null;
+  contact_email: string | null;
+  status: string;
+  created_at: number;
+  ended_at: number | null;
+  ended_by: string | null;
+  ended_reason: string | null;
+}
+
+/** Which final versions (hashes) a signatory has signed, and how (`sign-on` | `confirmation`). */
+export interface SignatoryHashesTable {
+  signatory_id: string;
+  version_id: number;
+  hash: string;
+  via: string;
+  at: number;
+}
+
+/** Emailed links: only the SHA-256 of the token is kept. `confirm` and `reconfirm` are single-use and expire. */
+export interface EmailTokensTable {
+  token_hash: string;
+  /** `confirm` (a sign-on request's email) | `withdraw` (a signatory's private link) | `reconfirm` (a new version). */
+  purpose: string;
+  statement_id: string;
+  /** The request id, the signatory id, or `org:<organization id>` for an original signatory. */
+  subject_id: string;
+  version_id: number | null;
+  created_at: number;
+  expires_at: number | null;
+  used_at: number | null;
+}
+
+/** Mail written instead of sent when no SMTP server is configured; the admin reads it in the app. */
+export interface MailOutboxTable {
+  id: string;
+  to_address: string;
+  subject: string;
+  body: string;
+  created_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -222,6 +311,12 @@ export interface Database {
   statement_versions: StatementVersionsTable;
   clause_positions: ClausePositionsTable;
   document_signatures: DocumentSignaturesTable;
+  publications: PublicationsTable;
+  sign_on_requests: SignOnRequestsTable;
+  signatories: SignatoriesTable;
+  signatory_hashes: SignatoryHashesTable;
+  email_tokens: EmailTokensTable;
+  mail_outbox: MailOutboxTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

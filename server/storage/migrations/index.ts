@@ -9,6 +9,7 @@ import * as m004 from "./004_snapshot_state_vector";
 import * as m005 from "./005_doc_clients";
 import * as m006 from "./006_session_user_agent";
 import * as m007 from "./007_doc_sequence";
+import * as m008 from "./008_publication";
 
 const migrations: Record<string, Migration> = {
   "001_initial": m001,
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   "005_doc_clients": m005,
   "006_session_user_agent": m006,
   "007_doc_sequence": m007,
+  "008_publication": m008,
 };
 
 /** A provider for Kysely's Migrator that needs no file-system scan (works the same from source and bundles). */
