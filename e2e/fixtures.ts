@@ -86,14 +86,11 @@ export async function shareStatement(
   title: string,
   members: Array<{ user: { email: string }; role: "convener" | "drafter" | "reviewer" | "observer"; organizationId?: string }>,
 ): Promise<string> {
-  const created = await convener.post("/api/statements", { title });
-  expect(created.status).toBe(201);
-  const id: string = created.json.statement.id;
+  const { statement } = await convener.api.createStatement({ title });
   for (const m of members) {
-    const added = await convener.post(`/api/statements/${id}/members`, { email: m.user.email, role: m.role, organizationId: m.organizationId });
-    expect(added.status).toBe(201);
+    await convener.api.addMember(statement.id, { email: m.user.email, role: m.role, organizationId: m.organizationId });
   }
-  return id;
+  return statement.id;
 }
 
 /** Opens a statement's editor and waits until its live connection is up. */
