@@ -25,8 +25,10 @@ export async function connectRedisFanout(options: RedisFanoutOptions, readyTimeo
     connectTimeout: 2000,
     lazyConnect: true,
   };
-  const pub = new Redis(options.url, { ...common, enableOfflineQueue: false });
-  const sub = new Redis(options.url, { ...common, autoResubscribe: true });
+  // Named, so that an operator (or a test) sees in CLIENT LIST which instance holds which connection.
+  const name = (role: string) => `concord-${options.instanceId.replace(/[^A-Za-z0-9_.:-]/g, "_")}-${role}`;
+  const pub = new Redis(options.url, { ...common, enableOfflineQueue: false, connectionName: name("pub") });
+  const sub = new Redis(options.url, { ...common, autoResubscribe: true, connectionName: name("sub") });
   const handlers: Array<(d: Delivery) => void> = [];
   const recovered: Array<() => void> = [];
   const docPrefix = `${options.prefix}doc:`;
