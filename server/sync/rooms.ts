@@ -149,6 +149,21 @@ export class Rooms {
     }
   }
 
+  /**
+   * The sequence number of the statement's current document state, read as `withDocument` reads the document
+   * (a loaded room's pending batch committed first) but without decoding it: it grows with every accepted
+   * update, so it keys whatever is derived from the text (server/text-cache.ts).
+   */
+  async documentSeq(statementId: string): Promise<number> {
+    const room = this.rooms.get(statementId);
+    if (room && !room.destroyed) {
+      await room.settle();
+      if (this.peers) await room.catchUp();
+      return room.seq;
+    }
+    return (await this.store.heads([statementId])).get(statementId) ?? 0;
+  }
+
   private async refreshMember(statementId: string, userId: string): Promise<void> {
     const room = this.rooms.get(statementId);
     if (!room) return;
