@@ -10,6 +10,8 @@ import { SignupPage } from "../auth/SignupPage";
 import { InvitePage } from "../auth/InvitePage";
 import { DashboardPage } from "../statements/DashboardPage";
 import { PublicPage } from "../publication/PublicPage";
+import { PublicationPage } from "../publication/PublicationPage";
+import { OutboxPage } from "../publication/OutboxPage";
 import { LoadingBlock } from "../ui/Spinner";
 
 /** Renders `children` for a signed-in user; otherwise redirects to the login page. */
@@ -49,6 +51,8 @@ const routes: Route[] = [
   { pattern: "/signup", render: () => <GuestOnly><SignupPage /></GuestOnly> },
   { pattern: "/invite/:token", render: ({ token }) => <InvitePage token={token} /> },
   { pattern: "/p/:slug", render: ({ slug }) => <PublicPage slug={slug} /> },
+  { pattern: "/s/:id/publication", render: ({ id }) => <RequireUser><PublicationPage key={id} id={id} /></RequireUser> },
+  { pattern: "/admin/outbox", render: () => <RequireUser><OutboxPage /></RequireUser> },
   { pattern: "/s/:id", render: ({ id }) => <RequireUser><Suspense fallback={<LoadingBlock label="Opening the editor…" />}><EditorPage key={id} id={id} /></Suspense></RequireUser> },
   { pattern: "/", render: () => <RequireUser><DashboardPage /></RequireUser> },
 ];

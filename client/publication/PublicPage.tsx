@@ -1,17 +1,14 @@
-/** `/p/:slug`: the public page of a final statement (text, hash, signatories). Placeholder for now. */
-import { AuthLayout } from "../app/Layout";
-import { Link } from "../app/router";
+/**
+ * `/p/:slug` inside the app: the public page is rendered by the server (plain HTML, readable without
+ * JavaScript), so an in-app navigation to it loads it from the server.
+ */
+import { useEffect } from "react";
+import { LoadingBlock } from "../ui/Spinner";
 
-/** Placeholder until the public page feature lands (`GET /api/public/:slug`). */
+/** Hands the public page over to the server. */
 export function PublicPage({ slug }: { slug: string }) {
-  return (
-    <AuthLayout title="Public statement" subtitle={<>The published text of “{slug}” will be shown here.</>}>
-      <p className="muted">
-        This page will show the final text, its SHA-256 and its signatories, and let organizations request to sign on.
-      </p>
-      <p className="auth-switch">
-        <Link to="/">Go to Concord</Link>
-      </p>
-    </AuthLayout>
-  );
+  useEffect(() => {
+    window.location.replace(`/p/${encodeURIComponent(slug)}`);
+  }, [slug]);
+  return <LoadingBlock label="Opening the public page…" />;
 }

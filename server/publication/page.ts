@@ -129,7 +129,7 @@ ${renderMarkdown(v.markdown)}
 <h2 id="sig-title">Signatories <span class="sig-count" id="sig-count">${shown.length}${p.group ? ` of ${p.signatories.length}` : ""}</span></h2>
 ${earlierCount ? `<p class="muted">${earlierCount} organization${earlierCount === 1 ? "" : "s"} signed an earlier version and ${earlierCount === 1 ? "has" : "have"} not confirmed this text yet.</p>` : ""}
 <form method="get" action="${e(p.current ? base : `${base}/v/${v.versionId}`)}" class="sig-filter">
-<label for="group">Stakeholder group</label>
+<label for="group">Show stakeholder group</label>
 <select name="group" id="group">
 <option value="">All groups</option>
 ${groupsPresent.map((g) => `<option value="${g}"${p.group === g ? " selected" : ""}>${e(StakeholderGroupLabel[g])}</option>`).join("\n")}
