@@ -16,15 +16,10 @@
 import { sql } from "kysely";
 import type { CurrentUser } from "../context";
 import type { DB } from "../storage/database";
+import type { OrganizationPermissionsDto } from "../../shared/api";
 
 /** What the caller may do, for the client to show only the controls that will work. */
-export interface OrganizationPermissions {
-  create: boolean;
-  merge: boolean;
-  delete: boolean;
-  /** Ids of the organizations the caller may edit (every one, for the admin). */
-  edit: string[] | "all";
-}
+export type OrganizationPermissions = OrganizationPermissionsDto;
 
 /** Whether the user convenes at least one statement. */
 async function isConvener(db: DB, userId: string): Promise<boolean> {

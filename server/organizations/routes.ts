@@ -3,11 +3,10 @@
  * editing, merging and deleting follow `./policy.ts`, and each change leaves an audit entry.
  */
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AppEnv } from "../context";
 import { requireUser } from "../auth/middleware";
 import { parseBody } from "../http/validate";
-import { organizationSchema } from "../../shared/validation";
+import { organizationMergeSchema, organizationPatchSchema, organizationSchema } from "../../shared/validation";
 import { newId } from "../ids";
 import type { OrganizationDto } from "../../shared/api";
 import type { OrganizationRow } from "../storage/schema";
@@ -34,12 +33,6 @@ export function organizationDto(row: OrganizationRow): OrganizationDto {
     sortKey: row.sort_key,
   };
 }
-
-/** A partial edit: any of the creation fields. */
-const organizationPatchSchema = organizationSchema.partial();
-
-/** `POST /organizations/:id/merge`: the organization that remains. */
-const mergeSchema = z.object({ intoId: z.string().min(1).max(64) });
 
 async function findOrganization(db: DB, id: string): Promise<OrganizationRow> {
   const row = await db.selectFrom("organizations").selectAll().where("id", "=", id).executeTakeFirst();
@@ -144,7 +137,7 @@ export function organizationRoutes(): Hono<AppEnv> {
     const user = requireUser(c);
     const { db, events } = c.var.services;
     if (!canMergeOrganizations(user)) throw forbidden("Only the administrator can merge organizations.");
-    const body = await parseBody(c, mergeSchema);
+    const body = await parseBody(c, organizationMergeSchema);
     const source = await findOrganization(db, c.req.param("id"));
     const target = await findOrganization(db, body.intoId);
     if (source.id === target.id) throw badRequest("An organization cannot be merged into itself.");
