@@ -1,7 +1,7 @@
 /**
  * Comment threads in the database: reading them as DTOs (with their placement in the live document and the
  * caller's unread state) and every change the routes make. Permission checks happen in the routes, through
- * `CommentPolicy` (shared/comments.ts); this module trusts its callers.
+ * `CommentPolicy` (shared/comments/policy.ts); this module trusts its callers.
  */
 import type { Kysely, Transaction } from "kysely";
 import type * as Y from "yjs";
