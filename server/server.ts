@@ -22,6 +22,7 @@ import { Throttles } from "./auth/throttle";
 import { Peers } from "./realtime/peers";
 import { connectRedisFanout } from "./realtime/redis";
 import { withHealth } from "./realtime/health";
+import { throttleSyncOver } from "./realtime/fanout";
 import type { Fanout } from "./realtime/fanout";
 
 /** What tests may change about a server beyond its config: where log lines go and how many may. */
@@ -94,7 +95,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     origins: () => origins,
     log,
     proxyTrust: new ProxyTrust(config.trustProxy),
-    throttles: new Throttles(config.throttle),
+    // Shared between instances through Redis: a guesser spreading attempts over instances is counted once.
+    throttles: new Throttles(config.throttle, config.redisUrl && fanout ? throttleSyncOver(fanout) : undefined),
   };
 
   let app: ReturnType<typeof createApp> | null = null;

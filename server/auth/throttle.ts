@@ -12,6 +12,13 @@
  *
  * Both keep a bounded number of keys, dropping the least recently used (never everything at once: clearing
  * all records would hand an attacker a reset).
+ *
+ * Several instances (`ThrottleSync`, Redis when `REDIS_URL` is set): each record stays in memory so that a
+ * check and its booking remain one synchronous step, and every change (a booked failure, a clear, a token
+ * taken or given back) is published to the other instances, which apply it to their copy. An attacker who
+ * spreads guesses over instances is counted everywhere within a message's latency; only guesses sent to
+ * different instances within that same millisecond window can each be checked before the others' bookings
+ * arrive, so at most (instances × free failures) are checked at once instead of the free failures.
  */
 const MAX_DELAY_MS = 5 * 60 * 1000;
 const FORGET_AFTER_MS = 30 * 60 * 1000;
@@ -35,9 +42,26 @@ function touch<V>(map: Map<string, V>, key: string, value: V): void {
   while (map.size > MAX_KEYS) map.delete(map.keys().next().value as string);
 }
 
+/** A change to one throttle record, as other instances apply it. */
+export type ThrottleChange =
+  | { op: "book" | "clear" | "take" | "giveBack"; throttle: ThrottleName; key: string; at: number };
+
+/** The throttles of `Throttles`, by name. */
+export type ThrottleName = "account" | "pair" | "address" | "passwordChange";
+
+/** How throttle changes travel between instances (the Redis implementation is in `server/realtime/`). */
+export interface ThrottleSync {
+  publish(change: ThrottleChange): void;
+  onChange(handler: (change: ThrottleChange) => void): void;
+}
+
+type Observer = (op: ThrottleChange["op"], key: string, at: number) => void;
+
 /** Free failures, then exponential delays; attempts are booked before they are checked. */
 export class FailureThrottle {
   private readonly records = new Map<string, FailureRecord>();
+  /** Told about every local change (to publish it). */
+  observer: Observer | null = null;
 
   /** @param freeFailures attempts that may fail without any delay (so at most this many are checked at once). */
   constructor(private readonly freeFailures: number) {}
@@ -62,11 +86,13 @@ export class FailureThrottle {
     const over = r.failures - this.freeFailures;
     r.nextAllowedAt = over >= 0 ? now + Math.min(MAX_DELAY_MS, 1000 * 2 ** Math.min(over, 20)) : now;
     touch(this.records, key, r);
+    this.observer?.("book", key, now);
   }
 
   /** Forgets every failure of `key` (a correct password). */
   clear(key: string): void {
     this.records.delete(key);
+    this.observer?.("clear", key, Date.now());
   }
 }
 
@@ -78,6 +104,8 @@ interface Bucket {
 /** A token bucket per key: `burst` attempts at once, refilled at `perMinute`. */
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
+  /** Told about every local change (to publish it). */
+  observer: Observer | null = null;
 
   constructor(
     private readonly burst: number,
@@ -97,6 +125,7 @@ export class RateLimiter {
     const b = this.refill(key, now);
     if (b.tokens >= 1) {
       b.tokens -= 1;
+      this.observer?.("take", key, now);
       return null;
     }
     return { retryAfterMs: Math.ceil(((1 - b.tokens) / this.perMinute) * 60_000) };
@@ -106,6 +135,7 @@ export class RateLimiter {
   giveBack(key: string, now = Date.now()): void {
     const b = this.refill(key, now);
     b.tokens = Math.min(this.burst, b.tokens + 1);
+    this.observer?.("giveBack", key, now);
   }
 }
 
@@ -144,10 +174,39 @@ export class Throttles {
   readonly address: RateLimiter;
   readonly passwordChange: FailureThrottle;
 
-  constructor(cfg: { accountFreeFailures: number; pairFreeFailures: number; addressBurst: number; addressPerMinute: number; passwordChangeFreeFailures: number }) {
+  constructor(
+    cfg: { accountFreeFailures: number; pairFreeFailures: number; addressBurst: number; addressPerMinute: number; passwordChangeFreeFailures: number },
+    sync?: ThrottleSync,
+  ) {
     this.account = new FailureThrottle(cfg.accountFreeFailures);
     this.pair = new FailureThrottle(cfg.pairFreeFailures);
     this.address = new RateLimiter(cfg.addressBurst, cfg.addressPerMinute);
     this.passwordChange = new FailureThrottle(cfg.passwordChangeFreeFailures);
+    if (sync) this.share(sync);
+  }
+
+  /** Publishes every local change and applies the other instances' ones (without publishing them again). */
+  private share(sync: ThrottleSync): void {
+    const byName = { account: this.account, pair: this.pair, address: this.address, passwordChange: this.passwordChange };
+    for (const [name, t] of Object.entries(byName) as Array<[ThrottleName, FailureThrottle | RateLimiter]>) {
+      t.observer = (op, key, at) => sync.publish({ op, throttle: name, key, at });
+    }
+    sync.onChange((c) => {
+      const t = byName[c.throttle];
+      if (!t || typeof c.key !== "string") return;
+      const observer = t.observer;
+      t.observer = null;
+      try {
+        // The sender's clock, bounded by ours: a skewed or forged time cannot set a record in the future.
+        const at = Math.min(Number(c.at) || Date.now(), Date.now());
+        if (t instanceof FailureThrottle) {
+          if (c.op === "book") t.book(c.key, at);
+          else if (c.op === "clear") t.clear(c.key);
+        } else if (c.op === "take") t.take(c.key, at);
+        else if (c.op === "giveBack") t.giveBack(c.key, at);
+      } finally {
+        t.observer = observer;
+      }
+    });
   }
 }

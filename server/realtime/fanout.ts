@@ -9,6 +9,7 @@
 import * as encoding from "lib0/encoding";
 import * as decoding from "lib0/decoding";
 import type { ServerEvent } from "../events";
+import type { ThrottleChange, ThrottleSync } from "../auth/throttle";
 
 /** What instances say to each other. */
 export type FanoutMessage =
@@ -19,7 +20,9 @@ export type FanoutMessage =
   /** "Who is here?": an instance that just started holding a statement asks for everyone's awareness. */
   | { kind: "awareness.query" }
   /** A server event (membership, phase, app event, revoked sessions) to apply to local connections. */
-  | { kind: "event"; event: ServerEvent };
+  | { kind: "event"; event: ServerEvent }
+  /** A change to a login throttle record (instance-wide channel). */
+  | { kind: "throttle"; change: ThrottleChange };
 
 /** A message as received: which statement (null: instance-wide) and which instance sent it. */
 export interface Delivery {
@@ -45,7 +48,7 @@ export interface Fanout {
   close(): Promise<void>;
 }
 
-const KIND = { updates: 1, awareness: 2, query: 3, event: 4 } as const;
+const KIND = { updates: 1, awareness: 2, query: 3, event: 4, throttle: 5 } as const;
 
 /** Encodes a message with its sender (binary: updates are sent as they are stored). */
 export function encodeMessage(from: string, m: FanoutMessage): Uint8Array {
@@ -72,6 +75,11 @@ export function encodeMessage(from: string, m: FanoutMessage): Uint8Array {
       encoding.writeVarString(enc, from);
       encoding.writeVarString(enc, JSON.stringify(m.event));
       break;
+    case "throttle":
+      encoding.writeVarUint(enc, KIND.throttle);
+      encoding.writeVarString(enc, from);
+      encoding.writeVarString(enc, JSON.stringify(m.change));
+      break;
   }
   return encoding.toUint8Array(enc);
 }
@@ -96,10 +104,23 @@ export function decodeMessage(bytes: Uint8Array): { from: string; message: Fanou
         return { from, message: { kind: "awareness.query" } };
       case KIND.event:
         return { from, message: { kind: "event", event: JSON.parse(decoding.readVarString(dec)) as ServerEvent } };
+      case KIND.throttle:
+        return { from, message: { kind: "throttle", change: JSON.parse(decoding.readVarString(dec)) as ThrottleChange } };
       default:
         return null;
     }
   } catch {
     return null;
   }
+}
+
+/** Login throttles shared through the fan-out's instance-wide channel (`server/auth/throttle.ts`). */
+export function throttleSyncOver(fanout: Fanout): ThrottleSync {
+  return {
+    publish: (change) => fanout.publish(null, { kind: "throttle", change }),
+    onChange: (handler) =>
+      fanout.onMessage(({ statementId, message }) => {
+        if (statementId === null && message.kind === "throttle") handler(message.change);
+      }),
+  };
 }

@@ -46,6 +46,7 @@ export class Peers implements RoomPeers {
         events.deliver(message.event);
         return;
       }
+      if (message.kind === "throttle") return; // for the throttles (`throttleSyncOver`)
       const room = statementId === null ? undefined : this.rooms?.loaded(statementId);
       if (!room) return;
       switch (message.kind) {
