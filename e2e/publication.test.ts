@@ -16,7 +16,7 @@ import { TestSmtp, linkIn, lockedStatement } from "../server/publication/fixture
 import type { LockedStatement } from "../server/publication/fixtures";
 import { formatDate } from "../server/publication/page";
 import { PublicationTestId } from "../client/publication/testids";
-import { contextFor, launchBrowser } from "./fixtures";
+import { contextFor, launchBrowser, openStatement } from "./fixtures";
 
 let server: RunningServer;
 let browser: Browser;
@@ -119,7 +119,8 @@ describe("the public page of a final statement", () => {
     // The convener approves in the app.
     const convenerContext = await contextFor(browser, server, s.convener);
     const app = await convenerContext.newPage();
-    await app.goto(`${server.url}/s/${s.statementId}/publication`);
+    await openStatement(app, server, s.statementId);
+    await app.getByRole("link", { name: "Publication and sign-on" }).click();
     const card = app.locator(`[data-testid="${PublicationTestId.request}"][data-organization="Mu Foundation"]`);
     await card.waitFor();
     expect(await card.textContent()).toContain("The email's domain matches the website.");

@@ -67,6 +67,7 @@ export const inviteEmailSchema = z.object({
   email: z.string().trim().max(254).email(),
   role: z.enum(["convener", "drafter", "reviewer", "observer"]),
   organizationId: z.string().min(1).max(64).nullable().optional(),
+  expiresInHours: z.number().int().min(1).max(24 * 90).optional(),
 });
 
 export type SignatoryStatus = "original" | "joined" | "earlier-version";

@@ -240,7 +240,7 @@ function LoadedEditor({ id, detail, reload, collab }: { id: string; detail: Stat
         )}
         <RefusedEditNotice refusal={refusal} onDismiss={() => collab?.refusals.dismiss()} />
         <ReadOnlyBanner role={me.role} phase={statement.phase} />
-        {statement.phase === "final" && <FinalBanner key={statement.updatedAt} statementId={id} />}
+        {statement.phase === "final" && <FinalBanner key={statement.updatedAt} statementId={id} canPublish={canManageMembers(me.role)} />}
         <div className="editor-layout">
           <section className="editor-column" aria-label="Statement">
             {collab && ctx ? (

@@ -31,7 +31,7 @@ export const publicationApi = {
     call<PublicationDto>("POST", `${base(id)}/sign-on-requests/${encodeURIComponent(requestId)}/decision`, body),
   remove: (id: string, key: string, reason: string) => call<PublicationDto>("POST", `${base(id)}/signatories/remove`, { key, reason }),
   csvUrl: (id: string) => `${base(id)}/signatories.csv`,
-  inviteByEmail: (id: string, body: { email: string; role: string; organizationId?: string | null }) =>
+  inviteByEmail: (id: string, body: { email: string; role: string; organizationId?: string | null; expiresInHours?: number }) =>
     call<{ ok: true; expiresAt: number; mail: "smtp" | "outbox" }>("POST", `${base(id)}/invites/email`, body),
   outbox: () => call<{ mail: "smtp" | "outbox"; messages: Array<{ id: string; to: string; subject: string; text: string; createdAt: number }> }>("GET", "/api/admin/outbox"),
 };

@@ -6,11 +6,12 @@ import { useEffect, useState } from "react";
 import type { FinalVersionDto } from "../../shared/signoff";
 import { api, errorMessage } from "../api";
 import { absoluteTime } from "../ui/format";
+import { Link } from "../app/router";
 import { SignoffTestId } from "./testids";
 import "./signoff.css";
 
 /** Loads and shows the final version of `statementId`. */
-export function FinalBanner({ statementId }: { statementId: string }) {
+export function FinalBanner({ statementId, canPublish = false }: { statementId: string; canPublish?: boolean }) {
   const [final, setFinal] = useState<FinalVersionDto | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -37,6 +38,11 @@ export function FinalBanner({ statementId }: { statementId: string }) {
         </span>
       ) : (
         <span>{error ?? "Loading the final version…"}</span>
+      )}
+      {canPublish && (
+        <Link to={`/s/${statementId}/publication`} className="btn btn-secondary btn-sm">
+          Publication and sign-on
+        </Link>
       )}
     </div>
   );

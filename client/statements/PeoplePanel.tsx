@@ -21,6 +21,7 @@ import { absoluteTime } from "../ui/format";
 import { Label, TestId } from "../testids";
 import { roleDescription, roleLabel } from "./labels";
 import { sortOrganizations } from "./OrganizationsSection";
+import { InviteByEmail } from "../publication/InviteByEmail";
 
 const ROLE_ORDER: Record<Role, number> = { convener: 0, drafter: 1, reviewer: 2, observer: 3 };
 
@@ -352,6 +353,7 @@ function InviteForm({ statementId, orgs }: { statementId: string; orgs: Organiza
           {Label.createInvite}
         </SubmitButton>
       </form>
+      <InviteByEmail statementId={statementId} role={role} organizationId={organizationId || null} hours={hours} />
       {invite && (
         <div className="invite-result">
           <label htmlFor="invite-url" className="small">

@@ -161,6 +161,11 @@ describe("the public page", () => {
     const s = await lockedStatement(server.url, { clauses: ["Text."], orgs: [{ name: "Org Two" }], publish: false });
     for (const p of [`/p/${s.slug}`, `/p/${s.slug}.json`, `/p/${s.slug}.md`]) expect((await anon().get(p)).status).toBe(404);
     expect((await anon().post(`/p/${s.slug}/sign-on`, form("Someone"))).status).toBe(404);
+    // A browser gets a page; fetch clients get the API's error body.
+    const html = await fetch(`${server.url}/p/${s.slug}`, { headers: { accept: "text/html" } });
+    expect(html.status).toBe(404);
+    expect(await html.text()).toContain("<h1>Not found</h1>");
+    expect((await anon().get(`/p/${s.slug}.json`)).json.error.code).toBe("not_found");
     expect((await s.reps[0].rep.request("PUT", `/api/statements/${s.statementId}/publication`, { published: true })).status).toBe(403);
     expect((await s.convener.request("PUT", `/api/statements/${s.statementId}/publication`, { published: true })).status).toBe(200);
     expect((await anon().get(`/p/${s.slug}`)).status).toBe(200);

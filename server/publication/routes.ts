@@ -345,6 +345,20 @@ export function publicRoutes(services: Services): Hono<AppEnv> {
     },
   );
 
+  // A person's browser gets a page for a missing statement or a refused request; everything else (JSON, the
+  // .md, fetch clients) gets the app's one error body from `onError` in app.ts.
+  app.onError((err, c) => {
+    const accept = c.req.header("accept") ?? "";
+    if (!(err instanceof AppError) || !accept.includes("text/html") || /\.(json|md)$/.test(c.req.path)) throw err;
+    if (err.code === "too_many_requests") {
+      const retry = c.res.headers.get("Retry-After");
+      if (retry) c.header("Retry-After", retry);
+    }
+    const title = err.code === "not_found" ? "Not found" : err.code === "too_many_requests" ? "Too many requests" : "This did not work";
+    const text = err.code === "not_found" ? "There is no published statement here (it may have been taken down)." : err.message;
+    return c.html(messagePage(title, [text], undefined, { href: "/", label: "Go to Concord" }), err.status);
+  });
+
   return app;
 }
 
@@ -473,7 +487,7 @@ export function publicationApiRoutes(): Hono<AppEnv> {
       role: body.role,
       organizationId: body.organizationId ?? null,
       createdBy: user.id,
-      expiresInHours: 7 * 24,
+      expiresInHours: body.expiresInHours ?? 7 * 24,
     });
     const st = await services.db.selectFrom("statements").select("title").where("id", "=", id).executeTakeFirstOrThrow();
     const sent = await sendMail(services, {
@@ -482,7 +496,7 @@ export function publicationApiRoutes(): Hono<AppEnv> {
       text: [
         `${user.name} invites you to work on “${st.title}” as ${body.role}.`,
         "",
-        "Accept the invitation (valid for 7 days):",
+        `Accept the invitation (valid until ${new Date(invite.expiresAt).toUTCString()}):`,
         `${linkOrigin(c)}/invite/${invite.token}`,
       ].join("\n"),
     });
