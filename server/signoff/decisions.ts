@@ -8,7 +8,7 @@
  * text, and bound to that hash; otherwise it is refused with 409 `text_changed` and the diff from what was
  * shown, so the person looks again and confirms the new hash.
  *
- * Consistency: the text is read from the live document (`rooms.withDocument`, which waits for pending writes
+ * Consistency: the text is read through the text cache (keyed by `rooms.documentSeq`, which waits for pending writes
  * to commit), and each change is one transaction that re-checks the phase, so that nothing is signed or
  * positioned after a lock commits.
  */
@@ -20,7 +20,7 @@ import { AppError, forbidden, notFound, statementFinal } from "../errors";
 import { canSignFor } from "../../shared/roles";
 import { diffWords } from "../../shared/diff";
 import type { Phase } from "../../shared/roles";
-import { signoffText } from "../../shared/signoff";
+import { currentText } from "../text-cache";
 import type { SignoffClause, TextChangedDetails } from "../../shared/signoff";
 
 /** A database handle or an open transaction. */
@@ -35,7 +35,9 @@ export interface LiveText {
 
 /** Reads the live text (see `signoffText` for which clauses can carry positions). */
 export async function liveText(services: Services, statementId: string): Promise<LiveText> {
-  return services.rooms.withDocument(statementId, signoffText);
+  // Once per document state, shared by every reader (server/text-cache.ts): the key waits for pending writes
+  // as `rooms.withDocument` does, so a decision is judged against at least what its author was shown.
+  return currentText(services, statementId);
 }
 
 /** What a person was shown before deciding: a clause or the whole text, and the hash of it they confirm. */

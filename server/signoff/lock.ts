@@ -24,7 +24,8 @@ import { recordAudit } from "../audit/log";
 import { canLock } from "../../shared/roles";
 import { sameLockLists, signoffText, sortSignatories } from "../../shared/signoff";
 import type { FinalVersionDto, LockReadiness, LockRefusedDetails, LockRequest, Signatory } from "../../shared/signoff";
-import { phaseOf, textChanged } from "./decisions";
+import { liveText, phaseOf, textChanged } from "./decisions";
+import { textCacheOf } from "../text-cache";
 import type { LiveText, ShownText } from "./decisions";
 import { signoffState } from "./matrix";
 import { versionById } from "./versions";
@@ -104,13 +105,17 @@ async function decideLock(services: Services, id: string, user: CurrentUser, bod
   const shown: ShownText = { scope: "document", clauseId: null, shownHash: body.documentHash, shownText: body.documentText ?? null };
 
   // Step 2: the first look.
-  const first = signoffText((await settledRoom(services, id)).doc);
+  await settledRoom(services, id);
+  const first = await liveText(services, id);
   if (first.hash !== body.documentHash) throw textChanged(shown, first);
   assertLockable((await signoffState(services.db, id, first)).readiness, first.hash, body.override);
 
   // Step 3: check and freeze, with no await in between.
   const room = await settledRoom(services, id);
-  const text: LiveText = signoffText(room.doc);
+  // The cached text when it is for exactly this state (server/text-cache.ts), else computed here, synchronously.
+  const cached = textCacheOf(services).peek(id);
+  const frozenAt = room.seq;
+  const text: LiveText = cached && cached.seq === frozenAt ? cached : signoffText(room.doc);
   if (text.hash !== body.documentHash) throw textChanged(shown, text);
   services.rooms.setPhase(id, "final");
 
@@ -118,7 +123,7 @@ async function decideLock(services: Services, id: string, user: CurrentUser, bod
   try {
     // Step 4: what was applied before the freeze is committed; nothing can be applied after it.
     await room.settle();
-    if (room.destroyed || signoffText(room.doc).hash !== text.hash) {
+    if (room.destroyed || (room.seq !== frozenAt && signoffText(room.doc).hash !== text.hash)) {
       throw new AppError("internal", "The text could not be stored; nothing was locked. Try again.");
     }
     versionId = await services.db.transaction().execute(async (trx) => {

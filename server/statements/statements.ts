@@ -8,7 +8,7 @@ import type { Membership } from "./access";
 import type { Role } from "../../shared/roles";
 import type { AuditEntryDto, StatementDetailDto, StatementSummaryDto } from "../../shared/api";
 import { colorForUser } from "../../shared/colors";
-import { canonicalMarkdownOfDoc, sha256Hex } from "../../shared/canonical";
+import { currentText } from "../text-cache";
 import { newId, newSecret } from "../ids";
 import { recordAudit } from "../audit/log";
 import { organizationDto } from "../organizations/routes";
@@ -107,8 +107,9 @@ export async function renameStatement(services: Services, statementId: string, a
 /** The canonical Markdown of the live text, its SHA-256 and a file name for it. */
 export async function exportMarkdown(services: Services, statementId: string): Promise<{ fileName: string; markdown: string; hash: string }> {
   const st = await services.db.selectFrom("statements").select(["slug"]).where("id", "=", statementId).executeTakeFirstOrThrow();
-  const markdown = await services.rooms.withDocument(statementId, (doc) => canonicalMarkdownOfDoc(doc));
-  return { fileName: `${st.slug}.md`, markdown, hash: sha256Hex(markdown) };
+  // Computed once per document state, off the event loop for a large document (server/text-cache.ts).
+  const { markdown, hash } = await currentText(services, statementId);
+  return { fileName: `${st.slug}.md`, markdown, hash };
 }
 
 /** The newest `limit` entries of a statement's audit log, newest first. */
