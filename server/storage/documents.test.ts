@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { openStorage } from "./database";
 import type { Storage } from "./database";
-import { createDocumentStore, docFromStored, StatementClosed } from "./documents";
+import { ClientIdTaken, createDocumentStore, docFromStored, StatementClosed } from "./documents";
 import type { DocumentStore } from "./documents";
 import { dropTestSchema, postgresForTests, testSchemaName } from "./test-targets";
 import { tempDataDir } from "../testing/harness";
@@ -105,8 +105,9 @@ describe.each(variants)("DocumentStore contract (%s)", (_name, variant) => {
     const id = await store.append("s", updates.splice(0), [{ clientId: 4_000_000_000, userId: "u", organizationId: null }]);
     // Bindings alone (an id announced before it writes) store no update and leave the log's last id alone.
     expect(await store.append("s", [], [{ clientId: 7, userId: "u", organizationId: "org" }])).toBe(0);
-    // A second binding of a bound id changes nothing.
-    await store.append("s", [], [{ clientId: 7, userId: "someone else", organizationId: null }]);
+    // The same owner binding it again changes nothing; someone else binding it stores nothing at all.
+    await store.append("s", [], [{ clientId: 7, userId: "u", organizationId: "org" }]);
+    await expect(store.append("s", updates, [{ clientId: 7, userId: "someone else", organizationId: null }])).rejects.toBeInstanceOf(ClientIdTaken);
     const clients = (await store.clients("s")).sort((a, b) => a.clientId - b.clientId);
     expect(clients).toEqual([
       { clientId: 7, userId: "u", organizationId: "org" },

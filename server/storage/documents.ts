@@ -67,6 +67,19 @@ export class StatementClosed extends Error {
   }
 }
 
+/**
+ * An append refused because a client id it binds is bound to another user already (by another instance that
+ * this one had not heard from): storing the batch would attribute one user's text to another.
+ */
+export class ClientIdTaken extends Error {
+  constructor(
+    readonly statementId: string,
+    readonly clientId: number,
+  ) {
+    super(`client id ${clientId} of statement ${statementId} is bound to another user: the update was not stored`);
+  }
+}
+
 /** Storage for Yjs documents. */
 export interface DocumentStore {
   load(statementId: string): Promise<StoredDocument>;
@@ -74,7 +87,8 @@ export interface DocumentStore {
    * Appends updates in one transaction, with the client bindings they introduce (stored in the same
    * transaction, so that no stored struct is ever without its owner); resolves once committed. Returns the
    * sequence number of the last update (0 when only bindings were stored). Throws `StatementClosed` (storing
-   * nothing) when the statement is not in drafting.
+   * nothing) when the statement is not in drafting, and `ClientIdTaken` when a binding names an id already
+   * bound to someone else.
    */
   append(statementId: string, updates: Uint8Array[], bindings?: readonly ClientBinding[]): Promise<number>;
   /** Every client id bound in a statement's document. */
@@ -134,6 +148,14 @@ export function createDocumentStore(db: DB, sqlite?: SQLite.Database | null, dia
             .values(bindings.map((b) => bindingRow(statementId, b, now)))
             .onConflict((oc) => oc.columns(["statement_id", "client_id"]).doNothing())
             .execute();
+          const owners = await trx
+            .selectFrom("doc_clients")
+            .select(["client_id", "user_id"])
+            .where("statement_id", "=", statementId)
+            .where("client_id", "in", bindings.map((b) => b.clientId))
+            .execute();
+          const ownerOf = new Map(owners.map((o) => [Number(o.client_id), o.user_id]));
+          for (const b of bindings) if (ownerOf.get(b.clientId) !== b.userId) throw new ClientIdTaken(statementId, b.clientId);
         }
         if (updates.length === 0) return 0;
         const head = await trx
@@ -260,9 +282,14 @@ function sqliteFastPath(sqlite: SQLite.Database) {
   const advance = sqlite.prepare(
     "UPDATE statements SET doc_seq = doc_seq + ?, updated_at = ? WHERE id = ? AND phase = 'drafting' RETURNING doc_seq",
   );
+  const ownerOf = sqlite.prepare("SELECT user_id FROM doc_clients WHERE statement_id = ? AND client_id = ?").pluck();
   const append = sqlite.transaction((statementId: string, updates: Uint8Array[], bindings: readonly ClientBinding[]) => {
     const now = Date.now();
-    for (const b of bindings) bind.run(statementId, b.clientId, b.userId, b.organizationId, now);
+    for (const b of bindings) {
+      if (bind.run(statementId, b.clientId, b.userId, b.organizationId, now).changes === 0 && ownerOf.get(statementId, b.clientId) !== b.userId) {
+        throw new ClientIdTaken(statementId, b.clientId);
+      }
+    }
     if (updates.length === 0) return 0;
     const head = advance.get(updates.length, now, statementId) as { doc_seq: number | bigint } | undefined;
     if (!head) throw new StatementClosed(statementId);

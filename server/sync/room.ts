@@ -28,7 +28,7 @@ import * as decoding from "lib0/decoding";
 import { CloseCode, MessageType, PermissionDeniedReason, SyncMessageType } from "../../shared/protocol";
 import type { Phase } from "../../shared/roles";
 import type { ClientBinding, DocumentStore } from "../storage/documents";
-import { docFromStored, StatementClosed } from "../storage/documents";
+import { ClientIdTaken, docFromStored, StatementClosed } from "../storage/documents";
 import { Frame } from "./connection";
 import type { Connection } from "./connection";
 import { decodeAwareness, encodeAwareness, MalformedAwareness, stampIdentity } from "./awareness";
@@ -598,6 +598,9 @@ export class Room {
         this.phase = "final";
         for (const c of this.conns) c.canEdit = false;
         this.fail("the statement is final; unstored updates dropped", null);
+      } else if (err instanceof ClientIdTaken) {
+        // Bound by another instance first: nothing of this batch is stored or relayed; reload from storage.
+        this.fail("a client id in the batch is bound to another user elsewhere; batch dropped", null);
       } else this.fail("could not store updates", err);
       return;
     }
