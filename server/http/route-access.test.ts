@@ -62,6 +62,8 @@ interface Fixture {
   inviteTokens: Record<Caller, string>;
   slug: string;
   adminSessionOfOther: string;
+  /** The statement's current canonical text (what a signer or the convener is shown). */
+  text: (statementId: string) => Promise<string>;
 }
 interface Ids {
   id: string;
@@ -148,19 +150,24 @@ const TABLE: Route[] = [
     route: "PUT /api/statements/:id/signoffs",
     expect: [401, 404, 403, 403, 403, 409, 403],
     body: async (f, on) => {
-      const text = `${CLAUSE_TEXT}\n`;
-      return { clauseId: on.clauseId, organizationId: f.orgA, position: "approve", clauseHash: sha256Hex(text), clauseText: text };
+      return { clauseId: on.clauseId, organizationId: f.orgA, position: "approve", clauseHash: sha256Hex(CLAUSE_TEXT), clauseText: CLAUSE_TEXT };
     },
   },
   {
     route: "POST /api/statements/:id/signature",
     expect: [401, 404, 403, 403, 403, 409, 403],
-    body: (f) => ({ organizationId: f.orgA, documentHash: sha256Hex(`${CLAUSE_TEXT}\n`), documentText: `${CLAUSE_TEXT}\n` }),
+    body: async (f, on) => {
+      const text = await f.text(on.id);
+      return { organizationId: f.orgA, documentHash: sha256Hex(text), documentText: text };
+    },
   },
   {
     route: "POST /api/statements/:id/lock",
     expect: [401, 404, 403, 403, 403, 409, 403],
-    body: () => ({ documentHash: sha256Hex(`${CLAUSE_TEXT}\n`), documentText: `${CLAUSE_TEXT}\n` }),
+    body: async (f, on) => {
+      const text = await f.text(on.id);
+      return { documentHash: sha256Hex(text), documentText: text };
+    },
   },
   // Only the instance admin unlocks; members are refused, non-members learn nothing.
   { route: "POST /api/statements/:id/unlock", expect: [401, 404, 403, 403, 403, 403, 403], body: () => ({ reason: "route table" }) },
@@ -296,7 +303,7 @@ describe("every HTTP route and every realtime message, as every caller that must
     // The public routes' per-address limit would otherwise answer 429 long before the table is done.
     setPublicationLimits(server.services, { addressBurst: 100_000, addressPerMinute: 100_000 });
 
-    fx = { orgA, orgB, S, L, inviteToken: await invite(), inviteTokens, slug: pub.json.slug, adminSessionOfOther: admin.cookie.split("=")[1].split(".")[0] };
+    fx = { orgA, orgB, S, L, inviteToken: await invite(), inviteTokens, slug: pub.json.slug, adminSessionOfOther: admin.cookie.split("=")[1].split(".")[0], text: exportText };
     const foreign = new ApiClient(server.url, EVIL);
     foreign.cookie = convener.cookie;
     const lockedConvener = new ApiClient(server.url);
@@ -408,6 +415,8 @@ describe("every HTTP route and every realtime message, as every caller that must
         const on = caller === "locked" ? fx.L : fx.S;
         const body = row.body ? await row.body(fx, on, caller) : method === "GET" ? undefined : {};
         const res = await clients[caller].request(method, pathFor(row.route, caller), body);
+        // A 409 after the lock must be the lock's own refusal, not a stale body's.
+        if (res.status === 409 && caller === "locked" && res.json?.error?.code !== "statement_final") mismatches.push(`${row.route} as locked: ${res.text.slice(0, 120)}`);
         if (res.status !== row.expect[i]) mismatches.push(`${row.route} as ${caller}: ${res.status}, expected ${row.expect[i]} (${res.text.slice(0, 120)})`);
       }
     }
