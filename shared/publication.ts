@@ -25,7 +25,14 @@ export function nameKey(name: string): string {
     .replace(/[^\p{L}\p{N}]+/gu, "");
 }
 
-const text = (max: number) => z.string().trim().min(1, "Required.").max(max);
+/** One line of text: no control characters (a line break in a name would also end up in mail headers). */
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, "Required.")
+    .max(max)
+    .refine((v) => !/[\u0000-\u001f\u007f\u2028\u2029]/.test(v), "Use a single line of text.");
 
 /** The public sign-on form (`POST /p/:slug/sign-on`, form-encoded or JSON). `website_url` is the honeypot. */
 export const signOnSchema = z.object({

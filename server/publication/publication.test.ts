@@ -3,7 +3,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../server";
-import { ApiClient, eventually, signUp, startTestServer, synced, connectProvider } from "../testing/harness";
+import { ApiClient, eventually, signUp, startTestServer } from "../testing/harness";
 import * as Y from "yjs";
 import { appendParagraph } from "../testing/docs";
 import { DOCUMENT_FIELD } from "../../shared/canonical";
@@ -447,6 +447,38 @@ describe("mail", () => {
   });
 });
 
+describe("mail failures", () => {
+  it("when the confirmation cannot be sent, the request is refused and does not hold the organization's place", async () => {
+    // A port nothing listens on: connecting is refused at once.
+    const net = await import("node:net");
+    const closed = await new Promise<number>((resolve) => {
+      const srv = net.createServer().listen(0, "127.0.0.1", () => {
+        const { port } = srv.address() as { port: number };
+        srv.close(() => resolve(port));
+      });
+    });
+    const down = await startTestServer({ smtpUrl: `smtp://127.0.0.1:${closed}` });
+    try {
+      const s = await lockedStatement(down.url, { clauses: ["We sign."], orgs: [{ name: "Org Down" }] });
+      const client = new ApiClient(down.url);
+      const r = await client.post(`/p/${s.slug}/sign-on`, form("Unlucky Org"));
+      expect(r.status).toBe(500);
+      expect(r.json.error.message).toMatch(/could not send the confirmation email/);
+      const rows = await down.services.db.selectFrom("sign_on_requests").select("status").where("statement_id", "=", s.statementId).execute();
+      expect(rows.map((x) => x.status)).toEqual(["expired"]);
+      s.editor.destroy();
+    } finally {
+      await down.close();
+    }
+  });
+
+  it("refuses line breaks in single-line fields (they would reach mail headers)", async () => {
+    const s = await lockedStatement(server.url, { clauses: ["We sign."], orgs: [{ name: "Org Lines" }] });
+    expect((await anon().post(`/p/${s.slug}/sign-on`, form("Evil\r\nBcc: victim@example.org"))).status).toBe(400);
+    s.editor.destroy();
+  });
+});
+
 describe("abuse limits", () => {
   it("30 requests a minute from one address are served; the next is 429 with Retry-After", async () => {
     const local = await startTestServer();
@@ -480,5 +512,3 @@ describe("abuse limits", () => {
   });
 });
 
-void connectProvider;
-void synced;

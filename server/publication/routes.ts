@@ -276,8 +276,8 @@ export function publicRoutes(services: Services): Hono<AppEnv> {
     if (parsed.data.website_url) return sent();
     const refusal = limitersFor(services).statement.take(st.id);
     if (refusal) refuse(c, refusal.retryAfterMs, "sign-on requests for this statement");
-    const { token } = await createRequest(services.db, st, version, parsed.data);
-    await sendMail(services, {
+    const { id: requestId, token } = await createRequest(services.db, st, version, parsed.data);
+    const mailed = await sendMail(services, {
       to: parsed.data.email,
       subject: `Confirm your request to sign on to “${st.title}”`,
       text: [
@@ -291,6 +291,11 @@ export function publicRoutes(services: Services): Hono<AppEnv> {
         "The convener reviews the request after that, and you will hear from us. If you did not ask, ignore this message.",
       ].join("\n"),
     });
+    if (!mailed) {
+      // Without the link nobody can confirm: free the organization's place rather than hold it for 48 hours.
+      await services.db.updateTable("sign_on_requests").set({ status: "expired" }).where("id", "=", requestId).execute();
+      throw new AppError("internal", "We could not send the confirmation email. Please try again later.");
+    }
     return sent();
   });
 
