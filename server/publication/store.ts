@@ -559,6 +559,16 @@ export interface Reconfirmation {
  * their contact, originals by the person who signed for them). Idempotent per (signatory, version).
  */
 export async function issueReconfirmations(db: Kysely<Database>, statementId: string): Promise<{ version: FinalVersion; previous: FinalVersion; asks: Reconfirmation[] } | null> {
+  try {
+    return await issueReconfirmationsOnce(db, statementId);
+  } catch (err) {
+    // Another instance issued these links at the same moment (a unique index allows one per signatory).
+    if (isUniqueViolation(err)) return null;
+    throw err;
+  }
+}
+
+async function issueReconfirmationsOnce(db: Kysely<Database>, statementId: string): Promise<{ version: FinalVersion; previous: FinalVersion; asks: Reconfirmation[] } | null> {
   return db.transaction().execute(async (trx) => {
     const versions = await finalVersions(trx, statementId);
     const version = versions[versions.length - 1];

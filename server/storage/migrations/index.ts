@@ -10,6 +10,7 @@ import * as m005 from "./005_doc_clients";
 import * as m006 from "./006_session_user_agent";
 import * as m007 from "./007_doc_sequence";
 import * as m008 from "./008_publication";
+import * as m009 from "./009_reconfirm_once";
 
 const migrations: Record<string, Migration> = {
   "001_initial": m001,
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   "006_session_user_agent": m006,
   "007_doc_sequence": m007,
   "008_publication": m008,
+  "009_reconfirm_once": m009,
 };
 
 /** A provider for Kysely's Migrator that needs no file-system scan (works the same from source and bundles). */
