@@ -56,6 +56,68 @@ function collect(ws: import("ws").WebSocket) {
   };
 }
 
+/** Whether a frame is a sync message of the given sub-type. */
+function isSync(data: Uint8Array, sub: number): boolean {
+  const dec = decoding.createDecoder(data);
+  if (decoding.readVarUint(dec) !== MessageType.sync) return false;
+  return decoding.readVarUint(dec) === sub;
+}
+
+/**
+ * Proof that the server handled everything a socket sent before: a sync step 1, which the server answers (with
+ * a step 2) only after the frames before it were handled and every update applied so far was committed. Waits
+ * for the `n`-th step 2 counted from frame `from` (1: this barrier's, when no other step 1 is outstanding).
+ */
+async function barrier(ws: import("ws").WebSocket, from = receivedFrames(ws).length, n = 1): Promise<void> {
+  const enc = encoding.createEncoder();
+  encoding.writeVarUint(enc, MessageType.sync);
+  syncProtocol.writeSyncStep1(enc, new Y.Doc());
+  ws.send(encoding.toUint8Array(enc));
+  await eventually(() => receivedFrames(ws).slice(from).filter((f) => isSync(f, 1)).length >= n, 5000, "the barrier's sync step 2");
+}
+
+/** An awareness frame of `aw`'s state for `clientId` with the given clock. */
+function awarenessFrameOf(aw: awarenessProtocol.Awareness, clock: number): Buffer {
+  const enc = encoding.createEncoder();
+  encoding.writeVarUint(enc, MessageType.awareness);
+  const states = new Map([[aw.clientID, { clock, lastUpdated: 0 }]]);
+  encoding.writeVarUint8Array(enc, awarenessProtocol.encodeAwarenessUpdate(aw, [aw.clientID], states as never));
+  return Buffer.from(encoding.toUint8Array(enc));
+}
+
+/**
+ * A round trip on a provider's own socket: sends `frame` and resolves once a frame `isAnswer` accepts has
+ * arrived and been handled by the provider (its own handler runs before this listener). Frames the server sent
+ * this socket before the answer have arrived too.
+ */
+async function roundTrip(p: { provider: { ws: unknown } }, frame: Uint8Array, isAnswer: (data: Uint8Array) => boolean): Promise<void> {
+  type Listener = (ev: { data: ArrayBuffer }) => void;
+  const ws = p.provider.ws as { send(d: Uint8Array): void; addEventListener(t: string, l: Listener): void; removeEventListener(t: string, l: Listener): void };
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error("the round trip was never answered")), 5000);
+    const onMessage: Listener = (ev) => {
+      if (!isAnswer(new Uint8Array(ev.data))) return;
+      clearTimeout(t);
+      ws.removeEventListener("message", onMessage);
+      resolve();
+    };
+    ws.addEventListener("message", onMessage);
+    ws.send(frame);
+  });
+}
+
+/** Query-awareness: the server answers with every state it holds; the provider then sees what the server holds. */
+const awarenessBarrier = (p: { provider: { ws: unknown } }) =>
+  roundTrip(p, Uint8Array.from([MessageType.queryAwareness]), (d) => d[0] === MessageType.awareness);
+
+/** A sync step 1 on a provider's socket: every update relayed to it before the answer has arrived. */
+function providerBarrier(p: { provider: { ws: unknown } }): Promise<void> {
+  const enc = encoding.createEncoder();
+  encoding.writeVarUint(enc, MessageType.sync);
+  syncProtocol.writeSyncStep1(enc, new Y.Doc());
+  return roundTrip(p, encoding.toUint8Array(enc), (d) => isSync(d, 1));
+}
+
 describe("realtime sync", () => {
   let server: RunningServer;
   beforeAll(async () => {
@@ -82,9 +144,94 @@ describe("realtime sync", () => {
     expect(plainText(a.doc)).toContain("[B]");
     const md = await exportMd(convener, statementId);
     expect(md.text).toBe(canonicalMarkdownOfDoc(a.doc));
+    expect(canonicalMarkdownOfDoc(b.doc)).toBe(md.text);
     expect(md.hash).toBe(sha256Hex(md.text));
     a.destroy();
     b.destroy();
+  });
+
+  it("never echoes: a sender never receives its own update, while everyone else does", async () => {
+    const { convener, statementId, members } = await statementWithMembers(server.url, ["drafter"]);
+    const other = connectProvider(server.url, statementId, convener);
+    await synced(other.provider);
+    const ws = await rawSocket(server.url, statementId, members[0].cookie);
+    await barrier(ws);
+    const from = receivedFrames(ws).length;
+    ws.send(updateFrame(anUpdate("Sent once")));
+    ws.send(updateFrame(anUpdate("Sent twice")));
+    await barrier(ws, from);
+    await providerBarrier(other);
+    expect(plainText(other.doc).split("\n").sort()).toEqual(["Sent once", "Sent twice"]);
+    // Everything the sender got after its updates: the barrier's step 2 and nothing else (no sync update).
+    const got = receivedFrames(ws).slice(from);
+    expect(got.filter((f) => isSync(f, 2))).toEqual([]);
+    expect(got.filter((f) => f[0] === MessageType.sync)).toHaveLength(1);
+    ws.close();
+    other.destroy();
+  });
+
+  it("stores many updates that arrive in one tick in one transaction (one append call)", async () => {
+    const { convener, statementId, members } = await statementWithMembers(server.url, ["drafter"]);
+    const documents = server.services.documents;
+    const original = documents.append;
+    const calls: Array<{ statementId: string; updates: number }> = [];
+    documents.append = (id, updates, bindings) => {
+      if (id === statementId) calls.push({ statementId: id, updates: updates.length });
+      return original.call(documents, id, updates, bindings);
+    };
+    try {
+      const b = connectProvider(server.url, statementId, convener);
+      await synced(b.provider);
+      const ws = await rawSocket(server.url, statementId, members[0].cookie);
+      await barrier(ws);
+      calls.length = 0;
+      // Twenty updates written as one TCP segment: the server reads them in one go and handles them in one tick.
+      const source = new Y.Doc();
+      const frames: Buffer[] = [];
+      source.on("update", (u: Uint8Array) => frames.push(updateFrame(u)));
+      for (let i = 0; i < 20; i++) appendParagraph(source, `Clause ${i}`);
+      const socket = (ws as unknown as { _socket: import("node:net").Socket })._socket;
+      socket.cork();
+      for (const f of frames) ws.send(f);
+      socket.uncork();
+      await barrier(ws);
+      await providerBarrier(b);
+      expect(plainText(b.doc)).toBe(plainText(source));
+      expect(plainText(b.doc).split("\n")).toHaveLength(20);
+      expect(calls).toEqual([{ statementId, updates: 20 }]);
+      ws.close();
+      b.destroy();
+    } finally {
+      documents.append = original;
+    }
+  });
+
+  it("after the last client leaves, the room unloads and its update log is folded into a snapshot", async () => {
+    const { convener, statementId, members } = await statementWithMembers(server.url, ["drafter"]);
+    const a = connectProvider(server.url, statementId, convener);
+    const b = connectProvider(server.url, statementId, members[0]);
+    await Promise.all([synced(a.provider), synced(b.provider)]);
+    appendParagraph(a.doc, "First");
+    appendParagraph(b.doc, "Second");
+    await providerBarrier(a);
+    await providerBarrier(b);
+    expect(server.services.rooms.isLoaded(statementId)).toBe(true);
+    const logged = await server.services.documents.load(statementId);
+    expect(logged.updates.length).toBeGreaterThan(0);
+    const text = canonicalMarkdownOfDoc(a.doc);
+    a.destroy();
+    // One member still there: the room stays.
+    await providerBarrier(b);
+    expect(server.services.rooms.isLoaded(statementId)).toBe(true);
+    b.destroy();
+    await eventually(() => !server.services.rooms.isLoaded(statementId), 5000, "the room unloaded");
+    const stored = await server.services.documents.load(statementId);
+    expect(stored.updates).toEqual([]);
+    expect(stored.snapshot).not.toBeNull();
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, stored.snapshot!);
+    expect(canonicalMarkdownOfDoc(doc)).toBe(text);
+    expect((await exportMd(convener, statementId)).text).toBe(text);
   });
 
   it("a restarted server (same data dir) serves the same canonical text and hash", async () => {
@@ -143,10 +290,13 @@ describe("realtime sync", () => {
       expect(decoding.readVarUint(dec)).toBe(0); // y-protocols auth: permission denied
       expect(decoding.readVarString(dec)).toMatch(/read-only/);
 
-      // The socket stays open (reading is allowed) and nothing reached the store or the drafter.
+      // The socket stays open (reading is allowed) and nothing reached the store or the drafter: the barrier
+      // proves both frames were handled and everything accepted was committed, and the drafter's own round trip
+      // that every relay sent before it has arrived.
+      await barrier(ws);
       expect(ws.readyState).toBe(ws.OPEN);
-      await new Promise((r) => setTimeout(r, 200));
       expect((await exportMd(convener, statementId)).text).toBe(before.text);
+      await providerBarrier(drafter);
       expect(plainText(drafter.doc)).toBe("Agreed text");
       ws.close();
       drafter.destroy();
@@ -194,8 +344,8 @@ describe("realtime sync", () => {
     b.destroy();
   });
 
-  it("awareness carrying someone else's identity reaches others stamped with the sender's own", async () => {
-    const { convener, statementId, members } = await statementWithMembers(server.url, ["drafter"]);
+  it("awareness carrying someone else's identity reaches others stamped with the sender's own; another member's client id cannot be taken", async () => {
+    const { convener, statementId, members } = await statementWithMembers(server.url, ["drafter", "reviewer"]);
     const watcher = connectProvider(server.url, statementId, convener);
     await synced(watcher.provider);
 
@@ -212,21 +362,29 @@ describe("realtime sync", () => {
     expect(state.user.id).toBe(members[0].userId);
     expect(state.user.name).toBe("drafter");
 
-    // Nor may it speak for the watcher's own client id.
-    const hijack = new awarenessProtocol.Awareness(new Y.Doc());
-    hijack.clientID = watcher.doc.clientID;
-    hijack.setLocalState({ user: { name: "hijacked" } });
-    const enc2 = encoding.createEncoder();
-    encoding.writeVarUint(enc2, MessageType.awareness);
-    encoding.writeVarUint8Array(enc2, awarenessProtocol.encodeAwarenessUpdate(hijack, [hijack.clientID]));
-    watcher.provider.awareness.setLocalStateField("cursor", null);
-    const third = connectProvider(server.url, statementId, convener);
+    // Nor may it speak for another member's client id, even with a state every receiver would take: a clock
+    // well ahead of the victim's own. What matters is what a third member sees afterwards.
+    watcher.provider.awareness.setLocalStateField("cursor", "the victim's own");
+    const third = connectProvider(server.url, statementId, members[1]);
     await synced(third.provider);
-    await eventually(() => third.provider.awareness.getStates().has(watcher.doc.clientID), 3000, "watcher awareness");
-    ws.send(Buffer.from(encoding.toUint8Array(enc2)));
-    await new Promise((r) => setTimeout(r, 200));
-    const seen = third.provider.awareness.getStates().get(watcher.doc.clientID) as { user?: { name?: string } } | undefined;
-    expect(seen?.user?.name).not.toBe("hijacked");
+    const victimId = watcher.doc.clientID;
+    const victimState = () => third.provider.awareness.getStates().get(victimId) as { user?: { id?: string }; cursor?: string } | undefined;
+    await eventually(() => victimState()?.cursor === "the victim's own", 3000, "the third member sees the victim");
+    const victimClock = watcher.provider.awareness.meta.get(victimId)!.clock;
+    const hijack = new awarenessProtocol.Awareness(new Y.Doc());
+    hijack.clientID = victimId;
+    hijack.setLocalState({ user: { id: convener.userId, name: "Convener" }, cursor: "forged" });
+    const from = receivedFrames(ws).length;
+    ws.send(awarenessFrameOf(hijack, victimClock + 10));
+    // The server handled the forged frame (the barrier), and the third member has every relay sent before its
+    // own query was answered, and the server's whole view of awareness.
+    await barrier(ws, from);
+    await awarenessBarrier(third);
+    expect(victimState()).toMatchObject({ user: { id: convener.userId }, cursor: "the victim's own" });
+    expect(third.provider.awareness.meta.get(victimId)!.clock).toBe(victimClock);
+    // And the victim's own next change still goes through.
+    watcher.provider.awareness.setLocalStateField("cursor", "moved");
+    await eventually(() => victimState()?.cursor === "moved", 3000, "the victim's next state");
     ws.close();
     watcher.destroy();
     third.destroy();
@@ -255,8 +413,13 @@ describe("realtime sync", () => {
     send(fresh, aw);
     await eventually(() => (watcher.provider.awareness.getStates().get(aw.clientID) as { cursor?: string } | undefined)?.cursor === "new socket", 3000, "taken over");
     // When the old socket finally closes, the state the new one owns stays.
+    // The server noticed the close (its own count of connections), and the watcher has whatever the server
+    // relayed about it, and the server's whole view, before the check.
+    const count = () => [...server.services.rooms.connections()].length;
+    const open = count();
     old.close();
-    await new Promise((r) => setTimeout(r, 200));
+    await eventually(() => count() === open - 1, 3000, "the server dropped the old socket");
+    await awarenessBarrier(watcher);
     expect((watcher.provider.awareness.getStates().get(aw.clientID) as { cursor?: string } | undefined)?.cursor).toBe("new socket");
     fresh.close();
     watcher.destroy();
@@ -274,10 +437,17 @@ describe("realtime sync", () => {
     ws.send(updateFrame(anUpdate("Before demotion")));
     await eventually(() => plainText(c.doc) === "Before demotion", 3000, "drafter edit applied");
 
+    // "At once": the first frame sent after the server acknowledged the demotion (its 200) is refused. No wait
+    // in between; the barrier then proves the frame was handled before anything is checked.
     expect((await convener.patch(`/api/statements/${statementId}/members`, { userId: d1.userId, role: "reviewer" })).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 100));
+    const from = receivedFrames(ws).length;
     ws.send(updateFrame(anUpdate("After demotion")));
-    await eventually(() => got.some((m) => m.type === MessageType.auth), 1000, "denied after demotion");
+    await barrier(ws, from);
+    const answers = receivedFrames(ws).slice(from);
+    expect(answers.some((f) => f[0] === MessageType.auth), "permission denied before the barrier's answer").toBe(true);
+    expect(ws.readyState).toBe(ws.OPEN);
+    expect((await exportMd(convener, statementId)).text).toBe("Before demotion\n");
+    await providerBarrier(c);
     expect(plainText(c.doc)).toBe("Before demotion");
 
     const ws2 = await rawSocket(server.url, statementId, d2.cookie);
@@ -342,7 +512,8 @@ describe("realtime sync", () => {
     const a = connectProvider(server.url, statementId, convener);
     await synced(a.provider);
     appendParagraph(a.doc, "Known text");
-    await new Promise((r) => setTimeout(r, 100));
+    // Answered only after the server committed what a sent before it.
+    await providerBarrier(a);
     const ws = await rawSocket(server.url, statementId, convener.cookie);
     const got = collect(ws);
     const enc = encoding.createEncoder();
