@@ -45,28 +45,40 @@ describe("accounts and sessions", () => {
     expect(setCookie).not.toMatch(/Secure/);
   });
 
-  it("rejects bad sign-ups with clear errors and stores nothing", async () => {
-    const c = new ApiClient(server.url);
-    const bad = [
-      { email: "not-an-email", password: "long enough pw", name: "X" },
-      { email: "short@example.org", password: "short", name: "X" },
-      { email: "noname@example.org", password: "long enough pw", name: "" },
-      { email: 5, password: [], name: {} },
-    ];
-    for (const body of bad) {
-      const r = await c.post("/api/auth/signup", body);
-      expect(r.status).toBe(400);
-      expect(r.json.error.code).toBe("bad_request");
-      expect(r.json.error.message.length).toBeGreaterThan(5);
-    }
-    expect((await c.post("/api/auth/signup", "{not json")).status).toBe(400);
+  it("rejects bad sign-ups with clear errors, and each refused one stores nothing", async () => {
+    const db = server.services.db;
+    const count = async (table: "users" | "sessions" | "members" | "audit_log") =>
+      Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+    const snapshot = async () => ({ users: await count("users"), sessions: await count("sessions"), members: await count("members"), audit: await count("audit_log") });
     const dupe = await signUp(server.url, "Dupe");
-    const again = await c.post("/api/auth/signup", { email: dupe.email, password: "long enough pw", name: "Dupe 2" });
-    expect(again.status).toBe(409);
-    const count = server.services.db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n"));
-    const n = Number((await count.executeTakeFirst())?.n);
-    expect(await server.services.db.selectFrom("users").selectAll().where("email", "=", "short@example.org").execute()).toEqual([]);
-    expect(n).toBeGreaterThan(0);
+    const { convener, statementId } = await statementWithMembers(server.url, []);
+    const used = (await convener.post(`/api/statements/${statementId}/invites`, { role: "drafter" })).json.token as string;
+    expect((await new ApiClient(server.url).post("/api/auth/signup", { email: `used.${Date.now()}@example.org`, password: "long enough pw", name: "U", invite: used })).status).toBe(201);
+    const fresh = () => `fresh.${Date.now()}.${Math.random().toString(36).slice(2)}@example.org`;
+
+    const bad: Array<[string, unknown, number]> = [
+      ["not an email", { email: "not-an-email", password: "long enough pw", name: "X" }, 400],
+      ["short password", { email: fresh(), password: "short", name: "X" }, 400],
+      ["empty name", { email: fresh(), password: "long enough pw", name: "" }, 400],
+      ["wrong types", { email: 5, password: [], name: {} }, 400],
+      ["not JSON", "{not json", 400],
+      ["taken email", { email: dupe.email, password: "long enough pw", name: "Dupe 2" }, 409],
+      ["used invite", { email: fresh(), password: "long enough pw", name: "Late", invite: used }, 400],
+      ["unknown invite", { email: fresh(), password: "long enough pw", name: "Ghost", invite: "not-a-real-token" }, 404],
+    ];
+    for (const [what, body, status] of bad) {
+      const before = await snapshot();
+      const c = new ApiClient(server.url);
+      const r = await c.post("/api/auth/signup", body);
+      expect(r.status, what).toBe(status);
+      expect(r.json.error.code, what).toBe(status === 409 ? "conflict" : status === 404 ? "not_found" : "bad_request");
+      expect(r.json.error.message.length, what).toBeGreaterThan(5);
+      expect(r.headers.getSetCookie(), what).toEqual([]);
+      expect(await snapshot(), what).toEqual(before);
+      if (typeof body === "object" && body && typeof (body as { email?: unknown }).email === "string" && what !== "taken email") {
+        expect(await db.selectFrom("users").select("id").where("email", "=", (body as { email: string }).email).execute(), what).toEqual([]);
+      }
+    }
   });
 
   it("refuses non-GET requests from a foreign Origin with 403", async () => {
