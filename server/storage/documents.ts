@@ -104,6 +104,8 @@ export interface DocumentStore {
   compact(statementId: string, upTo?: number): Promise<Compaction | null>;
 }
 
+const toBuffer = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength));
+
 const toU8 = (b: Uint8Array): Uint8Array =>
   b instanceof Buffer ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : b;
 
@@ -141,6 +143,23 @@ export function createDocumentStore(db: DB, sqlite?: SQLite.Database | null, dia
     async append(statementId, updates, bindings = []) {
       if (fast) return fast.append(statementId, updates, bindings);
       const now = Date.now();
+      if (postgres && bindings.length === 0 && updates.length > 0) {
+        // The common case on PostgreSQL in one statement (one round trip, one commit): number the batch under
+        // the statement row's lock (only while drafting) and insert it.
+        const { rows } = await sql<{ doc_seq: number }>`
+          with head as (
+            update statements set doc_seq = doc_seq + ${updates.length}, updated_at = ${now}
+              where id = ${statementId} and phase = 'drafting' returning doc_seq
+          ), stored as (
+            insert into doc_updates (statement_id, data, created_at, seq)
+              select ${statementId}, u.data, ${now}, head.doc_seq - ${updates.length} + u.ord
+              from head, unnest(${updates.map(toBuffer)}::bytea[]) with ordinality as u(data, ord)
+              returning seq
+          )
+          select doc_seq, (select count(*) from stored) as n from head`.execute(db);
+        if (rows.length === 0) throw new StatementClosed(statementId);
+        return Number(rows[0].doc_seq);
+      }
       return db.transaction().execute(async (trx) => {
         if (bindings.length > 0) {
           await trx
