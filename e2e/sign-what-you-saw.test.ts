@@ -12,6 +12,7 @@ import type { ApiClient } from "../server/testing/harness";
 import { appendParagraph } from "../server/testing/docs";
 import { MessageType } from "../shared/protocol";
 import { sha256Hex } from "../shared/canonical";
+import { expandMatrix } from "../shared/signoff";
 import { openStatement, screenshot, shareStatement, useAppAndBrowser, userPage } from "./fixtures";
 import { TestId } from "../client/testids";
 import { SignoffLabel, SignoffTestId } from "../client/signoff/testids";
@@ -162,11 +163,11 @@ describe("sign what you saw, in the browser", () => {
     await clauseNotice.waitFor({ timeout: 10_000 });
     expect(await clauseNotice.innerText()).toContain("The clause changed while you were reading it.");
     expect(await clauseNotice.locator("ins").allTextContents()).toEqual([" and open data"]);
-    expect((await carla.user.get(`/api/statements/${id}/signoffs`)).json.positions).toEqual([]);
+    expect((await carla.user.get(`/api/statements/${id}/signoffs`)).json.cells).toEqual([]);
     await screenshot(alice.page, "sign-what-you-saw-clause");
     await detail.getByRole("button", { name: new RegExp(SignoffLabel.confirmChanged) }).click();
     await expect
-      .poll(async () => (await carla.user.get(`/api/statements/${id}/signoffs`)).json.positions.map((p: { clauseHash: string }) => p.clauseHash), { timeout: 10_000 })
+      .poll(async () => expandMatrix((await carla.user.get(`/api/statements/${id}/signoffs`)).json).positions.map((p) => p.clauseHash), { timeout: 10_000 })
       .toEqual([sha256Hex("We support open standards and open data.")]);
     expect(await detail.getByLabel("Clause as you read it").innerText()).toBe("We support open standards and open data.");
 

@@ -42,7 +42,7 @@ import {
 import { commentHideSchema, commentWriteSchema, threadCreateSchema, threadPatchSchema } from "./comments/schemas";
 import type { CommentChangeDto, ThreadDto, ThreadListDto, UnreadCountsDto } from "./comments/schemas";
 import { lockSchema, positionSchema, signatureSchema, unlockSchema } from "./signoff";
-import type { FinalVersionDto, PositionDto, SignatureDto, SignoffMatrixDto, VersionDto, VersionSummaryDto } from "./signoff";
+import type { FinalVersionDto, PositionDto, SignatureDto, SignoffHistoryDto, SignoffMatrixWire, VersionDto, VersionSummaryDto } from "./signoff";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -114,7 +114,10 @@ export const ApiRoutes = {
   unread: { method: "GET", path: "/api/me/unread", response: json<UnreadCountsDto>() },
 
   // Sign-off, signature, lock, versions
-  signoffs: { method: "GET", path: "/api/statements/:id/signoffs", response: json<SignoffMatrixDto>() },
+  /** The compact matrix (`expandMatrix` turns it into what the views use); changes arrive as `signoffs.changed`. */
+  signoffs: { method: "GET", path: "/api/statements/:id/signoffs", response: json<SignoffMatrixWire>() },
+  /** The positions ever given on one clause, newest first (`?organizationId=` for one cell). */
+  signoffHistory: { method: "GET", path: "/api/statements/:id/signoffs/history/:clauseId", response: json<SignoffHistoryDto>() },
   /** Records a position on the clause as shown (`clauseHash`, `clauseText`); `text_changed` if it changed since. */
   setPosition: { method: "PUT", path: "/api/statements/:id/signoffs", body: positionSchema, response: json<{ position: PositionDto }>() },
   /** Signs the text as shown (`documentHash`, `documentText`); `text_changed` if it changed since. */

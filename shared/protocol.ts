@@ -6,6 +6,7 @@
  * server uses to push app events (membership, comments, sign-offs, lock) as JSON; the client registers a
  * handler for it in the provider's `messageHandlers`.
  */
+import type { SignoffDelta } from "./signoff";
 
 /** Top-level message types (the first varUint of every frame). */
 export const MessageType = {
@@ -75,7 +76,11 @@ export type AppEvent =
   | { type: "members.changed"; statementId: string }
   | { type: "statement.changed"; statementId: string }
   | { type: "threads.changed"; statementId: string; threadId: string }
-  | { type: "signoffs.changed"; statementId: string }
+  /**
+   * Positions or signatures changed. With `delta` (a position change): the changed cells, to apply on top of
+   * the matrix version it names; without it, or on another version, a client refetches the matrix.
+   */
+  | { type: "signoffs.changed"; statementId: string; delta?: SignoffDelta }
   | { type: "locked"; statementId: string; hash: string }
   | { type: "unlocked"; statementId: string };
 

@@ -170,7 +170,7 @@ describe("rejudge", () => {
         { id: 1, clauseId: "c1", organizationId: "a", position: "approve", reason: null, clauseHash: c1.hash, clauseText: c1.markdown, stale: false, removed: false, diff: null, userId: "u", userName: "U", at: 1 },
       ],
       signatures: [{ id: 1, organizationId: "a", hash: "h-old", voidReason: null, signedText: null, versionId: 1, userId: "u", userName: "U", at: 1 }],
-      history: [],
+      version: 1,
       readiness: { ready: true, unsigned: [], objections: [] },
       final: null,
       me: { organizationId: "a", canSign: true, canLock: false },

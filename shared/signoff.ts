@@ -291,7 +291,10 @@ export type VersionDto =
   | FinalVersionDto
   | (VersionSummaryDto & { kind: "signature"; markdown: string });
 
-/** `GET /api/statements/:id/signoffs`: everything the matrix, the gutter chips and the lock dialog need. */
+/**
+ * The sign-off matrix as the views use it: everything the matrix, the gutter chips and the lock dialog need
+ * (`expandMatrix` of what `GET /api/statements/:id/signoffs` sends, judged against the text).
+ */
 export interface SignoffMatrixDto {
   statementId: string;
   phase: "drafting" | "final";
@@ -302,8 +305,9 @@ export interface SignoffMatrixDto {
   organizations: SignoffOrganization[];
   positions: PositionDto[];
   signatures: SignatureDto[];
-  history: PositionHistoryDto[];
   readiness: LockReadiness;
+  /** The matrix version (see {@link SignoffMatrixWire.version}). */
+  version: number;
   /** The final version while the statement is locked. */
   final: FinalVersionDto | null;
   /** The caller: which organization, if any, they may sign for now. */
@@ -462,4 +466,134 @@ export function signoffTextWith(doc: Y.Doc, hashHex: (text: string) => string): 
     clauses.push({ clauseId: c.clauseId, index: clauses.length, type: c.type, markdown: c.markdown, hash: hashHex(c.markdown) });
   }
   return { markdown, hash: hashHex(markdown), clauses };
+}
+
+/**
+ * One current position on the wire, as a tuple: `[clauseId, organization index, position index (in
+ * {@link Positions}), reason, author index (in `users`), at, row id]`, and when the position was given on
+ * another text than the clause's current one (stale, or the clause was removed) also `[…, clause hash then,
+ * clause text then]`. A fresh cell's hash and text are the clause's own, sent once in `clauses`.
+ */
+export type SignoffCell =
+  | [clauseId: string, org: number, position: number, reason: string | null, user: number, at: number, id: number]
+  | [clauseId: string, org: number, position: number, reason: string | null, user: number, at: number, id: number, clauseHash: string, clauseText: string];
+
+/**
+ * `GET /api/statements/:id/signoffs`: the matrix, compact. Each clause's text and hash are sent once; positions
+ * are {@link SignoffCell}s (only participating organizations'); the history of a cell is fetched on demand
+ * (`GET …/signoffs/history`). Changes arrive as `signoffs.changed` events carrying a {@link SignoffDelta}.
+ */
+export interface SignoffMatrixWire extends Omit<SignoffMatrixDto, "positions"> {
+  /** Authors of the cells' positions. */
+  users: Array<{ id: string; name: string }>;
+  cells: SignoffCell[];
+  /**
+   * The id of the newest position row of the statement when the matrix was read (0 for none): a delta applies
+   * on top of exactly the version it names as `after`.
+   */
+  version: number;
+}
+
+/** A position as pushed when it changes (the full cell, its author by name). */
+export type SignoffDeltaCell = Omit<PositionDto, "clauseText" | "stale" | "removed" | "diff">;
+
+/**
+ * The changed cells of one sign-off change: applies to a matrix at version `after` and makes it `version`. A
+ * client at another version refetches (once) instead.
+ */
+export interface SignoffDelta {
+  after: number;
+  version: number;
+  cells: SignoffDeltaCell[];
+}
+
+/** `GET /api/statements/:id/signoffs/history?clauseId=…[&organizationId=…]`: one clause's (or cell's) history. */
+export interface SignoffHistoryDto {
+  history: PositionHistoryDto[];
+}
+
+/** The compact cells of current positions (participating organizations only), judged against `clauses`. */
+export function compactCells(
+  positions: ReadonlyArray<Pick<PositionDto, "id" | "clauseId" | "organizationId" | "position" | "reason" | "clauseHash" | "clauseText" | "userId" | "userName" | "at">>,
+  clauses: ReadonlyArray<Pick<SignoffClause, "clauseId" | "hash">>,
+  organizations: ReadonlyArray<Pick<SignoffOrganization, "id">>,
+): { users: SignoffMatrixWire["users"]; cells: SignoffCell[] } {
+  const orgIndex = new Map(organizations.map((o, i) => [o.id, i]));
+  const hashOf = new Map(clauses.map((c) => [c.clauseId, c.hash]));
+  const users: SignoffMatrixWire["users"] = [];
+  const userIndex = new Map<string, number>();
+  const cells: SignoffCell[] = [];
+  for (const p of positions) {
+    const org = orgIndex.get(p.organizationId);
+    if (org === undefined) continue;
+    let user = userIndex.get(p.userId);
+    if (user === undefined) {
+      user = users.length;
+      users.push({ id: p.userId, name: p.userName });
+      userIndex.set(p.userId, user);
+    }
+    const head = [p.clauseId, org, Positions.indexOf(p.position), p.reason, user, p.at, p.id] as const;
+    cells.push(hashOf.get(p.clauseId) === p.clauseHash ? [...head] : [...head, p.clauseHash, p.clauseText]);
+  }
+  return { users, cells };
+}
+
+/**
+ * The matrix the views use from what the server sent: positions rebuilt from the cells and judged against
+ * the server's clauses (stale flags and diffs as the server would give them).
+ */
+export function expandMatrix(w: SignoffMatrixWire): SignoffMatrixDto {
+  const byId = new Map(w.clauses.map((c) => [c.clauseId, c]));
+  const positions = w.cells.map((cell) => {
+    const [clauseId, org, position, reason, user, at, id] = cell;
+    const clause = byId.get(clauseId);
+    const clauseHash = cell.length === 9 ? cell[7] : clause!.hash;
+    const clauseText = cell.length === 9 ? cell[8] : clause!.markdown;
+    return judgePosition(
+      {
+        id,
+        clauseId,
+        organizationId: w.organizations[org].id,
+        position: Positions[position],
+        reason,
+        clauseHash,
+        clauseText,
+        userId: w.users[user].id,
+        userName: w.users[user].name,
+        at,
+      },
+      clause,
+    );
+  });
+  const { users: _users, cells: _cells, ...rest } = w;
+  return { ...rest, positions };
+}
+
+/**
+ * Applies a pushed delta to a matrix at version `delta.after`; null when it cannot (another version, or a
+ * cell given on a clause text this matrix does not hold): the caller refetches. `texts` finds a clause's text
+ * by hash beyond the matrix's own clauses (the local document's).
+ */
+export function applySignoffDelta(
+  m: SignoffMatrixDto,
+  delta: SignoffDelta,
+  texts: (hash: string) => string | undefined = () => undefined,
+): SignoffMatrixDto | null {
+  if (delta.after !== m.version) return null;
+  const clauses = new Map(m.clauses.map((c) => [c.clauseId, c]));
+  const byHash = new Map(m.clauses.map((c) => [c.hash, c.markdown]));
+  const participating = new Set(m.organizations.map((o) => o.id));
+  const index = new Map(m.positions.map((p, i) => [positionKey(p.clauseId, p.organizationId), i]));
+  const positions = m.positions.slice();
+  for (const cell of delta.cells) {
+    if (!participating.has(cell.organizationId)) continue;
+    const clauseText = byHash.get(cell.clauseHash) ?? texts(cell.clauseHash);
+    if (clauseText === undefined) return null;
+    const judged = judgePosition({ ...cell, clauseText }, clauses.get(cell.clauseId));
+    const at = index.get(positionKey(cell.clauseId, cell.organizationId));
+    if (at === undefined) positions.push(judged);
+    else positions[at] = judged;
+  }
+  const readiness = lockReadiness({ documentHash: m.documentHash, clauses: m.clauses, organizations: m.organizations, positions, signatures: m.signatures });
+  return { ...m, positions, readiness, version: delta.version };
 }

@@ -1,14 +1,17 @@
 /**
  * The sign-off state of one open statement, shared by the gutter chips and the side panel: the server's matrix
- * (refetched on `signoffs.changed`, `locked`, `unlocked` and reconnects), judged again against the local
+ * (fetched compact and expanded, see shared/signoff.ts `SignoffMatrixWire`), judged again against the local
  * document whenever it changes, so a drafter's edit shows positions as stale at once, before it is stored.
+ * A `signoffs.changed` carrying a delta (a position) is applied in place when it follows the version held;
+ * otherwise — no delta, a missed one, `locked`, `unlocked`, membership changes, reconnects — the matrix is
+ * refetched, once.
  * (Why a store and not TanStack Query: see the header of comments/store.ts.)
  */
 import { useSyncExternalStore } from "react";
 import type * as Y from "yjs";
 import type { WebsocketProvider } from "y-websocket";
-import { rejudge, signoffText } from "../../shared/signoff";
-import type { SignoffClause, SignoffMatrixDto } from "../../shared/signoff";
+import { applySignoffDelta, expandMatrix, rejudge, signoffText } from "../../shared/signoff";
+import type { SignoffClause, SignoffDelta, SignoffMatrixDto } from "../../shared/signoff";
 import type { AppEvent } from "../../shared/protocol";
 import { api, errorMessage } from "../api";
 
@@ -30,6 +33,8 @@ export class SignoffStore {
   private snapshot: SignoffSnapshot = { matrix: null, error: null };
   private readonly listeners = new Set<() => void>();
   private seq = 0;
+  /** The local text as last judged (clause texts for pushed cells). */
+  private local: { hash: string; clauses: SignoffClause[] } | null = null;
   private rejudgeTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly cleanups: Array<() => void> = [];
 
@@ -47,7 +52,8 @@ export class SignoffStore {
     }
     this.cleanups.push(
       onAppEvent((e) => {
-        if (e.type === "signoffs.changed" || e.type === "locked" || e.type === "unlocked" || e.type === "members.changed") this.refresh();
+        if (e.type === "signoffs.changed" && e.delta) this.apply(e.delta);
+        else if (e.type === "signoffs.changed" || e.type === "locked" || e.type === "unlocked" || e.type === "members.changed") this.refresh();
       }),
     );
     const onUpdate = () => this.scheduleRejudge();
@@ -57,11 +63,17 @@ export class SignoffStore {
   }
 
   /** Refetches the matrix from the server. */
-  refresh = (): void => {
+  refresh = (): void => this.load(false);
+
+  private load(again: boolean): void {
     const mine = ++this.seq;
     api.signoffs(this.statementId).then(
-      (m) => {
+      (wire) => {
         if (mine !== this.seq) return;
+        const m = expandMatrix(wire);
+        // Read before a delta this store applied meanwhile: that delta's cells would be missing.
+        // (Once: a version can go down when positions are deleted, as merging organizations may.)
+        if (this.server && m.version < this.server.version && !again) return this.load(true);
         this.server = m;
         this.rejudgeNow();
       },
@@ -70,7 +82,17 @@ export class SignoffStore {
         this.set({ matrix: this.snapshot.matrix, error: errorMessage(err) });
       },
     );
-  };
+  }
+
+  /** Applies pushed cells on top of the version held; refetches when they do not follow it. */
+  private apply(delta: SignoffDelta): void {
+    if (!this.server) return this.refresh(); // the first load may have been read before this change
+    if (delta.version <= this.server.version) return; // already in what was fetched
+    const next = applySignoffDelta(this.server, delta, (hash) => this.local?.clauses.find((c) => c.hash === hash)?.markdown);
+    if (!next) return this.refresh();
+    this.server = next;
+    this.rejudgeNow();
+  }
 
   private scheduleRejudge(): void {
     if (this.rejudgeTimer) return;
@@ -84,6 +106,7 @@ export class SignoffStore {
   private rejudgeNow(): void {
     if (!this.server) return;
     const text = localText(this.ydoc);
+    this.local = text;
     // An empty local document means it has not synced yet: show the server's view meanwhile.
     const matrix = text.clauses.length === 0 && this.server.clauses.length > 0 ? this.server : rejudge(this.server, text);
     this.set({ matrix, error: null });

@@ -6,11 +6,12 @@ import type { Services } from "../context";
 import type { Membership } from "../statements/access";
 import { canLock, canSignFor } from "../../shared/roles";
 import type { StakeholderGroup } from "../../shared/roles";
-import { lockReadiness, sortSignatories } from "../../shared/signoff";
-import type { Position, PositionHistoryDto, SignoffMatrixDto, SignoffOrganization } from "../../shared/signoff";
+import { compactCells, lockReadiness, sortSignatories } from "../../shared/signoff";
+import type { Position, PositionHistoryDto, SignoffMatrixWire, SignoffOrganization } from "../../shared/signoff";
 import { liveText, phaseOf } from "./decisions";
 import type { Db, LiveText } from "./decisions";
-import { currentPositions, positionRows } from "./positions";
+import { currentPositions } from "./positions";
+import type { PositionRow } from "./positions";
 import { currentSignatures } from "./signatures";
 import { currentFinalVersion } from "./versions";
 
@@ -42,9 +43,9 @@ export async function participatingOrganizations(db: Db, statementId: string): P
 
 /** Everything needed to judge sign-off against a given text. */
 export async function signoffState(db: Db, statementId: string, text: LiveText) {
-  const [organizations, rows, signatures] = await Promise.all([
+  const [organizations, { rows }, signatures] = await Promise.all([
     participatingOrganizations(db, statementId),
-    positionRows(db, statementId),
+    latestPositionRows(db, statementId),
     currentSignatures(db, statementId, text.hash),
   ]);
   const positions = currentPositions(rows, text.clauses);
@@ -52,35 +53,96 @@ export async function signoffState(db: Db, statementId: string, text: LiveText) 
   return { organizations, rows, positions, signatures, readiness };
 }
 
-/** `GET /signoffs`: the matrix as the caller sees it. */
-export async function signoffMatrix(services: Services, me: Membership): Promise<SignoffMatrixDto> {
+/**
+ * The newest position row per cell (clause × organization) and the statement's position version (the newest
+ * row's id), read in one statement through the `clause_positions_cell` index, without the history.
+ */
+export async function latestPositionRows(db: Db, statementId: string): Promise<{ rows: PositionRow[]; version: number }> {
+  const rows = await db
+    .selectFrom("clause_positions")
+    .leftJoin("users", "users.id", "clause_positions.user_id")
+    .select([
+      "clause_positions.id",
+      "clause_positions.clause_id",
+      "clause_positions.organization_id",
+      "clause_positions.position",
+      "clause_positions.reason",
+      "clause_positions.clause_hash",
+      "clause_positions.clause_text",
+      "clause_positions.user_id",
+      "users.name as user_name",
+      "clause_positions.at",
+    ])
+    .where("clause_positions.statement_id", "=", statementId)
+    .where("clause_positions.id", "in", (eb) =>
+      eb
+        .selectFrom("clause_positions as newest")
+        .select((e) => e.fn.max("newest.id").as("id"))
+        .where("newest.statement_id", "=", statementId)
+        .groupBy(["newest.clause_id", "newest.organization_id"]),
+    )
+    .orderBy("clause_positions.id", "asc")
+    .execute();
+  const out = rows.map((r) => ({ ...r, id: Number(r.id), at: Number(r.at) }));
+  return { rows: out, version: out.reduce((v, r) => Math.max(v, r.id), 0) };
+}
+
+/** The position version of a statement: the id of its newest position row (0 for none). */
+export async function positionVersion(db: Db, statementId: string): Promise<number> {
+  const row = await db
+    .selectFrom("clause_positions")
+    .select((e) => e.fn.max("id").as("id"))
+    .where("statement_id", "=", statementId)
+    .executeTakeFirst();
+  return Number(row?.id ?? 0);
+}
+
+/**
+ * `GET /signoffs`: the matrix as the caller sees it, compact (shared/signoff.ts `SignoffMatrixWire`): the text
+ * from the text cache (computed once per document state), each clause's text and hash once, the current
+ * positions as cells, no history (see `positionHistory`), no word diffs (the client computes the few it
+ * shows).
+ */
+export async function signoffMatrix(services: Services, me: Membership): Promise<SignoffMatrixWire> {
+  const db = services.db;
   const text = await liveText(services, me.statementId);
-  const phase = await phaseOf(services.db, me.statementId);
-  const { organizations, rows, positions, signatures, readiness } = await signoffState(services.db, me.statementId, text);
-  const history: PositionHistoryDto[] = rows
-    .slice()
-    .reverse()
-    .map((r) => ({
+  const [phase, organizations, latest, signatures] = await Promise.all([
+    phaseOf(db, me.statementId),
+    participatingOrganizations(db, me.statementId),
+    latestPositionRows(db, me.statementId),
+    currentSignatures(db, me.statementId, text.hash),
+  ]);
+  const byId = new Map(text.clauses.map((c) => [c.clauseId, c]));
+  const positions = latest.rows.map((r) => {
+    const clause = byId.get(r.clause_id);
+    return {
       id: r.id,
       clauseId: r.clause_id,
       organizationId: r.organization_id,
       position: r.position as Position,
       reason: r.reason,
       clauseHash: r.clause_hash,
+      clauseText: r.clause_text,
+      stale: clause === undefined || clause.hash !== r.clause_hash,
+      userId: r.user_id,
       userName: r.user_name ?? "(former user)",
       at: r.at,
-    }));
+    };
+  });
+  const readiness = lockReadiness({ documentHash: text.hash, clauses: text.clauses, organizations, positions, signatures });
+  const { users, cells } = compactCells(positions, text.clauses, organizations);
   return {
     statementId: me.statementId,
     phase,
     documentHash: text.hash,
     clauses: text.clauses,
     organizations,
-    positions,
+    users,
+    cells,
     signatures,
-    history,
     readiness,
-    final: phase === "final" ? await currentFinalVersion(services.db, me.statementId) : null,
+    version: latest.version,
+    final: phase === "final" ? await currentFinalVersion(db, me.statementId) : null,
     me: {
       organizationId: me.organizationId,
       canSign: me.organizationId !== null && canSignFor(me, me.organizationId, phase),
@@ -88,3 +150,37 @@ export async function signoffMatrix(services: Services, me: Membership): Promise
     },
   };
 }
+
+/** `GET /signoffs/history`: the positions ever given on a clause (by one organization, if named), newest first. */
+export async function positionHistory(db: Db, statementId: string, clauseId: string, organizationId: string | null): Promise<PositionHistoryDto[]> {
+  let q = db
+    .selectFrom("clause_positions")
+    .leftJoin("users", "users.id", "clause_positions.user_id")
+    .select([
+      "clause_positions.id",
+      "clause_positions.clause_id",
+      "clause_positions.organization_id",
+      "clause_positions.position",
+      "clause_positions.reason",
+      "clause_positions.clause_hash",
+      "users.name as user_name",
+      "clause_positions.at",
+    ])
+    .where("clause_positions.statement_id", "=", statementId)
+    .where("clause_positions.clause_id", "=", clauseId);
+  if (organizationId !== null) q = q.where("clause_positions.organization_id", "=", organizationId);
+  const rows = await q.orderBy("clause_positions.id", "desc").limit(HISTORY_LIMIT).execute();
+  return rows.map((r) => ({
+    id: Number(r.id),
+    clauseId: r.clause_id,
+    organizationId: r.organization_id,
+    position: r.position as Position,
+    reason: r.reason,
+    clauseHash: r.clause_hash,
+    userName: r.user_name ?? "(former user)",
+    at: Number(r.at),
+  }));
+}
+
+/** Most entries one history answer lists (newest first). */
+export const HISTORY_LIMIT = 500;

@@ -11,6 +11,7 @@ import { judgePosition } from "../../shared/signoff";
 import type { Position, PositionDto, PositionRequest, SignoffClause } from "../../shared/signoff";
 import { assertMaySign, liveText, phaseOf, textChanged } from "./decisions";
 import type { Db } from "./decisions";
+import { positionVersion } from "./matrix";
 
 /** A stored position with its author's name (null once the account is gone). */
 export interface PositionRow {
@@ -88,8 +89,10 @@ export async function setPosition(services: Services, me: Membership, body: Posi
   }
   const reason = body.position === "object" ? (body.reason ?? "").trim() : body.reason?.trim() || null;
   const now = Date.now();
-  const id = await services.db.transaction().execute(async (trx) => {
+  const { id, after } = await services.db.transaction().execute(async (trx) => {
     if ((await phaseOf(trx, me.statementId)) === "final") throw statementFinal();
+    // The matrix version this change applies on top of (pushed with it, see shared/signoff.ts SignoffDelta).
+    const after = await positionVersion(trx, me.statementId);
     const previous = await trx
       .selectFrom("clause_positions")
       .select(["position", "clause_hash"])
@@ -127,10 +130,22 @@ export async function setPosition(services: Services, me: Membership, body: Posi
       },
       hash: clause.hash,
     });
-    return Number(inserted.id);
+    return { id: Number(inserted.id), after };
   });
-  services.events.app(me.statementId, { type: "signoffs.changed", statementId: me.statementId });
   const user = await services.db.selectFrom("users").select("name").where("id", "=", me.userId).executeTakeFirst();
+  const cell = {
+    id,
+    clauseId: clause.clauseId,
+    organizationId: body.organizationId,
+    position: body.position,
+    reason,
+    clauseHash: clause.hash,
+    userId: me.userId,
+    userName: user?.name ?? "",
+    at: now,
+  };
+  // The changed cell itself, so that every connected client updates its matrix without refetching it.
+  services.events.app(me.statementId, { type: "signoffs.changed", statementId: me.statementId, delta: { after, version: id, cells: [cell] } });
   return {
     id,
     clauseId: clause.clauseId,

@@ -9,14 +9,16 @@ import type { AppEnv } from "../context";
 import { requireUser } from "../auth/middleware";
 import { parseBody } from "../http/validate";
 import { findMembership, requireMembership } from "../statements/access";
-import { notFound } from "../errors";
+import { badRequest, notFound } from "../errors";
 import { lockSchema, positionSchema, signatureSchema, unlockSchema } from "../../shared/signoff";
-import { signoffMatrix } from "./matrix";
+import { positionHistory, signoffMatrix } from "./matrix";
 import { setPosition } from "./positions";
 import { sign } from "./signatures";
 import { currentFinalVersion, listVersions, versionById } from "./versions";
 import { lock, unlock } from "./lock";
 import { auditCsv } from "./audit-csv";
+
+const historyQuerySchema = z.object({ clauseId: z.string().min(1).max(128), organizationId: z.string().min(1).max(64).optional() });
 
 export function signoffRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -25,6 +27,14 @@ export function signoffRoutes(): Hono<AppEnv> {
     const user = requireUser(c);
     const me = await requireMembership(c.var.services.db, c.req.param("id"), user.id);
     return c.json(await signoffMatrix(c.var.services, me));
+  });
+
+  app.get("/statements/:id/signoffs/history/:clauseId", async (c) => {
+    const user = requireUser(c);
+    const me = await requireMembership(c.var.services.db, c.req.param("id"), user.id);
+    const q = historyQuerySchema.safeParse({ clauseId: c.req.param("clauseId"), organizationId: c.req.query("organizationId") });
+    if (!q.success) throw badRequest("Name a clause, and optionally an organization (organizationId).");
+    return c.json({ history: await positionHistory(c.var.services.db, me.statementId, q.data.clauseId, q.data.organizationId ?? null) });
   });
 
   app.put("/statements/:id/signoffs", async (c) => {

@@ -13,7 +13,7 @@ import type { ApiClient } from "../testing/harness";
 import { appendParagraph, typeInto } from "../testing/docs";
 import { canonicalMarkdownOfDoc, DOCUMENT_FIELD, sha256Hex } from "../../shared/canonical";
 import { docFromStored } from "../storage/documents";
-import { lockOverrideOf } from "../../shared/signoff";
+import { expandMatrix, lockOverrideOf } from "../../shared/signoff";
 import { MessageType } from "../../shared/protocol";
 import type { SignoffMatrixDto, TextChangedDetails } from "../../shared/signoff";
 
@@ -27,7 +27,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-const matrix = async (c: ApiClient, id: string): Promise<SignoffMatrixDto> => (await c.get(`/api/statements/${id}/signoffs`)).json;
+const matrix = async (c: ApiClient, id: string): Promise<SignoffMatrixDto> => expandMatrix((await c.get(`/api/statements/${id}/signoffs`)).json);
 const exported = async (c: ApiClient, id: string): Promise<string> => (await c.get(`/api/statements/${id}/export.md`)).text;
 const audit = async (c: ApiClient, id: string): Promise<Array<{ action: string; hash: string | null; detail: Record<string, unknown> }>> =>
   (await c.get(`/api/statements/${id}/audit`)).json.entries;

@@ -19,8 +19,8 @@ import {
 import { appendParagraph, plainText, typeInto } from "../testing/docs";
 import { canonicalMarkdownOfDoc, sha256Hex } from "../../shared/canonical";
 import { MessageType } from "../../shared/protocol";
-import { lockOverrideOf } from "../../shared/signoff";
-import type { PositionDto, SignatureDto, SignoffMatrixDto } from "../../shared/signoff";
+import { expandMatrix, lockOverrideOf } from "../../shared/signoff";
+import type { PositionDto, PositionHistoryDto, SignatureDto, SignoffMatrixDto } from "../../shared/signoff";
 
 type Client = Awaited<ReturnType<typeof signUp>>;
 type Role = "convener" | "drafter" | "reviewer" | "observer";
@@ -53,10 +53,11 @@ async function writeClauses(baseUrl: string, statementId: string, editor: ApiCli
   return p;
 }
 
+/** The matrix as the client uses it: the compact answer expanded (shared/signoff.ts `expandMatrix`). */
 const matrix = async (c: ApiClient, id: string): Promise<SignoffMatrixDto> => {
   const r = await c.get(`/api/statements/${id}/signoffs`);
   expect(r.status).toBe(200);
-  return r.json;
+  return expandMatrix(r.json);
 };
 /** The whole current text as a person is shown it: its canonical Markdown (the export) and hash. */
 async function shownDocument(c: ApiClient, id: string): Promise<{ documentHash: string; documentText: string }> {
@@ -294,7 +295,8 @@ describe("sign-off and lock", () => {
     expect(confirmed.positions.find((p) => p.clauseId === "c1" && p.organizationId === orgB)!.stale).toBe(true);
     expect(confirmed.signatures.find((s) => s.organizationId === orgA)!.voidReason).toBeNull();
     // History keeps both positions of A on clause 1, newest first.
-    expect(confirmed.history.filter((h) => h.clauseId === "c1" && h.organizationId === orgA).map((h) => h.clauseHash)).toEqual([
+    const history = (await repA.get(`/api/statements/${statementId}/signoffs/history/c1?organizationId=${orgA}`)).json.history as PositionHistoryDto[];
+    expect(history.map((h) => h.clauseHash)).toEqual([
       confirmed.clauses[0].hash,
       before.clauses[0].hash,
     ]);
