@@ -146,6 +146,7 @@ const TABLE: Route[] = [
 
   // Sign-off: bodies are valid for organization A, so refusals come from who may sign for whom, and when.
   { route: "GET /api/statements/:id/signoffs", expect: MEMBER_READ },
+  { route: "GET /api/statements/:id/signoffs/history/:clauseId", expect: MEMBER_READ },
   {
     route: "PUT /api/statements/:id/signoffs",
     expect: [401, 404, 403, 403, 403, 409, 403],
@@ -332,6 +333,7 @@ describe("every HTTP route and every realtime message, as every caller that must
       .replace("/api/*", "/api/no-such-route")
       .replace(":id", on.id)
       .replace(":userId", on.spareUserIds[1])
+      .replace(":clauseId", on.clauseId)
       .replace(":session", fx.adminSessionOfOther)
       .replace(":org", fx.orgA)
       .replace(":thread", on.threadId)
