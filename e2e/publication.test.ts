@@ -16,7 +16,7 @@ import { TestSmtp, linkIn, lockedStatement } from "../server/publication/fixture
 import type { LockedStatement } from "../server/publication/fixtures";
 import { formatDate } from "../server/publication/page";
 import { PublicationTestId } from "../client/publication/testids";
-import { contextFor, launchBrowser, openStatement } from "./fixtures";
+import { contextFor, launchBrowser, screenshot } from "./fixtures";
 
 let server: RunningServer;
 let browser: Browser;
@@ -119,7 +119,8 @@ describe("the public page of a final statement", () => {
     // The convener approves in the app.
     const convenerContext = await contextFor(browser, server, s.convener);
     const app = await convenerContext.newPage();
-    await openStatement(app, server, s.statementId);
+    app.on("pageerror", (err) => console.error("[convener] page error:", err.message));
+    await app.goto(`${server.url}/s/${s.statementId}`);
     await app.getByRole("link", { name: "Publication and sign-on" }).click();
     const card = app.locator(`[data-testid="${PublicationTestId.request}"][data-organization="Mu Foundation"]`);
     await card.waitFor();
@@ -134,6 +135,8 @@ describe("the public page of a final statement", () => {
     const joined = page.locator("#sig-list li", { hasText: "Mu Foundation" });
     expect(await joined.textContent()).toContain(`joined ${formatDate(Date.now())}`);
     expect(await page.locator("#sig-count").textContent()).toBe("3");
+    await screenshot(page, "publication-page");
+    await screenshot(app, "publication-console");
     await convenerContext.close();
     await context.close();
   });

@@ -72,7 +72,7 @@ export function PublicationPage({ id }: { id: string }) {
           <h2 id="pubc-state">Public page</h2>
           {data.current ? (
             <p>
-              Final version {data.current.versionId}, locked {absoluteTime(data.current.lockedAt)} · SHA-256 <code className="hash">{data.current.hash}</code>
+              Final version {data.versions.length}, locked {absoluteTime(data.current.lockedAt)} · SHA-256 <code className="hash">{data.current.hash}</code>
             </p>
           ) : (
             <p className="muted">Lock the statement first: only a final text can be published.</p>

@@ -109,11 +109,14 @@ export function statementPage(p: PageInput): string {
       ? `<p class="pub-notice">The coalition is revising this statement; the text below stays the final version until a new one is locked.</p>`
       : "";
   const others = p.versions.filter((x) => x.versionId !== v.versionId);
+  const ordinal = (x: FinalVersion) => p.versions.findIndex((y) => y.versionId === x.versionId) + 1;
   const body = `
 <article class="pub-head" data-hash="${e(v.hash)}" data-md="${e(mdPath)}" id="statement">
 <p class="pub-kicker">Final statement</p>
 <h1>${e(st.title)}</h1>
-<p class="pub-meta">Locked on <time datetime="${new Date(v.lockedAt).toISOString()}">${e(formatDate(v.lockedAt))}</time> · version ${v.versionId}</p>
+<p class="pub-meta">Locked on <time datetime="${new Date(v.lockedAt).toISOString()}">${e(formatDate(v.lockedAt))}</time>${
+    p.versions.length > 1 ? ` · final version ${ordinal(v)} of ${p.versions.length}` : ""
+  }</p>
 ${notice}
 <div class="pub-text">
 ${renderMarkdown(v.markdown)}
@@ -163,7 +166,7 @@ ${
     ? `<section class="pub-section" id="versions" aria-labelledby="versions-title"><h2 id="versions-title">Other final versions</h2><ul>${others
         .map(
           (x) =>
-            `<li><a href="${e(x.versionId === p.versions[p.versions.length - 1].versionId ? base : `${base}/v/${x.versionId}`)}">Version ${x.versionId}, locked ${e(formatDate(x.lockedAt))}</a> <code>${e(x.hash)}</code></li>`,
+            `<li><a href="${e(x.versionId === p.versions[p.versions.length - 1].versionId ? base : `${base}/v/${x.versionId}`)}">Final version ${ordinal(x)}, locked ${e(formatDate(x.lockedAt))}</a> <code>${e(x.hash)}</code></li>`,
         )
         .join("")}</ul></section>`
     : ""
