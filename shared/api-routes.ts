@@ -97,7 +97,8 @@ export const ApiRoutes = {
   createInvite: { method: "POST", path: "/api/statements/:id/invites", body: inviteCreateSchema, response: json<InviteCreatedDto>() },
   invite: { method: "GET", path: "/api/invites/:token", response: json<InviteInfoDto>() },
   acceptInvite: { method: "POST", path: "/api/invites/:token/accept", response: json<{ statementId: string }>() },
-  audit: { method: "GET", path: "/api/statements/:id/audit", response: json<{ entries: AuditEntryDto[] }>() },
+  /** The newest audit entries; `?limit=` (≤ 1000) and `?before=<next>` page back through the log. */
+  audit: { method: "GET", path: "/api/statements/:id/audit", response: json<{ entries: AuditEntryDto[]; next: number | null }>() },
   /** The canonical Markdown, with its SHA-256 in `X-Content-SHA256` and a file name in `Content-Disposition`. */
   exportMarkdown: { method: "GET", path: "/api/statements/:id/export.md", response: json<Response>(), file: true },
 

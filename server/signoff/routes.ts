@@ -16,7 +16,7 @@ import { setPosition } from "./positions";
 import { sign } from "./signatures";
 import { currentFinalVersion, listVersions, versionById } from "./versions";
 import { lock, unlock } from "./lock";
-import { auditCsv } from "./audit-csv";
+import { auditCsvStream } from "./audit-csv";
 
 const historyQuerySchema = z.object({ clauseId: z.string().min(1).max(128), organizationId: z.string().min(1).max(64).optional() });
 
@@ -100,7 +100,8 @@ export function signoffRoutes(): Hono<AppEnv> {
     if (!me) throw notFound("Statement");
     const st = await c.var.services.db.selectFrom("statements").select("slug").where("id", "=", id).executeTakeFirstOrThrow();
     c.header("Content-Disposition", `attachment; filename="${st.slug}-audit.csv"`);
-    return c.body(await auditCsv(c.var.services.db, id), 200, { "Content-Type": "text/csv; charset=utf-8" });
+    // Streamed a page at a time as the client reads it (see audit-csv.ts).
+    return c.body(auditCsvStream(c.var.services.db, id), 200, { "Content-Type": "text/csv; charset=utf-8" });
   });
 
   return app;

@@ -21,7 +21,7 @@ import type { Role } from "../../shared/roles";
 import { requireMembership } from "./access";
 import { acceptInvite, createInvite, describeInvite } from "./invites";
 import { addMember, changeMember, removeMember, requireOrganization } from "./members";
-import { auditEntries, createStatement, exportMarkdown, listStatements, renameStatement, statementDetail } from "./statements";
+import { auditPage, createStatement, exportMarkdown, listStatements, renameStatement, statementDetail } from "./statements";
 
 export function statementRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -128,7 +128,9 @@ export function statementRoutes(): Hono<AppEnv> {
     const id = c.req.param("id");
     await requireMembership(c.var.services.db, id, user.id);
     const limit = z.coerce.number().int().min(1).max(1000).catch(500).parse(c.req.query("limit"));
-    return c.json({ entries: await auditEntries(c.var.services.db, id, limit) });
+    // Paged newest first: `before` is the `next` of the previous page.
+    const before = z.coerce.number().int().positive().nullable().catch(null).parse(c.req.query("before") ?? null);
+    return c.json(await auditPage(c.var.services.db, id, limit, before));
   });
 
   return app;

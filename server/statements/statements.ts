@@ -112,13 +112,24 @@ export async function exportMarkdown(services: Services, statementId: string): P
   return { fileName: `${st.slug}.md`, markdown, hash };
 }
 
-/** The newest `limit` entries of a statement's audit log, newest first. */
-export async function auditEntries(db: DB, statementId: string, limit: number): Promise<AuditEntryDto[]> {
-  const rows = await db
+/**
+ * A page of a statement's audit log, newest first: the newest `limit` entries, or those older than the entry
+ * `before` (the `next` of the previous page, which is null on the last one).
+ */
+export async function auditPage(db: DB, statementId: string, limit: number, before: number | null): Promise<{ entries: AuditEntryDto[]; next: number | null }> {
+  const entries = await auditEntries(db, statementId, limit, before);
+  return { entries, next: entries.length === limit ? entries[entries.length - 1].id : null };
+}
+
+/** The newest `limit` entries of a statement's audit log (older than the entry `before`, if given), newest first. */
+export async function auditEntries(db: DB, statementId: string, limit: number, before: number | null = null): Promise<AuditEntryDto[]> {
+  let q = db
     .selectFrom("audit_log")
     .leftJoin("users", "users.id", "audit_log.actor_id")
     .select(["audit_log.id", "audit_log.action", "audit_log.actor_id", "users.name", "audit_log.detail", "audit_log.hash", "audit_log.at"])
-    .where("audit_log.statement_id", "=", statementId)
+    .where("audit_log.statement_id", "=", statementId);
+  if (before !== null) q = q.where("audit_log.id", "<", before);
+  const rows = await q
     .orderBy("audit_log.id", "desc")
     .limit(limit)
     .execute();
