@@ -462,4 +462,22 @@ describe.skipIf(!pgUrl || !redisUrl)("two instances on PostgreSQL and Redis", ()
     expect([...stored.values()].every((n) => n === 1)).toBe(true);
     for (const c of clients) c.destroy();
   });
+  it("SIGTERM drains an instance: its sockets close with the retryable code, edits are committed, and it exits cleanly", async () => {
+    const { statementId, drafters } = await team(2);
+    const onB = track(connectProvider(b.url, statementId, on(b.url, drafters[0])));
+    const onA = track(connectProvider(a.url, statementId, drafters[1]));
+    await Promise.all([synced(onB.provider), synced(onA.provider)]);
+    const closes: number[] = [];
+    onB.provider.on("connection-close", (e: { code: number } | null) => closes.push(e?.code ?? 0));
+    for (let k = 0; k < 5; k++) appendParagraph(onB.doc, `drain-0-${k}`);
+    const exited = new Promise<number | null>((resolve) => b.child.once("exit", (code) => resolve(code)));
+    b.child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(closes).toContain(4503);
+    await eventually(() => countMarkers(plainText(onA.doc), "drain").size === 5, 5000, "the drained instance's edits on A");
+    const stored = countMarkers((await drafters[1].get(`/api/statements/${statementId}/export.md`)).text, "drain");
+    expect(stored.size).toBe(5);
+    onB.destroy();
+    onA.destroy();
+  });
 });
