@@ -4,7 +4,6 @@
  * `CommentPolicy` (shared/comments/policy.ts); this module trusts its callers.
  */
 import type { Kysely, Transaction } from "kysely";
-import type * as Y from "yjs";
 import type { Services } from "../context";
 import type { Database } from "../storage/schema";
 import type { DB } from "../storage/database";
@@ -12,7 +11,7 @@ import { newId } from "../ids";
 import { recordAudit } from "../audit/log";
 import { resolvePlacement } from "../../shared/comments/anchors";
 import { sortThreads } from "../../shared/comments/lists";
-import type { AnchorInput, CommentContent, CommentDto, ThreadDto, ThreadStatus, UnreadCountsDto } from "../../shared/comments/schemas";
+import type { AnchorInput, CommentContent, CommentDto, ThreadDto, ThreadPlacement, ThreadStatus, UnreadCountsDto } from "../../shared/comments/schemas";
 
 type Tx = Kysely<Database> | Transaction<Database>;
 
@@ -271,6 +270,44 @@ export async function unreadCounts(db: DB, userId: string): Promise<UnreadCounts
   return out;
 }
 
+/** A thread as placement sees it: its clause and anchor. */
+type Placeable = { clauseId: string; anchor: AnchorInput | null };
+
+/** Statements whose placements are kept (least recently used dropped first). */
+const PLACEMENT_CACHE_STATEMENTS = 256;
+
+/**
+ * Placements per statement, for one document state (`Rooms.documentSeq`), by clause and anchor. A listing of
+ * an unchanged document places nothing and, when nobody is connected, decodes nothing; after an edit every
+ * thread is placed again, once.
+ */
+const placementCache = new WeakMap<object, Map<string, { seq: number; byAnchor: Map<string, ThreadPlacement> }>>();
+
+const placeKey = (t: Placeable) => (t.anchor ? `${t.clauseId}\u0000${t.anchor.from}\u0000${t.anchor.to}\u0000${t.anchor.quote}` : t.clauseId);
+
+/** Where each thread sits in the statement's current document (see `placementCache`). */
+export async function placeThreads(services: Services, statementId: string, threads: readonly Placeable[]): Promise<ThreadPlacement[]> {
+  let perServer = placementCache.get(services.rooms);
+  if (!perServer) {
+    perServer = new Map();
+    placementCache.set(services.rooms, perServer);
+  }
+  const seq = await services.rooms.documentSeq(statementId);
+  let entry = perServer.get(statementId);
+  if (!entry || entry.seq !== seq) entry = { seq, byAnchor: new Map() };
+  perServer.delete(statementId);
+  perServer.set(statementId, entry);
+  if (perServer.size > PLACEMENT_CACHE_STATEMENTS) perServer.delete(perServer.keys().next().value!);
+  const cached = entry.byAnchor;
+  const missing = threads.filter((t) => !cached.has(placeKey(t)));
+  if (missing.length > 0) {
+    // Placed at least at `seq` (withDocument waits for the same commits): never older than the key says.
+    const placed = await services.rooms.withDocument(statementId, (doc) => missing.map((t) => resolvePlacement(doc, t)));
+    missing.forEach((t, i) => cached.set(placeKey(t), placed[i]));
+  }
+  return threads.map((t) => cached.get(placeKey(t))!);
+}
+
 /**
  * The threads of a statement (or some of them) as the caller sees them, with their placement in `doc`
  * (the statement's current document), in document order.
@@ -364,14 +401,14 @@ export async function listThreads(
     if (mentions.includes(userId)) mentionsMe.add(c.thread_id);
   }
 
-  const place = (doc: Y.Doc) =>
-    threads.map((t) =>
-      resolvePlacement(doc, {
-        clauseId: t.clause_id,
-        anchor: t.anchor_from && t.anchor_to ? { from: t.anchor_from, to: t.anchor_to, quote: t.quote ?? "" } : null,
-      }),
-    );
-  const placements = await services.rooms.withDocument(statementId, place);
+  const placements = await placeThreads(
+    services,
+    statementId,
+    threads.map((t) => ({
+      clauseId: t.clause_id,
+      anchor: t.anchor_from && t.anchor_to ? { from: t.anchor_from, to: t.anchor_to, quote: t.quote ?? "" } : null,
+    })),
+  );
 
   const dtos = threads.map((t, i): ThreadDto => {
     const placement = placements[i];
