@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import type { RunningServer } from "../server/server";
 import { startTestServer } from "../server/testing/harness";
 import { TestSmtp, linkIn, lockedStatement } from "../server/publication/fixtures";
@@ -25,14 +25,18 @@ let s: LockedStatement;
 
 beforeAll(async () => {
   const clientDir = path.resolve(process.env.E2E_CLIENT_DIR ?? "dist/client");
-  if (!fs.existsSync(path.join(clientDir, "index.html"))) throw new Error("dist/client is missing: run `npm run build` first");
+  if (!fs.existsSync(path.join(clientDir, "index.html")))
+    throw new Error("dist/client is missing: run `npm run build` first");
   smtp = await TestSmtp.start();
   server = await startTestServer({ clientDir, smtpUrl: smtp.url, mailFrom: "Coalition <coalition@test.example>" });
   browser = await launchBrowser();
   s = await lockedStatement(server.url, {
     title: "Statement of Purpose",
     clauses: ["We support multistakeholder Internet governance.", "We will speak with one voice."],
-    orgs: [{ name: "Alpha Registry", group: "technical-community" }, { name: "Zeta Networks", group: "private-sector" }],
+    orgs: [
+      { name: "Alpha Registry", group: "technical-community" },
+      { name: "Zeta Networks", group: "private-sector" },
+    ],
   });
 });
 afterAll(async () => {
@@ -42,7 +46,7 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-const names = (page: import("playwright-core").Page) => page.locator("#sig-list .sig-name").allTextContents();
+const names = (page: Page) => page.locator("#sig-list .sig-name").allTextContents();
 
 describe("the public page of a final statement", () => {
   it("reads with JavaScript off: text, hash, signatories, the sha256sum command and the sign-on form", async () => {
@@ -126,7 +130,9 @@ describe("the public page of a final statement", () => {
     await card.waitFor();
     expect(await card.textContent()).toContain("The email's domain matches the website.");
     await card.getByTestId(PublicationTestId.approve).click();
-    await expect.poll(() => app.getByTestId(PublicationTestId.signatory).allTextContents()).toContainEqual(expect.stringContaining("Mu Foundation"));
+    await expect
+      .poll(() => app.getByTestId(PublicationTestId.signatory).allTextContents())
+      .toContainEqual(expect.stringContaining("Mu Foundation"));
     expect((await smtp.waitFor(email, /now signs/)).text).toMatch(/\/withdraw\//);
 
     // The page lists it in its alphabetical place, with "joined" and the date.

@@ -32,12 +32,15 @@ const text = (max: number) =>
     .trim()
     .min(1, "Required.")
     .max(max)
-    .refine((v) => !/[\u0000-\u001f\u007f\u2028\u2029]/.test(v), "Use a single line of text.");
+    .refine((v) => !/[\p{Cc}\u2028\u2029]/u.test(v), "Use a single line of text.");
 
 /** The public sign-on form (`POST /p/:slug/sign-on`, form-encoded or JSON). `website_url` is the honeypot. */
 export const signOnSchema = z.object({
   organization: text(200),
-  website: text(300).refine((v) => /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(v) || /^[a-z0-9-]+(\.[a-z0-9-]+)+(\/\S*)?$/i.test(v), "Give the organization's website (e.g. https://example.org)."),
+  website: text(300).refine(
+    (v) => /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(v) || /^[a-z0-9-]+(\.[a-z0-9-]+)+(\/\S*)?$/i.test(v),
+    "Give the organization's website (e.g. https://example.org).",
+  ),
   country: text(100),
   stakeholderGroup: z.enum(StakeholderGroups),
   contactName: text(200),
@@ -74,7 +77,12 @@ export const inviteEmailSchema = z.object({
   email: z.string().trim().max(254).email(),
   role: z.enum(["convener", "drafter", "reviewer", "observer"]),
   organizationId: z.string().min(1).max(64).nullable().optional(),
-  expiresInHours: z.number().int().min(1).max(24 * 90).optional(),
+  expiresInHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .optional(),
 });
 
 export type SignatoryStatus = "original" | "joined" | "earlier-version";

@@ -9,7 +9,17 @@ import { errorMessage } from "../api";
 import { FormError, SubmitButton, TextField } from "../ui/form";
 import { publicationApi } from "./api";
 
-export function InviteByEmail({ statementId, role, organizationId, hours }: { statementId: string; role: Role; organizationId: string | null; hours: number }) {
+export function InviteByEmail({
+  statementId,
+  role,
+  organizationId,
+  hours,
+}: {
+  statementId: string;
+  role: Role;
+  organizationId: string | null;
+  hours: number;
+}) {
   const [email, setEmail] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -22,7 +32,11 @@ export function InviteByEmail({ statementId, role, organizationId, hours }: { st
     setSent(null);
     try {
       const r = await publicationApi.inviteByEmail(statementId, { email, role, organizationId, expiresInHours: hours });
-      setSent(r.mail === "smtp" ? `Invitation sent to ${email}.` : `Invitation written to the admin's outbox for ${email} (no mail server is configured).`);
+      setSent(
+        r.mail === "smtp"
+          ? `Invitation sent to ${email}.`
+          : `Invitation written to the admin's outbox for ${email} (no mail server is configured).`,
+      );
       setEmail("");
     } catch (err) {
       setError(errorMessage(err));
@@ -34,7 +48,14 @@ export function InviteByEmail({ statementId, role, organizationId, hours }: { st
   return (
     <form className="stack" onSubmit={onSubmit} noValidate>
       <FormError message={error} />
-      <TextField label="Or send an invitation by email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="name@example.org" autoComplete="off" />
+      <TextField
+        label="Or send an invitation by email"
+        type="email"
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+        placeholder="name@example.org"
+        autoComplete="off"
+      />
       <SubmitButton busy={busy} variant="secondary">
         Send invitation
       </SubmitButton>

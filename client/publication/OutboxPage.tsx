@@ -28,7 +28,9 @@ export function OutboxPage() {
         {box && (
           <>
             <p className="muted">
-              {box.mail === "smtp" ? "This instance sends mail through SMTP; the outbox holds what was written before that." : "No SMTP_URL is set: mail is written here instead of sent. Forward links by hand."}
+              {box.mail === "smtp"
+                ? "This instance sends mail through SMTP; the outbox holds what was written before that."
+                : "No SMTP_URL is set: mail is written here instead of sent. Forward links by hand."}
             </p>
             {box.messages.length === 0 && <p className="muted">The outbox is empty.</p>}
             {box.messages.map((m) => (

@@ -50,7 +50,18 @@ export function PublicationPage({ id }: { id: string }) {
     }
   };
 
-  if (!data) return <AppLayout>{error ? <p className="form-error" role="alert">{error}</p> : <LoadingBlock />}</AppLayout>;
+  if (!data)
+    return (
+      <AppLayout>
+        {error ? (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        ) : (
+          <LoadingBlock />
+        )}
+      </AppLayout>
+    );
   const pending = data.requests.filter((r) => r.status === "pending");
   const others = data.requests.filter((r) => r.status !== "pending");
   const publicPath = `/p/${data.slug}`;
@@ -72,7 +83,8 @@ export function PublicationPage({ id }: { id: string }) {
           <h2 id="pubc-state">Public page</h2>
           {data.current ? (
             <p>
-              Final version {data.versions.length}, locked {absoluteTime(data.current.lockedAt)} · SHA-256 <code className="hash">{data.current.hash}</code>
+              Final version {data.versions.length}, locked {absoluteTime(data.current.lockedAt)} · SHA-256{" "}
+              <code className="hash">{data.current.hash}</code>
             </p>
           ) : (
             <p className="muted">Lock the statement first: only a final text can be published.</p>
@@ -110,7 +122,12 @@ export function PublicationPage({ id }: { id: string }) {
           </h2>
           {pending.length === 0 && <p className="muted">No confirmed request is waiting for a decision.</p>}
           {pending.map((r) => (
-            <RequestCard key={r.id} request={r} busy={busy} onDecide={(body) => act(() => publicationApi.decide(id, r.id, body))} />
+            <RequestCard
+              key={r.id}
+              request={r}
+              busy={busy}
+              onDecide={(body) => act(() => publicationApi.decide(id, r.id, body))}
+            />
           ))}
           {others.length > 0 && (
             <details>
@@ -141,7 +158,12 @@ export function PublicationPage({ id }: { id: string }) {
           )}
           <ol className="pubc-list">
             {data.signatories.map((s) => (
-              <SignatoryRow key={s.key} signatory={s} busy={busy} onRemove={(reason) => act(() => publicationApi.remove(id, s.key, reason))} />
+              <SignatoryRow
+                key={s.key}
+                signatory={s}
+                busy={busy}
+                onRemove={(reason) => act(() => publicationApi.remove(id, s.key, reason))}
+              />
             ))}
           </ol>
         </section>
@@ -150,11 +172,24 @@ export function PublicationPage({ id }: { id: string }) {
   );
 }
 
-function RequestCard({ request: r, busy, onDecide }: { request: SignOnRequestDto; busy: boolean; onDecide: (body: { decision: "approve" | "decline"; message?: string; sortKey?: string }) => void }) {
+function RequestCard({
+  request: r,
+  busy,
+  onDecide,
+}: {
+  request: SignOnRequestDto;
+  busy: boolean;
+  onDecide: (body: { decision: "approve" | "decline"; message?: string; sortKey?: string }) => void;
+}) {
   const [message, setMessage] = useState("");
   const [sortKey, setSortKey] = useState("");
   return (
-    <article className="pubc-request" data-testid={PublicationTestId.request} data-organization={r.organization} aria-label={`Request from ${r.organization}`}>
+    <article
+      className="pubc-request"
+      data-testid={PublicationTestId.request}
+      data-organization={r.organization}
+      aria-label={`Request from ${r.organization}`}
+    >
       <h3>{r.organization}</h3>
       <p>
         {StakeholderGroupLabel[r.stakeholderGroup]} · {r.country} · <span className="pubc-site">{r.website}</span>
@@ -164,21 +199,30 @@ function RequestCard({ request: r, busy, onDecide }: { request: SignOnRequestDto
       </p>
       <ul className="pubc-hints">
         <li className={r.emailDomainMatches ? "ok" : "warn"}>
-          {r.emailDomainMatches ? "The email's domain matches the website." : "The email's domain does not match the website's domain."}
+          {r.emailDomainMatches
+            ? "The email's domain matches the website."
+            : "The email's domain does not match the website's domain."}
         </li>
         {r.similar.length === 0 ? (
           <li className="ok">No organization with a similar name is listed or known.</li>
         ) : (
           r.similar.map((s) => (
             <li key={`${s.where}:${s.name}`} className="warn">
-              {s.same ? "Same name as" : "Similar to"} {s.where === "signatory" ? "the signatory" : "the known organization"} “{s.name}”.
+              {s.same ? "Same name as" : "Similar to"}{" "}
+              {s.where === "signatory" ? "the signatory" : "the known organization"} “{s.name}”.
             </li>
           ))
         )}
       </ul>
       <div className="field">
         <label htmlFor={`msg-${r.id}`}>Message to the requester (optional)</label>
-        <textarea id={`msg-${r.id}`} rows={2} value={message} onChange={(e) => setMessage(e.target.value)} maxLength={2000} />
+        <textarea
+          id={`msg-${r.id}`}
+          rows={2}
+          value={message}
+          onChange={(e) => setMessage(e.target.value)}
+          maxLength={2000}
+        />
       </div>
       <div className="field">
         <label htmlFor={`key-${r.id}`}>Sort key (optional, e.g. “Internet Society” for “The Internet Society”)</label>
@@ -190,11 +234,19 @@ function RequestCard({ request: r, busy, onDecide }: { request: SignOnRequestDto
           className="btn btn-primary btn-sm"
           disabled={busy}
           data-testid={PublicationTestId.approve}
-          onClick={() => onDecide({ decision: "approve", message: message || undefined, sortKey: sortKey || undefined })}
+          onClick={() =>
+            onDecide({ decision: "approve", message: message || undefined, sortKey: sortKey || undefined })
+          }
         >
           Approve
         </button>
-        <button type="button" className="btn btn-secondary btn-sm" disabled={busy} data-testid={PublicationTestId.decline} onClick={() => onDecide({ decision: "decline", message: message || undefined })}>
+        <button
+          type="button"
+          className="btn btn-secondary btn-sm"
+          disabled={busy}
+          data-testid={PublicationTestId.decline}
+          onClick={() => onDecide({ decision: "decline", message: message || undefined })}
+        >
           Decline
         </button>
       </p>
@@ -202,17 +254,39 @@ function RequestCard({ request: r, busy, onDecide }: { request: SignOnRequestDto
   );
 }
 
-function SignatoryRow({ signatory: s, busy, onRemove }: { signatory: PublicSignatory; busy: boolean; onRemove: (reason: string) => void }) {
+function SignatoryRow({
+  signatory: s,
+  busy,
+  onRemove,
+}: {
+  signatory: PublicSignatory;
+  busy: boolean;
+  onRemove: (reason: string) => void;
+}) {
   const [removing, setRemoving] = useState(false);
   const [reason, setReason] = useState("");
-  const status = s.status === "original" ? "signed before the lock" : s.status === "joined" ? `joined ${absoluteTime(s.signedAt)}` : "signed an earlier version";
+  const status =
+    s.status === "original"
+      ? "signed before the lock"
+      : s.status === "joined"
+        ? `joined ${absoluteTime(s.signedAt)}`
+        : "signed an earlier version";
   return (
     <li data-testid={PublicationTestId.signatory} data-status={s.status}>
-      <strong>{s.name}</strong> <span className="muted">{s.stakeholderGroup ? StakeholderGroupLabel[s.stakeholderGroup] : ""} · {status}</span>{" "}
+      <strong>{s.name}</strong>{" "}
+      <span className="muted">
+        {s.stakeholderGroup ? StakeholderGroupLabel[s.stakeholderGroup] : ""} · {status}
+      </span>{" "}
       {removing ? (
         <span className="pubc-remove">
-          <label htmlFor={`reason-${s.key}`}>Reason</label> <input id={`reason-${s.key}`} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={2000} />{" "}
-          <button type="button" className="btn btn-secondary btn-sm" disabled={busy || reason.trim() === ""} onClick={() => onRemove(reason.trim())}>
+          <label htmlFor={`reason-${s.key}`}>Reason</label>{" "}
+          <input id={`reason-${s.key}`} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={2000} />{" "}
+          <button
+            type="button"
+            className="btn btn-secondary btn-sm"
+            disabled={busy || reason.trim() === ""}
+            onClick={() => onRemove(reason.trim())}
+          >
             Remove
           </button>{" "}
           <button type="button" className="btn btn-sm" onClick={() => setRemoving(false)}>
@@ -220,7 +294,12 @@ function SignatoryRow({ signatory: s, busy, onRemove }: { signatory: PublicSigna
           </button>
         </span>
       ) : (
-        <button type="button" className="btn btn-sm btn-secondary" onClick={() => setRemoving(true)} aria-label={`Remove ${s.name}`}>
+        <button
+          type="button"
+          className="btn btn-sm btn-secondary"
+          onClick={() => setRemoving(true)}
+          aria-label={`Remove ${s.name}`}
+        >
           Remove…
         </button>
       )}

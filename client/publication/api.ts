@@ -17,7 +17,13 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   if (!res.ok) {
     const err = (json as { error?: { code?: ErrorCode; message?: string; details?: unknown } } | null)?.error;
     const retry = Number(res.headers.get("Retry-After"));
-    throw new ApiRequestError(res.status, err?.code ?? null, err?.message ?? `The server answered ${res.status}.`, err?.details, Number.isFinite(retry) && retry > 0 ? retry : null);
+    throw new ApiRequestError(
+      res.status,
+      err?.code ?? null,
+      err?.message ?? `The server answered ${res.status}.`,
+      err?.details,
+      Number.isFinite(retry) && retry > 0 ? retry : null,
+    );
   }
   return json as T;
 }
@@ -26,12 +32,20 @@ const base = (id: string) => `/api/statements/${encodeURIComponent(id)}`;
 
 export const publicationApi = {
   get: (id: string) => call<PublicationDto>("GET", `${base(id)}/publication`),
-  setPublished: (id: string, published: boolean) => call<PublicationDto>("PUT", `${base(id)}/publication`, { published }),
+  setPublished: (id: string, published: boolean) =>
+    call<PublicationDto>("PUT", `${base(id)}/publication`, { published }),
   decide: (id: string, requestId: string, body: DecisionBody) =>
     call<PublicationDto>("POST", `${base(id)}/sign-on-requests/${encodeURIComponent(requestId)}/decision`, body),
-  remove: (id: string, key: string, reason: string) => call<PublicationDto>("POST", `${base(id)}/signatories/remove`, { key, reason }),
+  remove: (id: string, key: string, reason: string) =>
+    call<PublicationDto>("POST", `${base(id)}/signatories/remove`, { key, reason }),
   csvUrl: (id: string) => `${base(id)}/signatories.csv`,
-  inviteByEmail: (id: string, body: { email: string; role: string; organizationId?: string | null; expiresInHours?: number }) =>
-    call<{ ok: true; expiresAt: number; mail: "smtp" | "outbox" }>("POST", `${base(id)}/invites/email`, body),
-  outbox: () => call<{ mail: "smtp" | "outbox"; messages: Array<{ id: string; to: string; subject: string; text: string; createdAt: number }> }>("GET", "/api/admin/outbox"),
+  inviteByEmail: (
+    id: string,
+    body: { email: string; role: string; organizationId?: string | null; expiresInHours?: number },
+  ) => call<{ ok: true; expiresAt: number; mail: "smtp" | "outbox" }>("POST", `${base(id)}/invites/email`, body),
+  outbox: () =>
+    call<{
+      mail: "smtp" | "outbox";
+      messages: Array<{ id: string; to: string; subject: string; text: string; createdAt: number }>;
+    }>("GET", "/api/admin/outbox"),
 };

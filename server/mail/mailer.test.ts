@@ -27,7 +27,11 @@ describe("mail configuration", () => {
 describe("mailers", () => {
   it("SMTP: a real server receives the message, UTF-8 subject and body intact", async () => {
     const m = new SmtpMailer(smtp.url, "Concord <concord@test.example>");
-    await m.send({ to: "ana@example.org", subject: "Réseaux — “confirm”", text: "Bonjour Ana,\nhttps://example.org/p/x/confirm/abc\n" });
+    await m.send({
+      to: "ana@example.org",
+      subject: "Réseaux — “confirm”",
+      text: "Bonjour Ana,\nhttps://example.org/p/x/confirm/abc\n",
+    });
     const got = await smtp.waitFor("ana@example.org", /confirm/);
     expect(got.from).toBe("concord@test.example");
     expect(got.subject).toBe("Réseaux — “confirm”");
@@ -38,7 +42,9 @@ describe("mailers", () => {
     const db = await openDatabase(tempDataDir());
     try {
       await new OutboxMailer(db).send({ to: "b@example.org", subject: "Hello", text: "Body" });
-      expect((await readOutbox(db)).map((x) => [x.to, x.subject, x.text])).toEqual([["b@example.org", "Hello", "Body"]]);
+      expect((await readOutbox(db)).map((x) => [x.to, x.subject, x.text])).toEqual([
+        ["b@example.org", "Hello", "Body"],
+      ]);
     } finally {
       await db.destroy();
     }

@@ -41,7 +41,13 @@ export class OutboxMailer implements Mailer {
   async send(message: MailMessage): Promise<void> {
     await this.db
       .insertInto("mail_outbox")
-      .values({ id: newId(), to_address: message.to, subject: message.subject, body: message.text, created_at: Date.now() })
+      .values({
+        id: newId(),
+        to_address: message.to,
+        subject: message.subject,
+        body: message.text,
+        created_at: Date.now(),
+      })
       .execute();
   }
 }
@@ -68,7 +74,9 @@ const mailers = new WeakMap<object, Mailer>();
 export function mailerFor(services: Services): Mailer {
   let m = mailers.get(services);
   if (!m) {
-    m = services.config.smtpUrl ? new SmtpMailer(services.config.smtpUrl, services.config.mailFrom) : new OutboxMailer(services.db);
+    m = services.config.smtpUrl
+      ? new SmtpMailer(services.config.smtpUrl, services.config.mailFrom)
+      : new OutboxMailer(services.db);
     mailers.set(services, m);
   }
   return m;
@@ -90,6 +98,18 @@ export async function sendMail(services: Services, message: MailMessage): Promis
 
 /** The newest outbox messages (for the admin, and tests). */
 export async function readOutbox(db: DB, limit = 200): Promise<OutboxMessage[]> {
-  const rows = await db.selectFrom("mail_outbox").selectAll().orderBy("created_at", "desc").orderBy("id").limit(limit).execute();
-  return rows.map((r) => ({ id: r.id, to: r.to_address, subject: r.subject, text: r.body, createdAt: Number(r.created_at) }));
+  const rows = await db
+    .selectFrom("mail_outbox")
+    .selectAll()
+    .orderBy("created_at", "desc")
+    .orderBy("id")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    to: r.to_address,
+    subject: r.subject,
+    text: r.body,
+    createdAt: Number(r.created_at),
+  }));
 }

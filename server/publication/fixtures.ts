@@ -5,7 +5,8 @@
 import { SMTPServer } from "smtp-server";
 import type * as Y from "yjs";
 import type { AddressInfo } from "node:net";
-import { ApiClient, connectProvider, eventually, signUp, synced } from "../testing/harness";
+import { connectProvider, eventually, signUp, synced } from "../testing/harness";
+import type { ApiClient } from "../testing/harness";
 import { appendParagraph } from "../testing/docs";
 import { canonicalMarkdownOfDoc, sha256Hex } from "../../shared/canonical";
 import { lockOverrideOf } from "../../shared/signoff";
@@ -52,7 +53,11 @@ export async function lockedStatement(
     });
     if (org.status !== 201) throw new Error(`org ${o.name}: ${org.text}`);
     const rep = await signUp(baseUrl, `Rep ${o.name}`.replace(/[^\w .-]/g, ""));
-    const m = await convener.post(`/api/statements/${statementId}/members`, { email: rep.email, role: "drafter", organizationId: org.json.organization.id });
+    const m = await convener.post(`/api/statements/${statementId}/members`, {
+      email: rep.email,
+      role: "drafter",
+      organizationId: org.json.organization.id,
+    });
     if (m.status !== 201) throw new Error(m.text);
     reps.push({ rep, organizationId: org.json.organization.id, name: o.name });
   }
@@ -61,7 +66,11 @@ export async function lockedStatement(
   for (const c of opts.clauses) appendParagraph(editor.doc, c);
   opts.build?.(editor.doc);
   const expected = canonicalMarkdownOfDoc(editor.doc);
-  await eventually(async () => (await convener.get(`/api/statements/${statementId}/export.md`)).text === expected, 5000, "clauses stored");
+  await eventually(
+    async () => (await convener.get(`/api/statements/${statementId}/export.md`)).text === expected,
+    5000,
+    "clauses stored",
+  );
   for (const r of reps) {
     const s = await signCurrent(r.rep, statementId, r.organizationId);
     if (s.status !== 201) throw new Error(`sign: ${s.text}`);
@@ -105,14 +114,14 @@ export interface ReceivedMail {
 
 /** A real SMTP server in this process (no TLS, no auth) that keeps what it receives. */
 export class TestSmtp {
-  readonly messages: ReceivedMail[] = [];
   private constructor(
     private readonly server: SMTPServer,
     readonly port: number,
+    readonly messages: ReceivedMail[],
   ) {}
 
   static async start(): Promise<TestSmtp> {
-    let self!: TestSmtp;
+    const messages: ReceivedMail[] = [];
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ["STARTTLS", "AUTH"],
@@ -122,7 +131,7 @@ export class TestSmtp {
         stream.on("data", (d: Buffer) => chunks.push(d));
         stream.on("end", () => {
           const raw = Buffer.concat(chunks).toString("utf8");
-          self.messages.push({
+          messages.push({
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
             to: session.envelope.rcptTo.map((r) => r.address),
             raw,
@@ -134,8 +143,11 @@ export class TestSmtp {
       },
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    self = new TestSmtp(server, ((server as unknown as { server: { address(): AddressInfo } }).server.address()).port);
-    return self;
+    return new TestSmtp(
+      server,
+      (server as unknown as { server: { address(): AddressInfo } }).server.address().port,
+      messages,
+    );
   }
 
   get url(): string {
@@ -145,7 +157,11 @@ export class TestSmtp {
   /** Waits for a message to `to` whose subject matches. */
   async waitFor(to: string, subject: RegExp, timeoutMs = 5000): Promise<ReceivedMail> {
     let found: ReceivedMail | undefined;
-    await eventually(() => !!(found = this.messages.find((m) => m.to.includes(to) && subject.test(m.subject))), timeoutMs, `mail to ${to} ${subject}`);
+    await eventually(
+      () => !!(found = this.messages.find((m) => m.to.includes(to) && subject.test(m.subject))),
+      timeoutMs,
+      `mail to ${to} ${subject}`,
+    );
     return found!;
   }
 
@@ -161,7 +177,10 @@ function decodeBody(raw: string): string {
   let body = raw.slice(split + 4);
   if (/content-transfer-encoding:\s*quoted-printable/i.test(headers)) {
     body = body.replace(/=\r?\n/g, "");
-    body = Buffer.from(body.replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), "latin1").toString("utf8");
+    body = Buffer.from(
+      body.replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+      "latin1",
+    ).toString("utf8");
   } else if (/content-transfer-encoding:\s*base64/i.test(headers)) {
     body = Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8");
   }
@@ -176,7 +195,12 @@ function decodeSubject(raw: string): string {
     .replace(/=\?utf-8\?([QB])\?([^?]*)\?=\s*/gi, (_x, enc: string, data: string) =>
       enc.toUpperCase() === "B"
         ? Buffer.from(data, "base64").toString("utf8")
-        : Buffer.from(data.replace(/_/g, " ").replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), "latin1").toString("utf8"),
+        : Buffer.from(
+            data
+              .replace(/_/g, " ")
+              .replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+            "latin1",
+          ).toString("utf8"),
     );
 }
 

@@ -46,7 +46,9 @@ describe("renderMarkdown (the canonical subset)", () => {
     ].join("\n");
     const html = renderMarkdown(md);
     expect(html).toContain("<h1>Statement of Purpose</h1>");
-    expect(html).toContain("<p>We <strong>support</strong> <em>multistakeholder</em> <del>nothing</del> <code>code</code> governance.<br>\nSecond line.</p>");
+    expect(html).toContain(
+      "<p>We <strong>support</strong> <em>multistakeholder</em> <del>nothing</del> <code>code</code> governance.<br>\nSecond line.</p>",
+    );
     expect(html).toContain("<ul><li>one</li><li>two\n<ul><li>nested</li></ul></li></ul>");
     expect(html).toContain('<ol start="3"><li>three</li><li>four</li></ol>');
     expect(html).toContain("<blockquote><p>quoted</p>\n<p>more</p></blockquote>");

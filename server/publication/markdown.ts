@@ -104,7 +104,8 @@ function renderBlocks(lines: string[], depth: number): string {
     }
     // A paragraph: up to a blank line, or a nested list that follows an item's paragraph directly.
     const para: string[] = [];
-    while (i < lines.length && lines[i].trim() !== "" && (para.length === 0 || !LIST_ITEM.test(lines[i]))) para.push(lines[i++]);
+    while (i < lines.length && lines[i].trim() !== "" && (para.length === 0 || !LIST_ITEM.test(lines[i])))
+      para.push(lines[i++]);
     out.push(`<p>${renderParagraph(para)}</p>`);
   }
   return out.join("\n");

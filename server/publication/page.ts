@@ -50,7 +50,12 @@ ${opts.body}
 }
 
 /** A short page for the steps of a sign-on (sent, confirmed, withdrawn…), with an optional form to submit. */
-export function messagePage(title: string, paragraphs: string[], form?: { action: string; button: string }, back?: { href: string; label: string }): string {
+export function messagePage(
+  title: string,
+  paragraphs: string[],
+  form?: { action: string; button: string },
+  back?: { href: string; label: string },
+): string {
   const body = `<h1>${e(title)}</h1>
 ${paragraphs.map((p) => `<p>${e(p)}</p>`).join("\n")}
 ${form ? `<form method="post" action="${e(form.action)}"><button type="submit" class="btn">${e(form.button)}</button></form>` : ""}
@@ -90,7 +95,11 @@ export interface PageInput {
 /** The first paragraph of the text, as plain words, for the description. */
 function describe(markdown: string): string {
   const para = markdown.split("\n\n").find((b) => b.trim() !== "" && !b.startsWith("#")) ?? markdown;
-  const plain = para.replace(/\\(.)/g, "$1").replace(/[*_~`#>[\]]|\]\([^)]*\)/g, "").replace(/\s+/g, " ").trim();
+  const plain = para
+    .replace(/\\(.)/g, "$1")
+    .replace(/[*_~`#>[\]]|\]\([^)]*\)/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
   return plain.length > 200 ? `${plain.slice(0, 197)}…` : plain;
 }
 

@@ -19,7 +19,12 @@ beforeAll(async () => {
   smtp = await TestSmtp.start();
   server = await startTestServer({ smtpUrl: smtp.url, mailFrom: "Concord <concord@test.example>" });
   // One address (127.0.0.1) makes every request of this file; the limit itself is tested on its own server.
-  setPublicationLimits(server.services, { addressBurst: 100_000, addressPerMinute: 100_000, statementBurst: 1000, statementPerMinute: 1000 });
+  setPublicationLimits(server.services, {
+    addressBurst: 100_000,
+    addressPerMinute: 100_000,
+    statementBurst: 1000,
+    statementPerMinute: 1000,
+  });
   admin = await signUp(server.url, "Admin"); // the first account is the instance admin
 });
 afterAll(async () => {
@@ -45,7 +50,12 @@ function form(organization: string, extra: Record<string, unknown> = {}) {
 }
 
 /** Submits a sign-on, confirms the email through the link the SMTP server received; returns the request id. */
-async function requestAndConfirm(slug: string, body: ReturnType<typeof form>, convener: ApiClient, statementId: string): Promise<string> {
+async function requestAndConfirm(
+  slug: string,
+  body: ReturnType<typeof form>,
+  convener: ApiClient,
+  statementId: string,
+): Promise<string> {
   const r = await anon().post(`/p/${slug}/sign-on`, body);
   expect(r.status).toBe(202);
   const mail = await smtp.waitFor(body.email, /Confirm your request/);
@@ -65,7 +75,12 @@ const decide = (c: ApiClient, statementId: string, rid: string, body: Record<str
   c.post(`/api/statements/${statementId}/sign-on-requests/${rid}/decision`, body);
 
 const auditActions = async (statementId: string) =>
-  (await server.services.db.selectFrom("audit_log").select(["action", "hash", "detail"]).where("statement_id", "=", statementId).orderBy("id").execute());
+  await server.services.db
+    .selectFrom("audit_log")
+    .select(["action", "hash", "detail"])
+    .where("statement_id", "=", statementId)
+    .orderBy("id")
+    .execute();
 
 /** Names on the public page, in page order. */
 function namesOnPage(html: string): string[] {
@@ -94,8 +109,13 @@ describe("the public page", () => {
       { name: "ZADNA – .ZA Domain Name Authority" },
     ];
     // Created in a scrambled order: the list must not depend on it.
-    const scrambled = [...printed].sort((a, b) => (a.name.length * 7919) % 13 - (b.name.length * 7919) % 13 || b.name.localeCompare(a.name));
-    const s = await lockedStatement(server.url, { clauses: ["We support multistakeholder Internet governance."], orgs: scrambled });
+    const scrambled = [...printed].sort(
+      (a, b) => ((a.name.length * 7919) % 13) - ((b.name.length * 7919) % 13) || b.name.localeCompare(a.name),
+    );
+    const s = await lockedStatement(server.url, {
+      clauses: ["We support multistakeholder Internet governance."],
+      orgs: scrambled,
+    });
     const page = await anon().get(`/p/${s.slug}`);
     expect(page.status).toBe(200);
     expect(namesOnPage(page.text)).toEqual(printed.map((o) => o.name.replace("&", "&#38;")));
@@ -159,31 +179,44 @@ describe("the public page", () => {
 
   it("answers 404 until published and again once unpublished; only a convener publishes", async () => {
     const s = await lockedStatement(server.url, { clauses: ["Text."], orgs: [{ name: "Org Two" }], publish: false });
-    for (const p of [`/p/${s.slug}`, `/p/${s.slug}.json`, `/p/${s.slug}.md`]) expect((await anon().get(p)).status).toBe(404);
+    for (const p of [`/p/${s.slug}`, `/p/${s.slug}.json`, `/p/${s.slug}.md`])
+      expect((await anon().get(p)).status).toBe(404);
     expect((await anon().post(`/p/${s.slug}/sign-on`, form("Someone"))).status).toBe(404);
     // A browser gets a page; fetch clients get the API's error body.
     const html = await fetch(`${server.url}/p/${s.slug}`, { headers: { accept: "text/html" } });
     expect(html.status).toBe(404);
     expect(await html.text()).toContain("<h1>Not found</h1>");
     expect((await anon().get(`/p/${s.slug}.json`)).json.error.code).toBe("not_found");
-    expect((await s.reps[0].rep.request("PUT", `/api/statements/${s.statementId}/publication`, { published: true })).status).toBe(403);
-    expect((await s.convener.request("PUT", `/api/statements/${s.statementId}/publication`, { published: true })).status).toBe(200);
+    expect(
+      (await s.reps[0].rep.request("PUT", `/api/statements/${s.statementId}/publication`, { published: true })).status,
+    ).toBe(403);
+    expect(
+      (await s.convener.request("PUT", `/api/statements/${s.statementId}/publication`, { published: true })).status,
+    ).toBe(200);
     expect((await anon().get(`/p/${s.slug}`)).status).toBe(200);
-    expect((await s.convener.request("PUT", `/api/statements/${s.statementId}/publication`, { published: false })).status).toBe(200);
-    for (const p of [`/p/${s.slug}`, `/p/${s.slug}.json`, `/p/${s.slug}.md`]) expect((await anon().get(p)).status).toBe(404);
+    expect(
+      (await s.convener.request("PUT", `/api/statements/${s.statementId}/publication`, { published: false })).status,
+    ).toBe(200);
+    for (const p of [`/p/${s.slug}`, `/p/${s.slug}.json`, `/p/${s.slug}.md`])
+      expect((await anon().get(p)).status).toBe(404);
     const actions = (await auditActions(s.statementId)).map((a) => a.action);
     expect(actions).toContain("publication.published");
     expect(actions).toContain("publication.unpublished");
     // A statement that was never locked cannot be published.
     const draft = (await s.convener.post("/api/statements", { title: "Draft" })).json.statement.id;
-    expect((await s.convener.request("PUT", `/api/statements/${draft}/publication`, { published: true })).status).toBe(409);
+    expect((await s.convener.request("PUT", `/api/statements/${draft}/publication`, { published: true })).status).toBe(
+      409,
+    );
     s.editor.destroy();
   });
 });
 
 describe("sign-on requests", () => {
   it("confirmed by email, then approved: the organization joins in its alphabetical place; a declined one never appears", async () => {
-    const s = await lockedStatement(server.url, { clauses: ["We sign."], orgs: [{ name: "Alpha Registry" }, { name: "Zulu Networks" }] });
+    const s = await lockedStatement(server.url, {
+      clauses: ["We sign."],
+      orgs: [{ name: "Alpha Registry" }, { name: "Zulu Networks" }],
+    });
     // Unconfirmed: not in the inbox as pending, and a decision is refused.
     const early = form("Mike Foundation", { website: "https://mike.example", email: `ops.${Date.now()}@mike.example` });
     expect((await anon().post(`/p/${s.slug}/sign-on`, early)).status).toBe(202);
@@ -203,7 +236,10 @@ describe("sign-on requests", () => {
     const pending = inbox.requests.find((r: { email: string }) => r.email === early.email);
     expect(pending.status).toBe("pending");
     expect(pending.emailDomainMatches).toBe(true);
-    const approved = await decide(s.convener, s.statementId, pending.id, { decision: "approve", message: "Welcome aboard." });
+    const approved = await decide(s.convener, s.statementId, pending.id, {
+      decision: "approve",
+      message: "Welcome aboard.",
+    });
     expect(approved.status).toBe(200);
     const told = await smtp.waitFor(early.email, /now signs/);
     expect(told.text).toContain("Welcome aboard.");
@@ -214,8 +250,13 @@ describe("sign-on requests", () => {
     const rid = await requestAndConfirm(s.slug, declinedForm, s.convener, s.statementId);
     inbox = (await s.convener.get(`/api/statements/${s.statementId}/publication`)).json;
     expect(inbox.requests.find((r: { id: string }) => r.id === rid).emailDomainMatches).toBe(false);
-    expect((await decide(s.convener, s.statementId, rid, { decision: "decline", message: "Not a coalition member." })).status).toBe(200);
-    expect((await smtp.waitFor(declinedForm.email, /Your request to sign on/)).text).toContain("Not a coalition member.");
+    expect(
+      (await decide(s.convener, s.statementId, rid, { decision: "decline", message: "Not a coalition member." }))
+        .status,
+    ).toBe(200);
+    expect((await smtp.waitFor(declinedForm.email, /Your request to sign on/)).text).toContain(
+      "Not a coalition member.",
+    );
     expect((await decide(s.convener, s.statementId, rid, { decision: "approve" })).status).toBe(409);
 
     const json = (await anon().get(`/p/${s.slug}.json`)).json;
@@ -227,14 +268,44 @@ describe("sign-on requests", () => {
     expect(json.signatories[1].hash).toBe(s.hash);
     const page = (await anon().get(`/p/${s.slug}`)).text;
     expect(page).not.toContain("Yankee Lobby");
-    expect(page).toMatch(/Mike Foundation<\/span> <span class="sig-group">Civil society<\/span> <span class="sig-when">joined \d{1,2} \w+ \d{4}<\/span>/);
+    expect(page).toMatch(
+      /Mike Foundation<\/span> <span class="sig-group">Civil society<\/span> <span class="sig-when">joined \d{1,2} \w+ \d{4}<\/span>/,
+    );
     // Filter by stakeholder group, without JavaScript (a GET form).
     const filtered = (await anon().get(`/p/${s.slug}?group=civil-society`)).text;
     expect(namesOnPage(filtered)).toEqual(["Mike Foundation"]);
     expect(filtered).toContain("1 of 3");
     const actions = (await auditActions(s.statementId)).map((a) => a.action);
-    for (const a of ["sign-on.requested", "sign-on.confirmed", "sign-on.approved", "sign-on.declined"]) expect(actions).toContain(a);
-    expect((await auditActions(s.statementId)).filter((a) => a.action.startsWith("sign-on.")).every((a) => a.hash === s.hash)).toBe(true);
+    for (const a of ["sign-on.requested", "sign-on.confirmed", "sign-on.approved", "sign-on.declined"])
+      expect(actions).toContain(a);
+    expect(
+      (await auditActions(s.statementId))
+        .filter((a) => a.action.startsWith("sign-on."))
+        .every((a) => a.hash === s.hash),
+    ).toBe(true);
+    s.editor.destroy();
+  });
+
+  it("confirmation links expire; the API's /api/public names answer as /p/ does", async () => {
+    const s = await lockedStatement(server.url, { clauses: ["We sign."], orgs: [{ name: "Org Expiry" }] });
+    const f = form("Slow Org");
+    expect((await anon().post(`/api/public/${s.slug}/sign-on`, f)).status).toBe(202);
+    expect((await anon().get(`/api/public/${s.slug}`)).json.hash).toBe(s.hash);
+    const mail = await smtp.waitFor(f.email, /Confirm your request/);
+    const link = new URL(linkIn(mail.text, /\/confirm\//));
+    await server.services.db
+      .updateTable("email_tokens")
+      .set({ expires_at: Date.now() - 1 })
+      .where("statement_id", "=", s.statementId)
+      .execute();
+    expect((await anon().get(link.pathname)).status).toBe(410);
+    expect((await anon().post(link.pathname)).status).toBe(410);
+    const row = await server.services.db
+      .selectFrom("sign_on_requests")
+      .select("status")
+      .where("statement_id", "=", s.statementId)
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe("unconfirmed");
     s.editor.destroy();
   });
 
@@ -242,13 +313,27 @@ describe("sign-on requests", () => {
     const s = await lockedStatement(server.url, { clauses: ["We sign."], orgs: [{ name: "Internet Society" }] });
     const similar = form("The Internet Society Foundation");
     const rid = await requestAndConfirm(s.slug, similar, s.convener, s.statementId);
-    const req = (await s.convener.get(`/api/statements/${s.statementId}/publication`)).json.requests.find((r: { id: string }) => r.id === rid);
+    const req = (await s.convener.get(`/api/statements/${s.statementId}/publication`)).json.requests.find(
+      (r: { id: string }) => r.id === rid,
+    );
     expect(req.similar).toContainEqual({ name: "Internet Society", where: "signatory", same: false });
     expect((await anon().post(`/p/${s.slug}/sign-on`, form("INTERNET SOCIETY!"))).status).toBe(409);
-    const before = (await server.services.db.selectFrom("sign_on_requests").select("id").where("statement_id", "=", s.statementId).execute()).length;
+    const before = (
+      await server.services.db
+        .selectFrom("sign_on_requests")
+        .select("id")
+        .where("statement_id", "=", s.statementId)
+        .execute()
+    ).length;
     const bot = await anon().post(`/p/${s.slug}/sign-on`, form("Bot Org", { website_url: "http://spam.example" }));
     expect(bot.status).toBe(202);
-    const after = (await server.services.db.selectFrom("sign_on_requests").select("id").where("statement_id", "=", s.statementId).execute()).length;
+    const after = (
+      await server.services.db
+        .selectFrom("sign_on_requests")
+        .select("id")
+        .where("statement_id", "=", s.statementId)
+        .execute()
+    ).length;
     expect(after).toBe(before);
     expect((await anon().post(`/p/${s.slug}/sign-on`, form("No Auth", { authorized: false }))).status).toBe(400);
     s.editor.destroy();
@@ -257,10 +342,18 @@ describe("sign-on requests", () => {
   it("works as a plain HTML form (JavaScript off): form-encoded post, a page in answer", async () => {
     const s = await lockedStatement(server.url, { clauses: ["We sign."], orgs: [{ name: "Org Form" }] });
     const body = new URLSearchParams({ ...form("Form Org"), authorized: "on" } as unknown as Record<string, string>);
-    const res = await fetch(`${server.url}/p/${s.slug}/sign-on`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: server.url }, body });
+    const res = await fetch(`${server.url}/p/${s.slug}/sign-on`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: server.url },
+      body,
+    });
     expect(res.status).toBe(202);
     expect(await res.text()).toContain("Check your email");
-    const foreign = await fetch(`${server.url}/p/${s.slug}/sign-on`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://evil.example" }, body });
+    const foreign = await fetch(`${server.url}/p/${s.slug}/sign-on`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://evil.example" },
+      body,
+    });
     expect(foreign.status).toBe(403);
     s.editor.destroy();
   });
@@ -272,20 +365,31 @@ describe("sign-on requests", () => {
     expect((await decide(s.convener, s.statementId, rid, { decision: "approve" })).status).toBe(200);
     const mail = await smtp.waitFor(f.email, /now signs/);
     const withdrawLink = new URL(linkIn(mail.text, /\/withdraw\//));
-    expect((await anon().get(`/p/${s.slug}.json`)).json.signatories.map((x: { name: string }) => x.name)).toContain("Leaving Org");
+    expect((await anon().get(`/p/${s.slug}.json`)).json.signatories.map((x: { name: string }) => x.name)).toContain(
+      "Leaving Org",
+    );
     expect((await anon().get(withdrawLink.pathname)).text).toContain("Withdraw our signature");
     expect((await anon().post(withdrawLink.pathname)).status).toBe(200);
     expect((await anon().post(withdrawLink.pathname)).status).toBe(410);
-    expect((await anon().get(`/p/${s.slug}.json`)).json.signatories.map((x: { name: string }) => x.name)).toEqual(["Original Org"]);
+    expect((await anon().get(`/p/${s.slug}.json`)).json.signatories.map((x: { name: string }) => x.name)).toEqual([
+      "Original Org",
+    ]);
     const withdrawn = (await auditActions(s.statementId)).find((a) => a.action === "signatory.withdrawn");
     expect(withdrawn?.hash).toBe(s.hash);
     expect(JSON.parse(withdrawn!.detail).organization).toBe("Leaving Org");
 
     // The convener removes an original, with a reason.
     const key = (await s.convener.get(`/api/statements/${s.statementId}/publication`)).json.signatories[0].key;
-    expect((await s.convener.post(`/api/statements/${s.statementId}/signatories/remove`, { key, reason: "" })).status).toBe(400);
-    expect((await s.reps[0].rep.post(`/api/statements/${s.statementId}/signatories/remove`, { key, reason: "x" })).status).toBe(403);
-    expect((await s.convener.post(`/api/statements/${s.statementId}/signatories/remove`, { key, reason: "Asked by phone" })).status).toBe(200);
+    expect(
+      (await s.convener.post(`/api/statements/${s.statementId}/signatories/remove`, { key, reason: "" })).status,
+    ).toBe(400);
+    expect(
+      (await s.reps[0].rep.post(`/api/statements/${s.statementId}/signatories/remove`, { key, reason: "x" })).status,
+    ).toBe(403);
+    expect(
+      (await s.convener.post(`/api/statements/${s.statementId}/signatories/remove`, { key, reason: "Asked by phone" }))
+        .status,
+    ).toBe(200);
     expect((await anon().get(`/p/${s.slug}.json`)).json.signatories).toEqual([]);
     const removed = (await auditActions(s.statementId)).find((a) => a.action === "signatory.removed");
     expect(JSON.parse(removed!.detail).reason).toBe("Asked by phone");
@@ -295,7 +399,11 @@ describe("sign-on requests", () => {
 
   it("shows <script> and javascript: in every field as text", async () => {
     const evil = `<script>alert(1)</script>"'><img src=x onerror=alert(2)>`;
-    const s = await lockedStatement(server.url, { title: `Title ${evil}`, clauses: [`Clause ${evil} [x](javascript:alert(3))`], orgs: [{ name: `Org ${evil}` }] });
+    const s = await lockedStatement(server.url, {
+      title: `Title ${evil}`,
+      clauses: [`Clause ${evil} [x](javascript:alert(3))`],
+      orgs: [{ name: `Org ${evil}` }],
+    });
     const f = form(`Joiner ${evil}`, {
       website: "javascript:alert(4)//example.org",
       country: evil,
@@ -303,9 +411,16 @@ describe("sign-on requests", () => {
       contactTitle: evil,
     });
     expect((await anon().post(`/p/${s.slug}/sign-on`, f)).status).toBe(400); // a javascript: website is not a website
-    const ok = form(`Joiner ${evil}`, { website: "https://joiner.example/<script>", country: evil, contactName: evil, contactTitle: evil });
+    const ok = form(`Joiner ${evil}`, {
+      website: "https://joiner.example/<script>",
+      country: evil,
+      contactName: evil,
+      contactTitle: evil,
+    });
     const rid = await requestAndConfirm(s.slug, ok, s.convener, s.statementId);
-    expect((await decide(s.convener, s.statementId, rid, { decision: "approve", sortKey: evil, message: evil })).status).toBe(200);
+    expect(
+      (await decide(s.convener, s.statementId, rid, { decision: "approve", sortKey: evil, message: evil })).status,
+    ).toBe(200);
     const page = (await anon().get(`/p/${s.slug}`)).text;
     expect(page).not.toContain("<script>alert");
     expect(page).not.toContain("<img");
@@ -326,25 +441,38 @@ describe("sign-on requests", () => {
   it("of two convener decisions on one request at the same moment, exactly one wins", async () => {
     const s = await lockedStatement(server.url, { clauses: ["We sign."], orgs: [{ name: "Org Race" }] });
     const co = await signUp(server.url, "Co-convener");
-    expect((await s.convener.post(`/api/statements/${s.statementId}/members`, { email: co.email, role: "convener" })).status).toBe(201);
+    expect(
+      (await s.convener.post(`/api/statements/${s.statementId}/members`, { email: co.email, role: "convener" })).status,
+    ).toBe(201);
     const rid = await requestAndConfirm(s.slug, form("Raced Org"), s.convener, s.statementId);
     const [a, b] = await Promise.all([
       decide(s.convener, s.statementId, rid, { decision: "approve" }),
       decide(co, s.statementId, rid, { decision: "decline" }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
-    const listed = (await anon().get(`/p/${s.slug}.json`)).json.signatories.some((x: { name: string }) => x.name === "Raced Org");
+    const listed = (await anon().get(`/p/${s.slug}.json`)).json.signatories.some(
+      (x: { name: string }) => x.name === "Raced Org",
+    );
     expect(listed).toBe(a.status === 200);
-    const decisions = (await auditActions(s.statementId)).filter((x) => x.action === "sign-on.approved" || x.action === "sign-on.declined");
+    const decisions = (await auditActions(s.statementId)).filter(
+      (x) => x.action === "sign-on.approved" || x.action === "sign-on.declined",
+    );
     expect(decisions).toHaveLength(1);
     s.editor.destroy();
   });
 
   it("two sign-on requests for the same organization at once: one is taken, the other refused", async () => {
     const s = await lockedStatement(server.url, { clauses: ["We sign."], orgs: [{ name: "Org Twin" }] });
-    const results = await Promise.all([anon().post(`/p/${s.slug}/sign-on`, form("Twin Org")), anon().post(`/p/${s.slug}/sign-on`, form("twin org."))]);
+    const results = await Promise.all([
+      anon().post(`/p/${s.slug}/sign-on`, form("Twin Org")),
+      anon().post(`/p/${s.slug}/sign-on`, form("twin org.")),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual([202, 409]);
-    const rows = await server.services.db.selectFrom("sign_on_requests").select("id").where("statement_id", "=", s.statementId).execute();
+    const rows = await server.services.db
+      .selectFrom("sign_on_requests")
+      .select("id")
+      .where("statement_id", "=", s.statementId)
+      .execute();
     expect(rows).toHaveLength(1);
     s.editor.destroy();
   });
@@ -362,11 +490,17 @@ describe("a new final version", () => {
     const firstHash = s.hash;
     const firstVersion = (await anon().get(`/p/${s.slug}.json`)).json.versionId;
 
-    expect((await admin.post(`/api/statements/${s.statementId}/unlock`, { reason: "A clause was missing" })).status).toBe(200);
+    expect(
+      (await admin.post(`/api/statements/${s.statementId}/unlock`, { reason: "A clause was missing" })).status,
+    ).toBe(200);
     // While revising, the page keeps the final version and says so.
     expect((await anon().get(`/p/${s.slug}`)).text).toContain("revising this statement");
     appendParagraph(s.editor.doc, "We also support the IGF.");
-    await eventually(async () => (await s.convener.get(`/api/statements/${s.statementId}/export.md`)).text.includes("IGF"), 5000, "edit stored");
+    await eventually(
+      async () => (await s.convener.get(`/api/statements/${s.statementId}/export.md`)).text.includes("IGF"),
+      5000,
+      "edit stored",
+    );
     // Bravo signs the new text in the app; Charlie does not.
     expect((await signCurrent(s.reps[0].rep, s.statementId, s.reps[0].organizationId)).status).toBe(201);
     const relock = await lockCurrent(s.convener, s.statementId);
@@ -377,7 +511,9 @@ describe("a new final version", () => {
     const json = (await anon().get(`/p/${s.slug}.json`)).json;
     expect(json.hash).toBe(newHash);
     expect(json.text).toContain("IGF");
-    expect(json.signatories.map((x: { name: string; status: string; hash: string }) => [x.name, x.status, x.hash])).toEqual([
+    expect(
+      json.signatories.map((x: { name: string; status: string; hash: string }) => [x.name, x.status, x.hash]),
+    ).toEqual([
       ["Bravo Registry", "original", newHash],
       ["Charlie Registrar", "earlier-version", firstHash],
       ["Delta Society", "earlier-version", firstHash],
@@ -406,7 +542,9 @@ describe("a new final version", () => {
     expect((await anon().post(link.pathname)).status).toBe(410);
     expect((await anon().post(new URL(linkIn(charlieMail.text, /\/reconfirm\//)).pathname)).status).toBe(200);
     const after = (await anon().get(`/p/${s.slug}.json`)).json;
-    expect(after.signatories.map((x: { name: string; status: string; hash: string }) => [x.name, x.status, x.hash])).toEqual([
+    expect(
+      after.signatories.map((x: { name: string; status: string; hash: string }) => [x.name, x.status, x.hash]),
+    ).toEqual([
       ["Bravo Registry", "original", newHash],
       ["Charlie Registrar", "joined", newHash],
       ["Delta Society", "joined", newHash],
@@ -435,7 +573,10 @@ describe("mail", () => {
       const first = await signUp(local.url, "Local admin");
       const other = await signUp(local.url, "Other");
       const id = (await other.post("/api/statements", { title: "Outbox test" })).json.statement.id;
-      expect((await other.post(`/api/statements/${id}/invites/email`, { email: "someone@example.org", role: "reviewer" })).status).toBe(201);
+      expect(
+        (await other.post(`/api/statements/${id}/invites/email`, { email: "someone@example.org", role: "reviewer" }))
+          .status,
+      ).toBe(201);
       expect((await other.get("/api/admin/outbox")).status).toBe(403);
       const box = await first.get("/api/admin/outbox");
       expect(box.json.mail).toBe("outbox");
@@ -464,7 +605,11 @@ describe("mail failures", () => {
       const r = await client.post(`/p/${s.slug}/sign-on`, form("Unlucky Org"));
       expect(r.status).toBe(500);
       expect(r.json.error.message).toMatch(/could not send the confirmation email/);
-      const rows = await down.services.db.selectFrom("sign_on_requests").select("status").where("statement_id", "=", s.statementId).execute();
+      const rows = await down.services.db
+        .selectFrom("sign_on_requests")
+        .select("status")
+        .where("statement_id", "=", s.statementId)
+        .execute();
       expect(rows.map((x) => x.status)).toEqual(["expired"]);
       s.editor.destroy();
     } finally {
@@ -499,7 +644,12 @@ describe("abuse limits", () => {
   });
 
   it("sign-on submissions are limited per statement too, whatever the address", async () => {
-    setPublicationLimits(server.services, { addressBurst: 100_000, addressPerMinute: 100_000, statementBurst: 3, statementPerMinute: 1 });
+    setPublicationLimits(server.services, {
+      addressBurst: 100_000,
+      addressPerMinute: 100_000,
+      statementBurst: 3,
+      statementPerMinute: 1,
+    });
     try {
       const s = await lockedStatement(server.url, { clauses: ["We sign."], orgs: [{ name: "Org Busy" }] });
       const statuses: number[] = [];
@@ -507,8 +657,12 @@ describe("abuse limits", () => {
       expect(statuses).toEqual([202, 202, 202, 429]);
       s.editor.destroy();
     } finally {
-      setPublicationLimits(server.services, { addressBurst: 100_000, addressPerMinute: 100_000, statementBurst: 1000, statementPerMinute: 1000 });
+      setPublicationLimits(server.services, {
+        addressBurst: 100_000,
+        addressPerMinute: 100_000,
+        statementBurst: 1000,
+        statementPerMinute: 1000,
+      });
     }
   });
 });
-

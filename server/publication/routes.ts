@@ -21,7 +21,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { z } from "zod";
 import type { AppEnv, Services } from "../context";
 import { requireUser } from "../auth/middleware";
@@ -35,7 +35,13 @@ import { canManageMembers } from "../../shared/roles";
 import type { StakeholderGroup } from "../../shared/roles";
 import { StakeholderGroups } from "../../shared/roles";
 import { diffWords } from "../../shared/diff";
-import { decisionSchema, inviteEmailSchema, publishSchema, removeSignatorySchema, signOnSchema } from "../../shared/publication";
+import {
+  decisionSchema,
+  inviteEmailSchema,
+  publishSchema,
+  removeSignatorySchema,
+  signOnSchema,
+} from "../../shared/publication";
 import type { PublicationDto, PublicStatementJson, PublicSignatory } from "../../shared/publication";
 import { mailerFor, readOutbox, sendMail } from "../mail/mailer";
 import {
@@ -66,7 +72,12 @@ export interface PublicationLimits {
   statementPerMinute: number;
 }
 
-export const PUBLICATION_LIMITS: PublicationLimits = { addressBurst: 30, addressPerMinute: 30, statementBurst: 20, statementPerMinute: 10 };
+export const PUBLICATION_LIMITS: PublicationLimits = {
+  addressBurst: 30,
+  addressPerMinute: 30,
+  statementBurst: 20,
+  statementPerMinute: 10,
+};
 
 interface Limiters {
   address: RateLimiter;
@@ -77,7 +88,10 @@ const limiters = new WeakMap<object, Limiters>();
 /** Replaces a server's public limits (fresh buckets). */
 export function setPublicationLimits(services: Services, limits: Partial<PublicationLimits>): void {
   const l = { ...PUBLICATION_LIMITS, ...limits };
-  limiters.set(services, { address: new RateLimiter(l.addressBurst, l.addressPerMinute), statement: new RateLimiter(l.statementBurst, l.statementPerMinute) });
+  limiters.set(services, {
+    address: new RateLimiter(l.addressBurst, l.addressPerMinute),
+    statement: new RateLimiter(l.statementBurst, l.statementPerMinute),
+  });
 }
 
 function limitersFor(services: Services): Limiters {
@@ -102,7 +116,10 @@ function linkOrigin(c: Context<AppEnv>): string {
 
 /** Whether the caller wants JSON back (fetch clients) rather than a page (a form post). */
 function wantsJson(c: Context): boolean {
-  return (c.req.header("content-type") ?? "").includes("application/json") || (c.req.header("accept") ?? "").startsWith("application/json");
+  return (
+    (c.req.header("content-type") ?? "").includes("application/json") ||
+    (c.req.header("accept") ?? "").startsWith("application/json")
+  );
 }
 
 /** A published statement and the final version asked for (the newest one without `versionId`), or 404. */
@@ -114,11 +131,22 @@ async function publicVersion(services: Services, slug: string, versionId?: numbe
   const newest = versions[versions.length - 1];
   const version = versionId === undefined ? newest : versions.find((v) => v.versionId === versionId);
   if (!version) throw notFound("That version");
-  const phase = await services.db.selectFrom("statements").select("phase").where("id", "=", st.id).executeTakeFirstOrThrow();
+  const phase = await services.db
+    .selectFrom("statements")
+    .select("phase")
+    .where("id", "=", st.id)
+    .executeTakeFirstOrThrow();
   return { st, versions, version, current: version.versionId === newest.versionId, revising: phase.phase !== "final" };
 }
 
-function publicJson(origin: string, st: PublicStatement, version: FinalVersion, versions: FinalVersion[], list: PublicSignatory[], current: boolean): PublicStatementJson {
+function publicJson(
+  origin: string,
+  st: PublicStatement,
+  version: FinalVersion,
+  versions: FinalVersion[],
+  list: PublicSignatory[],
+  current: boolean,
+): PublicStatementJson {
   const base = `${origin}/p/${encodeURIComponent(st.slug)}`;
   const newest = versions[versions.length - 1].versionId;
   return {
@@ -149,11 +177,19 @@ function diffText(before: string, after: string): string {
 
 /** Sends the "confirm the new text" emails after a new lock (once per signatory and version). */
 async function askToReconfirm(services: Services, statementId: string): Promise<void> {
-  const pub = await services.db.selectFrom("publications").select("published").where("statement_id", "=", statementId).executeTakeFirst();
+  const pub = await services.db
+    .selectFrom("publications")
+    .select("published")
+    .where("statement_id", "=", statementId)
+    .executeTakeFirst();
   if (pub?.published !== 1) return;
   const issued = await issueReconfirmations(services.db, statementId);
   if (!issued || issued.asks.length === 0) return;
-  const st = await services.db.selectFrom("statements").select(["slug", "title"]).where("id", "=", statementId).executeTakeFirstOrThrow();
+  const st = await services.db
+    .selectFrom("statements")
+    .select(["slug", "title"])
+    .where("id", "=", statementId)
+    .executeTakeFirstOrThrow();
   const origin = services.origins()[0] ?? "";
   const versions = await finalVersions(services.db, statementId);
   for (const ask of issued.asks) {
@@ -178,6 +214,119 @@ async function askToReconfirm(services: Services, statementId: string): Promise<
   }
 }
 
+/** Every public request is counted per address; a form post must come from our own pages. */
+const publicGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const services = c.var.services;
+  const refusal = limitersFor(services).address.take(clientAddress(c, services.proxyTrust));
+  if (refusal) refuse(c, refusal.retryAfterMs, "requests from your address");
+  if (c.req.method === "POST") {
+    const origin = c.req.header("origin");
+    if (origin !== undefined && !services.origins().includes(origin))
+      throw forbidden(`Requests from origin ${origin} are not allowed.`);
+  }
+  await next();
+  if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-cache");
+};
+
+/** A final version as a page, its JSON or its canonical Markdown. */
+async function answerPage(
+  c: Context<AppEnv>,
+  slug: string,
+  versionId: number | undefined,
+  format: "html" | "json" | "md",
+) {
+  const services = c.var.services;
+  const { st, versions, version, current, revising } = await publicVersion(services, slug, versionId);
+  const list = await signatoriesOf(services.db, st.id, versions, version);
+  const origin = linkOrigin(c);
+  if (format === "md") {
+    const name = current ? `${st.slug}.md` : `${st.slug}-v${version.versionId}.md`;
+    c.header("Content-Disposition", `attachment; filename="${name}"`);
+    c.header("X-Content-SHA256", version.hash);
+    return c.body(version.markdown, 200, { "Content-Type": "text/markdown; charset=utf-8" });
+  }
+  if (format === "json") return c.json(publicJson(origin, st, version, versions, list, current));
+  const g = c.req.query("group");
+  const group = g && (StakeholderGroups as readonly string[]).includes(g) ? (g as StakeholderGroup) : null;
+  const url = `${origin}/p/${encodeURIComponent(st.slug)}${current ? "" : `/v/${version.versionId}`}`;
+  return c.html(statementPage({ statement: st, version, versions, signatories: list, url, group, current, revising }));
+}
+
+/** `name.json` → [name, "json"]; `name.md` → [name, "md"]; else the page. */
+const splitFormat = (name: string): [string, "html" | "json" | "md"] =>
+  name.endsWith(".json")
+    ? [name.slice(0, -5), "json"]
+    : name.endsWith(".md")
+      ? [name.slice(0, -3), "md"]
+      : [name, "html"];
+
+/** The sign-on form: validate, honeypot, per-statement limit, store, mail the confirmation link. */
+async function signOn(c: Context<AppEnv>, slug: string) {
+  const services = c.var.services;
+  const { st, version, current } = await publicVersion(services, slug);
+  if (!current) throw notFound("That statement");
+  const json = (c.req.header("content-type") ?? "").includes("application/json");
+  let raw: unknown;
+  if (json) raw = await c.req.json().catch(() => null);
+  else raw = Object.fromEntries(Object.entries(await c.req.parseBody()).filter(([, v]) => typeof v === "string"));
+  const parsed = signOnSchema.safeParse(raw);
+  const pagePath = `/p/${st.slug}`;
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "form"}: ${i.message}`);
+    if (json)
+      throw badRequest(problems.join(" "), {
+        fields: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+      });
+    return c.html(
+      messagePage("Your request could not be sent", problems, undefined, {
+        href: `${pagePath}#sign-on`,
+        label: "Back to the form",
+      }),
+      400,
+    );
+  }
+  const sent = () =>
+    json
+      ? c.json({ ok: true, status: "unconfirmed", message: "Check your email to confirm the request." }, 202)
+      : c.html(
+          messagePage(
+            "Check your email",
+            [
+              `We sent a link to ${parsed.data.email}. Open it to confirm your request; the convener sees it only after that.`,
+              "The link is valid for 48 hours.",
+            ],
+            undefined,
+            { href: pagePath, label: "Back to the statement" },
+          ),
+          202,
+        );
+  // The honeypot: bots fill every field. Answer as for a person, keep nothing.
+  if (parsed.data.website_url) return sent();
+  const refusal = limitersFor(services).statement.take(st.id);
+  if (refusal) refuse(c, refusal.retryAfterMs, "sign-on requests for this statement");
+  const { id: requestId, token } = await createRequest(services.db, st, version, parsed.data);
+  const mailed = await sendMail(services, {
+    to: parsed.data.email,
+    subject: `Confirm your request to sign on to “${st.title}”`,
+    text: [
+      `Hello ${parsed.data.contactName},`,
+      "",
+      `You asked to add ${parsed.data.organization} to the signatories of “${st.title}”, whose final text has the SHA-256 ${version.hash}.`,
+      "",
+      "Confirm your email address with this link (single use, valid for 48 hours):",
+      `${linkOrigin(c)}/p/${st.slug}/confirm/${token}`,
+      "",
+      "The convener reviews the request after that, and you will hear from us. If you did not ask, ignore this message.",
+    ].join("\n"),
+  });
+  if (!mailed) {
+    // Without the link nobody can confirm: free the organization's place rather than hold it for 48 hours.
+    await services.db.updateTable("sign_on_requests").set({ status: "expired" }).where("id", "=", requestId).execute();
+    throw new AppError("internal", "We could not send the confirmation email. Please try again later.");
+  }
+  return sent();
+}
+
 const listened = new WeakSet<object>();
 
 /** The public routes (see the header). Listens for new locks to ask earlier signatories to confirm. */
@@ -187,7 +336,9 @@ export function publicRoutes(services: Services): Hono<AppEnv> {
     listened.add(services);
     services.events.on((ev) => {
       if (ev.kind !== "statement.phase") return;
-      void askToReconfirm(services, ev.statementId).catch((err) => services.log("publication: reconfirmation mail failed", err));
+      void askToReconfirm(services, ev.statementId).catch((err) =>
+        services.log("publication: reconfirmation mail failed", err),
+      );
     });
   }
   const verifyJs = asset("verify.js");
@@ -202,39 +353,7 @@ export function publicRoutes(services: Services): Hono<AppEnv> {
     return c.body(publicCss, 200, { "Content-Type": "text/css; charset=utf-8" });
   });
 
-  // Every public request is counted per address; a form post must come from our own pages.
-  app.use("/p/*", async (c, next) => {
-    const services = c.var.services;
-    const refusal = limitersFor(services).address.take(clientAddress(c, services.proxyTrust));
-    if (refusal) refuse(c, refusal.retryAfterMs, "requests from your address");
-    if (c.req.method === "POST") {
-      const origin = c.req.header("origin");
-      if (origin !== undefined && !services.origins().includes(origin)) throw forbidden(`Requests from origin ${origin} are not allowed.`);
-    }
-    await next();
-    if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-cache");
-  });
-
-  const answerPage = async (c: Context<AppEnv>, slug: string, versionId: number | undefined, format: "html" | "json" | "md") => {
-    const services = c.var.services;
-    const { st, versions, version, current, revising } = await publicVersion(services, slug, versionId);
-    const list = await signatoriesOf(services.db, st.id, versions, version);
-    const origin = linkOrigin(c);
-    if (format === "md") {
-      const name = current ? `${st.slug}.md` : `${st.slug}-v${version.versionId}.md`;
-      c.header("Content-Disposition", `attachment; filename="${name}"`);
-      c.header("X-Content-SHA256", version.hash);
-      return c.body(version.markdown, 200, { "Content-Type": "text/markdown; charset=utf-8" });
-    }
-    if (format === "json") return c.json(publicJson(origin, st, version, versions, list, current));
-    const g = c.req.query("group");
-    const group = g && (StakeholderGroups as readonly string[]).includes(g) ? (g as StakeholderGroup) : null;
-    const url = `${origin}/p/${encodeURIComponent(st.slug)}${current ? "" : `/v/${version.versionId}`}`;
-    return c.html(statementPage({ statement: st, version, versions, signatories: list, url, group, current, revising }));
-  };
-
-  const splitFormat = (name: string): [string, "html" | "json" | "md"] =>
-    name.endsWith(".json") ? [name.slice(0, -5), "json"] : name.endsWith(".md") ? [name.slice(0, -3), "md"] : [name, "html"];
+  app.use("/p/*", publicGuard);
 
   app.get("/p/:slug", (c) => {
     const [slug, format] = splitFormat(c.req.param("slug"));
@@ -247,57 +366,7 @@ export function publicRoutes(services: Services): Hono<AppEnv> {
     return answerPage(c, c.req.param("slug"), n.data, format);
   });
 
-  app.post("/p/:slug/sign-on", async (c) => {
-    const services = c.var.services;
-    const { st, version, current } = await publicVersion(services, c.req.param("slug"));
-    if (!current) throw notFound("That statement");
-    const json = (c.req.header("content-type") ?? "").includes("application/json");
-    let raw: unknown;
-    if (json) raw = await c.req.json().catch(() => null);
-    else raw = Object.fromEntries(Object.entries(await c.req.parseBody()).filter(([, v]) => typeof v === "string"));
-    const parsed = signOnSchema.safeParse(raw);
-    const pagePath = `/p/${st.slug}`;
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "form"}: ${i.message}`);
-      if (json) throw badRequest(problems.join(" "), { fields: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) });
-      return c.html(messagePage("Your request could not be sent", problems, undefined, { href: `${pagePath}#sign-on`, label: "Back to the form" }), 400);
-    }
-    const sent = () =>
-      json
-        ? c.json({ ok: true, status: "unconfirmed", message: "Check your email to confirm the request." }, 202)
-        : c.html(
-            messagePage("Check your email", [
-              `We sent a link to ${parsed.data.email}. Open it to confirm your request; the convener sees it only after that.`,
-              "The link is valid for 48 hours.",
-            ], undefined, { href: pagePath, label: "Back to the statement" }),
-            202,
-          );
-    // The honeypot: bots fill every field. Answer as for a person, keep nothing.
-    if (parsed.data.website_url) return sent();
-    const refusal = limitersFor(services).statement.take(st.id);
-    if (refusal) refuse(c, refusal.retryAfterMs, "sign-on requests for this statement");
-    const { id: requestId, token } = await createRequest(services.db, st, version, parsed.data);
-    const mailed = await sendMail(services, {
-      to: parsed.data.email,
-      subject: `Confirm your request to sign on to “${st.title}”`,
-      text: [
-        `Hello ${parsed.data.contactName},`,
-        "",
-        `You asked to add ${parsed.data.organization} to the signatories of “${st.title}”, whose final text has the SHA-256 ${version.hash}.`,
-        "",
-        "Confirm your email address with this link (single use, valid for 48 hours):",
-        `${linkOrigin(c)}/p/${st.slug}/confirm/${token}`,
-        "",
-        "The convener reviews the request after that, and you will hear from us. If you did not ask, ignore this message.",
-      ].join("\n"),
-    });
-    if (!mailed) {
-      // Without the link nobody can confirm: free the organization's place rather than hold it for 48 hours.
-      await services.db.updateTable("sign_on_requests").set({ status: "expired" }).where("id", "=", requestId).execute();
-      throw new AppError("internal", "We could not send the confirmation email. Please try again later.");
-    }
-    return sent();
-  });
+  app.post("/p/:slug/sign-on", (c) => signOn(c, c.req.param("slug")));
 
   /** A page with one button for a token link; the POST acts. */
   const tokenAction = (
@@ -310,32 +379,66 @@ export function publicRoutes(services: Services): Hono<AppEnv> {
       const { st } = await publicVersion(c.var.services, c.req.param("slug") ?? "");
       const token = c.req.param("token") ?? "";
       const valid = await peekToken(c.var.services.db, st.id, purpose, token);
-      if (!valid) return c.html(messagePage("This link is no longer valid", ["It was already used, or it expired."], undefined, { href: `/p/${st.slug}`, label: "Go to the statement" }), 410);
-      return c.html(messagePage(texts.title, [texts.intro(st)], { action: `/p/${st.slug}/${purpose}/${token}`, button: texts.button }));
+      if (!valid)
+        return c.html(
+          messagePage("This link is no longer valid", ["It was already used, or it expired."], undefined, {
+            href: `/p/${st.slug}`,
+            label: "Go to the statement",
+          }),
+          410,
+        );
+      return c.html(
+        messagePage(texts.title, [texts.intro(st)], {
+          action: `/p/${st.slug}/${purpose}/${token}`,
+          button: texts.button,
+        }),
+      );
     });
     app.post(route, async (c) => {
       const { st } = await publicVersion(c.var.services, c.req.param("slug") ?? "");
       const done = await act(c.var.services, st, c.req.param("token") ?? "");
       if (!done) {
         if (wantsJson(c)) throw new AppError("not_found", "This link was already used, or it expired.", undefined, 410);
-        return c.html(messagePage("This link is no longer valid", ["It was already used, or it expired."], undefined, { href: `/p/${st.slug}`, label: "Go to the statement" }), 410);
+        return c.html(
+          messagePage("This link is no longer valid", ["It was already used, or it expired."], undefined, {
+            href: `/p/${st.slug}`,
+            label: "Go to the statement",
+          }),
+          410,
+        );
       }
       if (wantsJson(c)) return c.json({ ok: true, message: done.join(" ") });
-      return c.html(messagePage(done[0], done.slice(1), undefined, { href: `/p/${st.slug}`, label: "Go to the statement" }));
+      return c.html(
+        messagePage(done[0], done.slice(1), undefined, { href: `/p/${st.slug}`, label: "Go to the statement" }),
+      );
     });
   };
 
   tokenAction(
     "confirm",
-    { title: "Confirm your request", intro: (st) => `Confirm your email address to send your request to sign on to “${st.title}” to its convener.`, button: "Confirm my request" },
+    {
+      title: "Confirm your request",
+      intro: (st) => `Confirm your email address to send your request to sign on to “${st.title}” to its convener.`,
+      button: "Confirm my request",
+    },
     async (services, st, token) => {
       const r = await confirmRequest(services.db, st.id, token);
-      return r ? ["Request confirmed", `Thank you. The convener will review the request for ${r.organization}; we will email you the decision.`] : null;
+      return r
+        ? [
+            "Request confirmed",
+            `Thank you. The convener will review the request for ${r.organization}; we will email you the decision.`,
+          ]
+        : null;
     },
   );
   tokenAction(
     "withdraw",
-    { title: "Withdraw your signature", intro: (st) => `Remove your organization from the signatories of “${st.title}”. This cannot be undone from this link.`, button: "Withdraw our signature" },
+    {
+      title: "Withdraw your signature",
+      intro: (st) =>
+        `Remove your organization from the signatories of “${st.title}”. This cannot be undone from this link.`,
+      button: "Withdraw our signature",
+    },
     async (services, st, token) => {
       const r = await withdraw(services.db, st.id, token);
       return r ? ["Signature withdrawn", `${r.name} is no longer listed as a signatory.`] : null;
@@ -343,7 +446,12 @@ export function publicRoutes(services: Services): Hono<AppEnv> {
   );
   tokenAction(
     "reconfirm",
-    { title: "Sign the new final text", intro: (st) => `Confirm that your organization signs the new final text of “${st.title}” (the email you received shows what changed).`, button: "Sign the new text" },
+    {
+      title: "Sign the new final text",
+      intro: (st) =>
+        `Confirm that your organization signs the new final text of “${st.title}” (the email you received shows what changed).`,
+      button: "Sign the new text",
+    },
     async (services, st, token) => {
       const r = await reconfirm(services.db, st.id, token);
       return r ? ["Thank you", `${r.name} is listed as a signatory of the new text (SHA-256 ${r.hash}).`] : null;
@@ -359,8 +467,14 @@ export function publicRoutes(services: Services): Hono<AppEnv> {
       const retry = c.res.headers.get("Retry-After");
       if (retry) c.header("Retry-After", retry);
     }
-    const title = err.code === "not_found" ? "Not found" : err.code === "too_many_requests" ? "Too many requests" : "This did not work";
-    const text = err.code === "not_found" ? "There is no published statement here (it may have been taken down)." : err.message;
+    const title =
+      err.code === "not_found"
+        ? "Not found"
+        : err.code === "too_many_requests"
+          ? "Too many requests"
+          : "This did not work";
+    const text =
+      err.code === "not_found" ? "There is no published statement here (it may have been taken down)." : err.message;
     return c.html(messagePage(title, [text], undefined, { href: "/", label: "Go to Concord" }), err.status);
   });
 
@@ -371,7 +485,13 @@ export function publicRoutes(services: Services): Hono<AppEnv> {
 async function requireConvener(c: Context<AppEnv>) {
   const user = requireUser(c);
   const id = c.req.param("id") as string;
-  const me = await requireMembership(c.var.services.db, id, user.id, (m) => canManageMembers(m.role), "Only a convener can manage the publication.");
+  const me = await requireMembership(
+    c.var.services.db,
+    id,
+    user.id,
+    (m) => canManageMembers(m.role),
+    "Only a convener can manage the publication.",
+  );
   return { user, id, me };
 }
 
@@ -396,7 +516,12 @@ export function publicationApiRoutes(): Hono<AppEnv> {
     const versions = await finalVersions(services.db, statementId);
     const current = versions[versions.length - 1] ?? null;
     const list = current ? await signatoriesOf(services.db, statementId, versions, current) : [];
-    const strip = (v: FinalVersion) => ({ versionId: v.versionId, hash: v.hash, lockedAt: v.lockedAt, unlockedAt: v.unlockedAt });
+    const strip = (v: FinalVersion) => ({
+      versionId: v.versionId,
+      hash: v.hash,
+      lockedAt: v.lockedAt,
+      unlockedAt: v.unlockedAt,
+    });
     return {
       statementId,
       slug: st.slug,
@@ -409,6 +534,11 @@ export function publicationApiRoutes(): Hono<AppEnv> {
     };
   };
 
+  // The API's names for the public JSON and the sign-on form (docs/ARCHITECTURE): the same answers as /p/….
+  app.use("/public/*", publicGuard);
+  app.get("/public/:slug", (c) => answerPage(c, c.req.param("slug"), undefined, "json"));
+  app.post("/public/:slug/sign-on", (c) => signOn(c, c.req.param("slug")));
+
   app.get("/statements/:id/publication", async (c) => {
     const { id } = await requireConvener(c);
     return c.json(await view(c.var.services, id));
@@ -418,7 +548,10 @@ export function publicationApiRoutes(): Hono<AppEnv> {
     const { id, user } = await requireConvener(c);
     const body = await parseBody(c, publishSchema);
     await setPublished(c.var.services.db, user, id, body.published);
-    if (body.published) void askToReconfirm(c.var.services, id).catch((err) => c.var.services.log("publication: reconfirmation mail failed", err));
+    if (body.published)
+      void askToReconfirm(c.var.services, id).catch((err) =>
+        c.var.services.log("publication: reconfirmation mail failed", err),
+      );
     return c.json(await view(c.var.services, id));
   });
 
@@ -427,12 +560,18 @@ export function publicationApiRoutes(): Hono<AppEnv> {
     const body = await parseBody(c, decisionSchema);
     const services = c.var.services;
     const outcome = await decideRequest(services.db, user, id, c.req.param("rid"), body);
-    const st = await services.db.selectFrom("statements").select(["slug", "title"]).where("id", "=", id).executeTakeFirstOrThrow();
+    const st = await services.db
+      .selectFrom("statements")
+      .select(["slug", "title"])
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
     const origin = linkOrigin(c);
     const approved = outcome.decision === "approve";
     await sendMail(services, {
       to: outcome.request.email,
-      subject: approved ? `${outcome.request.organization} now signs “${st.title}”` : `Your request to sign on to “${st.title}”`,
+      subject: approved
+        ? `${outcome.request.organization} now signs “${st.title}”`
+        : `Your request to sign on to “${st.title}”`,
       text: [
         `Hello ${outcome.request.contactName},`,
         "",
@@ -441,7 +580,13 @@ export function publicationApiRoutes(): Hono<AppEnv> {
           : `The convener declined your request to add ${outcome.request.organization} to the signatories of “${st.title}”.`,
         ...(outcome.message ? ["", "Message from the convener:", outcome.message] : []),
         ...(approved
-          ? ["", `The public page: ${origin}/p/${st.slug}`, "", "Keep this private link: it lets your organization withdraw its signature at any time.", `${origin}/p/${st.slug}/withdraw/${outcome.withdrawToken}`]
+          ? [
+              "",
+              `The public page: ${origin}/p/${st.slug}`,
+              "",
+              "Keep this private link: it lets your organization withdraw its signature at any time.",
+              `${origin}/p/${st.slug}/withdraw/${outcome.withdrawToken}`,
+            ]
           : []),
       ].join("\n"),
     });
@@ -466,7 +611,18 @@ export function publicationApiRoutes(): Hono<AppEnv> {
     const rows = [
       ["name", "sort_key", "stakeholder_group", "status", "date", "hash", "website", "country"].map(csvField).join(","),
       ...list.map((s) =>
-        [s.name, s.sortKey, s.stakeholderGroup, s.status, new Date(s.signedAt).toISOString(), s.hash, s.website, s.country].map(csvField).join(","),
+        [
+          s.name,
+          s.sortKey,
+          s.stakeholderGroup,
+          s.status,
+          new Date(s.signedAt).toISOString(),
+          s.hash,
+          s.website,
+          s.country,
+        ]
+          .map(csvField)
+          .join(","),
       ),
     ];
     c.header("Content-Disposition", `attachment; filename="${st.slug}-signatories.csv"`);
@@ -484,7 +640,11 @@ export function publicationApiRoutes(): Hono<AppEnv> {
     const body = await parseBody(c, inviteEmailSchema);
     const services = c.var.services;
     if (body.organizationId) {
-      const org = await services.db.selectFrom("organizations").select("id").where("id", "=", body.organizationId).executeTakeFirst();
+      const org = await services.db
+        .selectFrom("organizations")
+        .select("id")
+        .where("id", "=", body.organizationId)
+        .executeTakeFirst();
       if (!org) throw badRequest("That organization does not exist.");
     }
     const invite = await createInvite(services, {
@@ -494,7 +654,11 @@ export function publicationApiRoutes(): Hono<AppEnv> {
       createdBy: user.id,
       expiresInHours: body.expiresInHours ?? 7 * 24,
     });
-    const st = await services.db.selectFrom("statements").select("title").where("id", "=", id).executeTakeFirstOrThrow();
+    const st = await services.db
+      .selectFrom("statements")
+      .select("title")
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
     const sent = await sendMail(services, {
       to: body.email,
       subject: `${user.name} invites you to “${st.title}” on Concord`,
@@ -505,7 +669,11 @@ export function publicationApiRoutes(): Hono<AppEnv> {
         `${linkOrigin(c)}/invite/${invite.token}`,
       ].join("\n"),
     });
-    if (!sent) throw new AppError("internal", "The invitation was created but the email could not be sent; share the link instead.");
+    if (!sent)
+      throw new AppError(
+        "internal",
+        "The invitation was created but the email could not be sent; share the link instead.",
+      );
     return c.json({ ok: true, expiresAt: invite.expiresAt, mail: mailerFor(services).kind }, 201);
   });
 

@@ -84,13 +84,28 @@ const asGroup = (g: string | null | undefined): StakeholderGroup | null =>
   g && (StakeholderGroups as readonly string[]).includes(g) ? (g as StakeholderGroup) : null;
 
 /** The list a final version shows (see the header), in alphabetical order. */
-export async function signatoriesOf(db: Db, statementId: string, versions: FinalVersion[], version: FinalVersion): Promise<PublicSignatory[]> {
+export async function signatoriesOf(
+  db: Db,
+  statementId: string,
+  versions: FinalVersion[],
+  version: FinalVersion,
+): Promise<PublicSignatory[]> {
   const rows = await db.selectFrom("signatories").selectAll().where("statement_id", "=", statementId).execute();
   const hashes = rows.length
-    ? await db.selectFrom("signatory_hashes").selectAll().where("signatory_id", "in", rows.map((r) => r.id)).execute()
+    ? await db
+        .selectFrom("signatory_hashes")
+        .selectAll()
+        .where(
+          "signatory_id",
+          "in",
+          rows.map((r) => r.id),
+        )
+        .execute()
     : [];
   const orgIds = [...new Set(versions.flatMap((v) => v.signatories.map((s) => s.organizationId)))];
-  const orgs = orgIds.length ? await db.selectFrom("organizations").select(["id", "stakeholder_group"]).where("id", "in", orgIds).execute() : [];
+  const orgs = orgIds.length
+    ? await db.selectFrom("organizations").select(["id", "stakeholder_group"]).where("id", "in", orgIds).execute()
+    : [];
   const groupOf = new Map(orgs.map((o) => [o.id, asGroup(o.stakeholder_group)]));
   const rowByOrg = new Map(rows.filter((r) => r.organization_id).map((r) => [r.organization_id!, r]));
   const ended = (r: { status: string } | undefined) => r !== undefined && r.status !== "active";
@@ -119,7 +134,9 @@ export async function signatoriesOf(db: Db, statementId: string, versions: Final
     if (out.has(key)) continue;
     const mine = hashes.filter((h) => h.signatory_id === r.id);
     const here = mine.find((h) => Number(h.version_id) === version.versionId);
-    const before = mine.filter((h) => earlierIds.has(Number(h.version_id))).sort((a, b) => Number(b.version_id) - Number(a.version_id))[0];
+    const before = mine
+      .filter((h) => earlierIds.has(Number(h.version_id)))
+      .sort((a, b) => Number(b.version_id) - Number(a.version_id))[0];
     const binding = here ?? before;
     if (!binding) continue;
     out.set(key, {
@@ -198,7 +215,9 @@ export function similarNames(a: string, b: string): { similar: boolean; same: bo
   if (!ka || !kb) return { similar: false, same: false };
   if (ka === kb) return { similar: true, same: true };
   const contains = Math.min(ka.length, kb.length) >= 4 && (ka.includes(kb) || kb.includes(ka));
-  const near = distance(ka, kb, Math.max(1, Math.floor(Math.min(ka.length, kb.length) / 5))) <= Math.max(1, Math.floor(Math.min(ka.length, kb.length) / 5));
+  const near =
+    distance(ka, kb, Math.max(1, Math.floor(Math.min(ka.length, kb.length) / 5))) <=
+    Math.max(1, Math.floor(Math.min(ka.length, kb.length) / 5));
   return { similar: contains || near, same: false };
 }
 
@@ -246,7 +265,13 @@ export async function listRequests(db: Db, statementId: string, list: PublicSign
 /** Stores a new email token; returns the raw token (only its hash is kept). */
 async function issueToken(
   db: Db,
-  t: { purpose: "confirm" | "withdraw" | "reconfirm"; statementId: string; subjectId: string; versionId: number | null; ttlMs: number | null },
+  t: {
+    purpose: "confirm" | "withdraw" | "reconfirm";
+    statementId: string;
+    subjectId: string;
+    versionId: number | null;
+    ttlMs: number | null;
+  },
 ): Promise<string> {
   const token = newSecret(24);
   const now = Date.now();
@@ -295,14 +320,21 @@ async function useToken(trx: Transaction<Database>, statementId: string, purpose
 
 function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
-  return e?.code === "SQLITE_CONSTRAINT_UNIQUE" || e?.code === "23505" || /UNIQUE constraint failed/i.test(e?.message ?? "");
+  return (
+    e?.code === "SQLITE_CONSTRAINT_UNIQUE" || e?.code === "23505" || /UNIQUE constraint failed/i.test(e?.message ?? "")
+  );
 }
 
 /**
  * A new sign-on request (unconfirmed until the contact opens the link sent to them). Refused with 409 when the
  * organization is already on the list or already has an open request. Returns the confirmation token.
  */
-export async function createRequest(db: Kysely<Database>, st: PublicStatement, version: FinalVersion, body: SignOnRequestBody): Promise<{ id: string; token: string }> {
+export async function createRequest(
+  db: Kysely<Database>,
+  st: PublicStatement,
+  version: FinalVersion,
+  body: SignOnRequestBody,
+): Promise<{ id: string; token: string }> {
   const key = nameKey(body.organization);
   if (!key) throw new AppError("bad_request", "Give the organization's name.");
   const now = Date.now();
@@ -345,7 +377,13 @@ export async function createRequest(db: Kysely<Database>, st: PublicStatement, v
           decision_message: null,
         })
         .execute();
-      const token = await issueToken(trx, { purpose: "confirm", statementId: st.id, subjectId: id, versionId: version.versionId, ttlMs: CONFIRM_TTL_MS });
+      const token = await issueToken(trx, {
+        purpose: "confirm",
+        statementId: st.id,
+        subjectId: id,
+        versionId: version.versionId,
+        ttlMs: CONFIRM_TTL_MS,
+      });
       await recordAudit(trx, {
         statementId: st.id,
         actorId: null,
@@ -362,7 +400,11 @@ export async function createRequest(db: Kysely<Database>, st: PublicStatement, v
 }
 
 /** The contact opened their link: the request goes to the convener's inbox. Null when the link is used or expired. */
-export async function confirmRequest(db: Kysely<Database>, statementId: string, token: string): Promise<{ organization: string } | null> {
+export async function confirmRequest(
+  db: Kysely<Database>,
+  statementId: string,
+  token: string,
+): Promise<{ organization: string } | null> {
   return db.transaction().execute(async (trx) => {
     const t = await useToken(trx, statementId, "confirm", token);
     if (!t) return null;
@@ -415,12 +457,21 @@ export async function decideRequest(
       if (!req) throw notFound("That request");
       const res = await trx
         .updateTable("sign_on_requests")
-        .set({ status: body.decision === "approve" ? "approved" : "declined", decided_at: now, decided_by: user.id, decision_message: body.message || null })
+        .set({
+          status: body.decision === "approve" ? "approved" : "declined",
+          decided_at: now,
+          decided_by: user.id,
+          decision_message: body.message || null,
+        })
         .where("id", "=", requestId)
         .where("status", "=", "pending")
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) {
-        throw conflict(req.status === "unconfirmed" ? "This request's email address is not confirmed yet." : `This request was already ${req.status}.`);
+        throw conflict(
+          req.status === "unconfirmed"
+            ? "This request's email address is not confirmed yet."
+            : `This request was already ${req.status}.`,
+        );
       }
       let withdrawToken: string | null = null;
       if (body.decision === "approve") {
@@ -448,9 +499,21 @@ export async function decideRequest(
           .execute();
         await trx
           .insertInto("signatory_hashes")
-          .values({ signatory_id: signatoryId, version_id: Number(req.version_id), hash: req.hash, via: "sign-on", at: now })
+          .values({
+            signatory_id: signatoryId,
+            version_id: Number(req.version_id),
+            hash: req.hash,
+            via: "sign-on",
+            at: now,
+          })
           .execute();
-        withdrawToken = await issueToken(trx, { purpose: "withdraw", statementId, subjectId: signatoryId, versionId: null, ttlMs: null });
+        withdrawToken = await issueToken(trx, {
+          purpose: "withdraw",
+          statementId,
+          subjectId: signatoryId,
+          versionId: null,
+          ttlMs: null,
+        });
       }
       await recordAudit(trx, {
         statementId,
@@ -460,7 +523,13 @@ export async function decideRequest(
         hash: req.hash,
       });
       return {
-        request: { id: req.id, organization: req.org_name, email: req.contact_email, contactName: req.contact_name, hash: req.hash },
+        request: {
+          id: req.id,
+          organization: req.org_name,
+          email: req.contact_email,
+          contactName: req.contact_name,
+          hash: req.hash,
+        },
         decision: body.decision,
         message: body.message || null,
         withdrawToken,
@@ -473,21 +542,46 @@ export async function decideRequest(
 }
 
 /** A signatory withdraws through its private link. Null when the link is unknown or already used. */
-export async function withdraw(db: Kysely<Database>, statementId: string, token: string): Promise<{ name: string } | null> {
+export async function withdraw(
+  db: Kysely<Database>,
+  statementId: string,
+  token: string,
+): Promise<{ name: string } | null> {
   return db.transaction().execute(async (trx) => {
     const t = await useToken(trx, statementId, "withdraw", token);
     if (!t) return null;
     const row = await trx.selectFrom("signatories").selectAll().where("id", "=", t.subject_id).executeTakeFirst();
     if (!row || row.status !== "active") return null;
-    await trx.updateTable("signatories").set({ status: "withdrawn", ended_at: Date.now() }).where("id", "=", row.id).execute();
-    const bound = await trx.selectFrom("signatory_hashes").select("hash").where("signatory_id", "=", row.id).orderBy("version_id", "desc").executeTakeFirst();
-    await recordAudit(trx, { statementId, actorId: null, action: "signatory.withdrawn", detail: { signatoryId: row.id, organization: row.name }, hash: bound?.hash ?? null });
+    await trx
+      .updateTable("signatories")
+      .set({ status: "withdrawn", ended_at: Date.now() })
+      .where("id", "=", row.id)
+      .execute();
+    const bound = await trx
+      .selectFrom("signatory_hashes")
+      .select("hash")
+      .where("signatory_id", "=", row.id)
+      .orderBy("version_id", "desc")
+      .executeTakeFirst();
+    await recordAudit(trx, {
+      statementId,
+      actorId: null,
+      action: "signatory.withdrawn",
+      detail: { signatoryId: row.id, organization: row.name },
+      hash: bound?.hash ?? null,
+    });
     return { name: row.name };
   });
 }
 
 /** The convener removes a signatory (an original or one that joined), with a reason. */
-export async function removeSignatory(db: Kysely<Database>, user: CurrentUser, statementId: string, key: string, reason: string): Promise<void> {
+export async function removeSignatory(
+  db: Kysely<Database>,
+  user: CurrentUser,
+  statementId: string,
+  key: string,
+  reason: string,
+): Promise<void> {
   const now = Date.now();
   await db.transaction().execute(async (trx) => {
     const versions = await finalVersions(trx, statementId);
@@ -499,9 +593,20 @@ export async function removeSignatory(db: Kysely<Database>, user: CurrentUser, s
     if (key.startsWith("org:")) {
       await upsertOrgRow(trx, statementId, key.slice(4), entry, ending);
     } else {
-      await trx.updateTable("signatories").set(ending).where("id", "=", key).where("statement_id", "=", statementId).execute();
+      await trx
+        .updateTable("signatories")
+        .set(ending)
+        .where("id", "=", key)
+        .where("statement_id", "=", statementId)
+        .execute();
     }
-    await recordAudit(trx, { statementId, actorId: user.id, action: "signatory.removed", detail: { key, organization: entry.name, reason }, hash: entry.hash });
+    await recordAudit(trx, {
+      statementId,
+      actorId: user.id,
+      action: "signatory.removed",
+      detail: { key, organization: entry.name, reason },
+      hash: entry.hash,
+    });
   });
 }
 
@@ -558,7 +663,10 @@ export interface Reconfirmation {
  * After a new lock: a single-use confirmation link for every earlier-version signatory we can reach (sign-ons by
  * their contact, originals by the person who signed for them). Idempotent per (signatory, version).
  */
-export async function issueReconfirmations(db: Kysely<Database>, statementId: string): Promise<{ version: FinalVersion; previous: FinalVersion; asks: Reconfirmation[] } | null> {
+export async function issueReconfirmations(
+  db: Kysely<Database>,
+  statementId: string,
+): Promise<{ version: FinalVersion; previous: FinalVersion; asks: Reconfirmation[] } | null> {
   try {
     return await issueReconfirmationsOnce(db, statementId);
   } catch (err) {
@@ -568,7 +676,10 @@ export async function issueReconfirmations(db: Kysely<Database>, statementId: st
   }
 }
 
-async function issueReconfirmationsOnce(db: Kysely<Database>, statementId: string): Promise<{ version: FinalVersion; previous: FinalVersion; asks: Reconfirmation[] } | null> {
+async function issueReconfirmationsOnce(
+  db: Kysely<Database>,
+  statementId: string,
+): Promise<{ version: FinalVersion; previous: FinalVersion; asks: Reconfirmation[] } | null> {
   return db.transaction().execute(async (trx) => {
     const versions = await finalVersions(trx, statementId);
     const version = versions[versions.length - 1];
@@ -599,11 +710,21 @@ async function issueReconfirmationsOnce(db: Kysely<Database>, statementId: strin
           .executeTakeFirst();
         email = signer?.email ?? null;
       } else {
-        const row = await trx.selectFrom("signatories").select("contact_email").where("id", "=", s.key).executeTakeFirst();
+        const row = await trx
+          .selectFrom("signatories")
+          .select("contact_email")
+          .where("id", "=", s.key)
+          .executeTakeFirst();
         email = row?.contact_email ?? null;
       }
       if (!email) continue;
-      const token = await issueToken(trx, { purpose: "reconfirm", statementId, subjectId: s.key, versionId: version.versionId, ttlMs: RECONFIRM_TTL_MS });
+      const token = await issueToken(trx, {
+        purpose: "reconfirm",
+        statementId,
+        subjectId: s.key,
+        versionId: version.versionId,
+        ttlMs: RECONFIRM_TTL_MS,
+      });
       asks.push({ key: s.key, name: s.name, email, previousHash: s.hash, token });
     }
     return { version, previous, asks };
@@ -611,7 +732,11 @@ async function issueReconfirmationsOnce(db: Kysely<Database>, statementId: strin
 }
 
 /** An earlier signatory confirms the new text through its link. Null when the link is used, expired or stale. */
-export async function reconfirm(db: Kysely<Database>, statementId: string, token: string): Promise<{ name: string; hash: string } | null> {
+export async function reconfirm(
+  db: Kysely<Database>,
+  statementId: string,
+  token: string,
+): Promise<{ name: string; hash: string } | null> {
   return db.transaction().execute(async (trx) => {
     const t = await useToken(trx, statementId, "reconfirm", token);
     if (!t || t.version_id === null) return null;
@@ -622,11 +747,22 @@ export async function reconfirm(db: Kysely<Database>, statementId: string, token
     if (!entry) return null;
     const now = Date.now();
     const signatoryId = t.subject_id.startsWith("org:")
-      ? await upsertOrgRow(trx, statementId, t.subject_id.slice(4), entry, { status: "active", ended_at: null, ended_by: null, ended_reason: null })
+      ? await upsertOrgRow(trx, statementId, t.subject_id.slice(4), entry, {
+          status: "active",
+          ended_at: null,
+          ended_by: null,
+          ended_reason: null,
+        })
       : t.subject_id;
     await trx
       .insertInto("signatory_hashes")
-      .values({ signatory_id: signatoryId, version_id: version.versionId, hash: version.hash, via: "confirmation", at: now })
+      .values({
+        signatory_id: signatoryId,
+        version_id: version.versionId,
+        hash: version.hash,
+        via: "confirmation",
+        at: now,
+      })
       .onConflict((oc) => oc.columns(["signatory_id", "version_id"]).doNothing())
       .execute();
     await recordAudit(trx, {
@@ -641,23 +777,44 @@ export async function reconfirm(db: Kysely<Database>, statementId: string, token
 }
 
 /** Publishes or unpublishes a statement (it must have a final version to be published). */
-export async function setPublished(db: Kysely<Database>, user: CurrentUser, statementId: string, published: boolean): Promise<void> {
+export async function setPublished(
+  db: Kysely<Database>,
+  user: CurrentUser,
+  statementId: string,
+  published: boolean,
+): Promise<void> {
   const now = Date.now();
   await db.transaction().execute(async (trx) => {
     const versions = await finalVersions(trx, statementId);
     const current = versions[versions.length - 1];
-    if (published && !current) throw conflict("Lock the statement before publishing it: only a final text can be published.");
-    const existing = await trx.selectFrom("publications").selectAll().where("statement_id", "=", statementId).executeTakeFirst();
+    if (published && !current)
+      throw conflict("Lock the statement before publishing it: only a final text can be published.");
+    const existing = await trx
+      .selectFrom("publications")
+      .selectAll()
+      .where("statement_id", "=", statementId)
+      .executeTakeFirst();
     if (existing) {
       await trx
         .updateTable("publications")
-        .set({ published: published ? 1 : 0, changed_by: user.id, changed_at: now, published_at: existing.published_at ?? (published ? now : null) })
+        .set({
+          published: published ? 1 : 0,
+          changed_by: user.id,
+          changed_at: now,
+          published_at: existing.published_at ?? (published ? now : null),
+        })
         .where("statement_id", "=", statementId)
         .execute();
     } else {
       await trx
         .insertInto("publications")
-        .values({ statement_id: statementId, published: published ? 1 : 0, changed_by: user.id, changed_at: now, published_at: published ? now : null })
+        .values({
+          statement_id: statementId,
+          published: published ? 1 : 0,
+          changed_by: user.id,
+          changed_at: now,
+          published_at: published ? now : null,
+        })
         .execute();
     }
     await recordAudit(trx, {

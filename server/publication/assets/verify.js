@@ -18,7 +18,9 @@
       var text = target.textContent || "";
       var done = function (label) {
         btn.textContent = label;
-        setTimeout(function () { btn.textContent = "Copy"; }, 2000);
+        setTimeout(function () {
+          btn.textContent = "Copy";
+        }, 2000);
       };
       var select = function () {
         var range = document.createRange();
@@ -29,7 +31,9 @@
         done("Selected: press Ctrl+C");
       };
       if (navigator.clipboard && navigator.clipboard.writeText) {
-        navigator.clipboard.writeText(text).then(function () { done("Copied"); }, select);
+        navigator.clipboard.writeText(text).then(function () {
+          done("Copied");
+        }, select);
       } else select();
     });
   });
@@ -69,7 +73,11 @@
   var run = document.getElementById("verify-run");
 
   function hex(buffer) {
-    return Array.prototype.map.call(new Uint8Array(buffer), function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+    return Array.prototype.map
+      .call(new Uint8Array(buffer), function (b) {
+        return ("0" + b.toString(16)).slice(-2);
+      })
+      .join("");
   }
 
   function show(kind, lines) {
@@ -102,10 +110,15 @@
       }
       var mine = new TextDecoder("utf-8").decode(bytes);
       fetch(mdUrl, { credentials: "omit" })
-        .then(function (r) { return r.text(); })
+        .then(function (r) {
+          return r.text();
+        })
         .then(function (published) {
           var d = firstDifference(mine.replace(/\r\n?/g, "\n"), published);
-          var lines = ["No match: " + label + " is not the published text.", "Its SHA-256 is " + hash + ", the published one is " + expected + "."];
+          var lines = [
+            "No match: " + label + " is not the published text.",
+            "Its SHA-256 is " + hash + ", the published one is " + expected + ".",
+          ];
           if (d) {
             lines.push("First difference on line " + d.line + ":");
             lines.push({ code: "published: " + (d.published === undefined ? "(no such line)" : d.published) });
@@ -123,15 +136,24 @@
 
   function checkFile(file) {
     if (!file) return;
-    file.arrayBuffer().then(function (buf) { check(buf, "“" + file.name + "”"); });
+    file.arrayBuffer().then(function (buf) {
+      check(buf, "“" + file.name + "”");
+    });
   }
 
-  fileInput.addEventListener("change", function () { checkFile(fileInput.files && fileInput.files[0]); });
+  fileInput.addEventListener("change", function () {
+    checkFile(fileInput.files && fileInput.files[0]);
+  });
   ["dragenter", "dragover"].forEach(function (t) {
-    drop.addEventListener(t, function (ev) { ev.preventDefault(); drop.classList.add("over"); });
+    drop.addEventListener(t, function (ev) {
+      ev.preventDefault();
+      drop.classList.add("over");
+    });
   });
   ["dragleave", "drop"].forEach(function (t) {
-    drop.addEventListener(t, function () { drop.classList.remove("over"); });
+    drop.addEventListener(t, function () {
+      drop.classList.remove("over");
+    });
   });
   drop.addEventListener("drop", function (ev) {
     ev.preventDefault();

@@ -37,7 +37,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("decided_by", "text")
     .addColumn("decision_message", "text")
     .execute();
-  await db.schema.createIndex("sign_on_requests_statement").on("sign_on_requests").columns(["statement_id", "status"]).execute();
+  await db.schema
+    .createIndex("sign_on_requests_statement")
+    .on("sign_on_requests")
+    .columns(["statement_id", "status"])
+    .execute();
   // One open request per organization and statement: a second one (or a parallel twin) is refused.
   await db.schema
     .createIndex("sign_on_requests_open")
