@@ -97,6 +97,16 @@ describe("the public page of a final statement", () => {
     expect(result).toMatch(/no match/i);
     expect(result).toContain("First difference on line 3");
     expect(result).toContain("We will speak with two voices.");
+    // Pasting works too; the copy button appears only with JavaScript.
+    await page.locator("#verify-text").fill(bytes.toString("utf8"));
+    await page.getByRole("button", { name: "Check the pasted text" }).click();
+    await expect.poll(() => page.locator("#verify-result").getAttribute("data-result")).toBe("match");
+    await page.locator("#verify-text").fill(bytes.toString("utf8").replace("We support", "We oppose"));
+    await page.getByRole("button", { name: "Check the pasted text" }).click();
+    await expect.poll(() => page.locator("#verify-result").getAttribute("data-result")).toBe("mismatch");
+    expect(await page.locator("#verify-result").textContent()).toContain("First difference on line 1");
+    await page.getByRole("button", { name: "Copy" }).click();
+    await expect.poll(() => page.locator("[data-copy]").textContent()).toMatch(/Copied|Selected/);
     expect(cspErrors).toEqual([]);
 
     // Ask to sign on, as a visitor would.
