@@ -13,6 +13,7 @@ import type { WebsocketProvider } from "y-websocket";
 import { DOCUMENT_FIELD } from "../../shared/canonical";
 import type { AwarenessUser } from "../../shared/protocol";
 import { ClauseId } from "./extensions/clause-id";
+import { KeepConcurrentTyping } from "./extensions/keep-concurrent-typing";
 import { statementStarterKit } from "./extensions/starter-kit";
 import { Toolbar } from "./Toolbar";
 import { TestId } from "../testids";
@@ -51,6 +52,8 @@ export function StatementEditor({ ydoc, provider, user, editable, extensions, on
       Collaboration.configure({ document: ydoc, field: DOCUMENT_FIELD }),
       CollaborationCaret.configure({ provider, user, render: renderCaret }),
       ClauseId,
+      // Words typed while someone else splits or joins their block are put back by their author (issue 18).
+      KeepConcurrentTyping.configure({ document: ydoc }),
       ...extensions,
     ],
     // eslint-disable-next-line react-hooks/exhaustive-deps

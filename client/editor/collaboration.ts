@@ -21,6 +21,7 @@ import { DOCUMENT_FIELD, canonicalMarkdownOfDoc } from "../../shared/canonical";
 import { Delivery } from "./delivery";
 import type { DeliverySnapshot } from "./delivery";
 import { LocalCopy, localCopyName } from "./offline";
+import { receivingUpdate, updateOfSyncMessage } from "./extensions/keep-concurrent-typing";
 
 /**
  * What the user sees about the connection:
@@ -216,6 +217,13 @@ export function useCollaboration(
       // BroadcastChannel sync between tabs is off: every update goes through the server, which checks rights.
       const provider = new WebsocketProvider(syncServerUrl(), statementId, ydoc, { disableBc: true, connect: false });
       const delivery = new Delivery(provider, restored?.copy ?? null, restored?.restoredUnsent ?? false);
+      // The updates the server sends are announced to KeepConcurrentTyping, which reads their delete sets.
+      const syncHandler = provider.messageHandlers[MessageType.sync];
+      provider.messageHandlers[MessageType.sync] = (encoder, decoder, p, emitSynced, type) => {
+        const update = updateOfSyncMessage(decoder);
+        if (!update) return syncHandler(encoder, decoder, p, emitSynced, type);
+        return receivingUpdate(ydoc, update, () => syncHandler(encoder, decoder, p, emitSynced, type));
+      };
       const session: Session = { ydoc, provider, local: restored?.copy ?? null, delivery, refusing: false };
       sessions.add(session);
       provider.messageHandlers[MessageType.appEvent] = (_encoder, decoder) => {
