@@ -11,7 +11,8 @@ const config = loadConfig();
 /** One JSON line per log event, tagged with the instance. */
 function logLine(level: "info" | "error", msg: string, err?: unknown): void {
   const line: Record<string, unknown> = { time: new Date().toISOString(), level, instance: config.instanceId, msg };
-  if (err !== undefined && err !== null && err !== "") line.error = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  if (err !== undefined && err !== null && err !== "")
+    line.error = err instanceof Error ? (err.stack ?? err.message) : String(err);
   (level === "error" ? process.stderr : process.stdout).write(JSON.stringify(line) + "\n");
 }
 
@@ -20,9 +21,13 @@ process.on("unhandledRejection", (reason) => {
   logLine("error", "unhandled rejection (kept running)", reason);
 });
 
-const server = await startServer(config, { logWrite: (msg, err) => logLine(err === undefined ? "info" : "error", msg, err) });
+const server = await startServer(config, {
+  logWrite: (msg, err) => logLine(err === undefined ? "info" : "error", msg, err),
+});
 const storage = config.databaseUrl ? "PostgreSQL" : `data in ${config.dataDir}`;
-console.log(`Concord listening on ${server.url} (instance ${config.instanceId}, ${storage}${config.redisUrl ? ", Redis fan-out" : ""})`);
+console.log(
+  `Concord listening on ${server.url} (instance ${config.instanceId}, ${storage}${config.redisUrl ? ", Redis fan-out" : ""})`,
+);
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -69,21 +69,34 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   // Several instances share PostgreSQL: rooms then follow storage (and Redis, when configured, for speed).
   let fanout: Fanout | null = null;
   if (config.redisUrl) {
-    fanout = await connectRedisFanout({ url: config.redisUrl, prefix: config.redisPrefix, instanceId: config.instanceId, log });
+    fanout = await connectRedisFanout({
+      url: config.redisUrl,
+      prefix: config.redisPrefix,
+      instanceId: config.instanceId,
+      log,
+    });
   } else if (storage.dialect === "postgres") {
     fanout = soloFanout(config.instanceId);
-    log("no REDIS_URL: instances sharing this database converge through storage polling only (and miss each other's awareness and events)");
+    log(
+      "no REDIS_URL: instances sharing this database converge through storage polling only (and miss each other's awareness and events)",
+    );
   }
   const peers = fanout ? new Peers(fanout, documents, events, log) : null;
   let draining = false;
   const logSummaries = setInterval(() => log.flush(), options.logLimits?.intervalMs ?? 60_000);
   logSummaries.unref();
-  const rooms = new Rooms(db, documents, {
+  const rooms = new Rooms(
+    db,
+    documents,
+    {
       maxDocumentBytes: config.maxDocumentBytes,
       maxDocumentDepth: config.maxDocumentDepth,
       compactAfterUpdates: config.compactAfterUpdates,
       log,
-    }, events, peers);
+    },
+    events,
+    peers,
+  );
   let origins: string[] = config.origins;
   const services: Services = {
     config,
@@ -100,7 +113,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   };
 
   let app: ReturnType<typeof createApp> | null = null;
-  const nodeWs = createNodeWebSocket({ app: { request: (...args: Parameters<NonNullable<typeof app>["request"]>) => app!.request(...args) } as never });
+  const nodeWs = createNodeWebSocket({
+    app: { request: (...args: Parameters<NonNullable<typeof app>["request"]>) => app!.request(...args) } as never,
+  });
   // The ws library enforces the frame limit itself and closes with 1009.
   (nodeWs.wss.options as { maxPayload?: number }).maxPayload = config.maxFrameBytes;
   app = createApp(services, nodeWs.upgradeWebSocket as never);

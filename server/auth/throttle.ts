@@ -43,8 +43,12 @@ function touch<V>(map: Map<string, V>, key: string, value: V): void {
 }
 
 /** A change to one throttle record, as other instances apply it. */
-export type ThrottleChange =
-  | { op: "book" | "clear" | "take" | "giveBack"; throttle: ThrottleName; key: string; at: number };
+export type ThrottleChange = {
+  op: "book" | "clear" | "take" | "giveBack";
+  throttle: ThrottleName;
+  key: string;
+  at: number;
+};
 
 /** The throttles of `Throttles`, by name. */
 export type ThrottleName = "account" | "pair" | "address" | "passwordChange";
@@ -175,7 +179,13 @@ export class Throttles {
   readonly passwordChange: FailureThrottle;
 
   constructor(
-    cfg: { accountFreeFailures: number; pairFreeFailures: number; addressBurst: number; addressPerMinute: number; passwordChangeFreeFailures: number },
+    cfg: {
+      accountFreeFailures: number;
+      pairFreeFailures: number;
+      addressBurst: number;
+      addressPerMinute: number;
+      passwordChangeFreeFailures: number;
+    },
     sync?: ThrottleSync,
   ) {
     this.account = new FailureThrottle(cfg.accountFreeFailures);
@@ -187,7 +197,12 @@ export class Throttles {
 
   /** Publishes every local change and applies the other instances' ones (without publishing them again). */
   private share(sync: ThrottleSync): void {
-    const byName = { account: this.account, pair: this.pair, address: this.address, passwordChange: this.passwordChange };
+    const byName = {
+      account: this.account,
+      pair: this.pair,
+      address: this.address,
+      passwordChange: this.passwordChange,
+    };
     for (const [name, t] of Object.entries(byName) as Array<[ThrottleName, FailureThrottle | RateLimiter]>) {
       t.observer = (op, key, at) => sync.publish({ op, throttle: name, key, at });
     }

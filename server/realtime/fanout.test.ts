@@ -16,7 +16,12 @@ import { eventually } from "../testing/harness";
 const REDIS_TEST_URL = process.env.TEST_REDIS_URL || process.env.REDIS_URL || "redis://127.0.0.1:6379";
 
 async function reachable(): Promise<boolean> {
-  const r = new Redis(REDIS_TEST_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const r = new Redis(REDIS_TEST_URL, {
+    lazyConnect: true,
+    connectTimeout: 2000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   r.on("error", () => {});
   try {
     await r.connect();
@@ -75,7 +80,11 @@ describe.skipIf(!redisUp)("Redis fan-out", () => {
     expect(got.one).toEqual([]);
     expect(got.two).toEqual([
       { statementId: "s1", from: "one", message: { kind: "updates", first: 1, updates: [new Uint8Array([7])] } },
-      { statementId: null, from: "one", message: { kind: "event", event: { kind: "sessions.revoked", sessionIds: ["x"] } } },
+      {
+        statementId: null,
+        from: "one",
+        message: { kind: "event", event: { kind: "sessions.revoked", sessionIds: ["x"] } },
+      },
     ]);
     await two.unsubscribe("s1");
     one.publish("s1", { kind: "awareness.query" });
@@ -110,10 +119,18 @@ describe.skipIf(!redisUp)("Redis fan-out", () => {
       const attempt = beginAttempt([[t1.account, "victim@example.org"]]);
       expect(isRefusal(attempt)).toBe(false);
     }
-    await eventually(() => t2.account.waitMs("victim@example.org") > 0, 3000, "the failures to reach the other instance");
+    await eventually(
+      () => t2.account.waitMs("victim@example.org") > 0,
+      3000,
+      "the failures to reach the other instance",
+    );
     expect(isRefusal(beginAttempt([[t2.account, "victim@example.org"]]))).toBe(true);
     // A correct login on one clears it everywhere.
     t1.account.clear("victim@example.org");
-    await eventually(() => t2.account.waitMs("victim@example.org") === 0, 3000, "the clear to reach the other instance");
+    await eventually(
+      () => t2.account.waitMs("victim@example.org") === 0,
+      3000,
+      "the clear to reach the other instance",
+    );
   });
 });

@@ -105,7 +105,10 @@ export function decodeMessage(bytes: Uint8Array): { from: string; message: Fanou
       case KIND.event:
         return { from, message: { kind: "event", event: JSON.parse(decoding.readVarString(dec)) as ServerEvent } };
       case KIND.throttle:
-        return { from, message: { kind: "throttle", change: JSON.parse(decoding.readVarString(dec)) as ThrottleChange } };
+        return {
+          from,
+          message: { kind: "throttle", change: JSON.parse(decoding.readVarString(dec)) as ThrottleChange },
+        };
       default:
         return null;
     }

@@ -12,11 +12,17 @@ export interface HealthChecks {
 }
 
 const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", "Cache-Control": "no-store" } });
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/json", "Cache-Control": "no-store" },
+  });
 
 async function check(fn: () => Promise<void>, timeoutMs = 2000): Promise<string> {
   try {
-    await Promise.race([fn(), new Promise((_, reject) => setTimeout(() => reject(new Error("timed out")), timeoutMs).unref())]);
+    await Promise.race([
+      fn(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error("timed out")), timeoutMs).unref()),
+    ]);
     return "ok";
   } catch (err) {
     return err instanceof Error ? err.message : String(err);
@@ -24,15 +30,27 @@ async function check(fn: () => Promise<void>, timeoutMs = 2000): Promise<string>
 }
 
 /** Wraps an app's fetch with the health routes and the drain gate. */
-export function withHealth<F extends (req: Request, ...rest: never[]) => Response | Promise<Response>>(fetch: F, checks: HealthChecks): F {
+export function withHealth<F extends (req: Request, ...rest: never[]) => Response | Promise<Response>>(
+  fetch: F,
+  checks: HealthChecks,
+): F {
   return (async (req: Request, ...rest: never[]) => {
     const { pathname } = new URL(req.url);
     if (pathname === "/healthz") return json(200, { status: "ok", instance: checks.instanceId });
     if (pathname === "/readyz") {
-      const [database, redis] = await Promise.all([check(checks.database), checks.redis ? check(checks.redis) : Promise.resolve("not configured")]);
+      const [database, redis] = await Promise.all([
+        check(checks.database),
+        checks.redis ? check(checks.redis) : Promise.resolve("not configured"),
+      ]);
       const draining = checks.draining();
       const ready = !draining && database === "ok" && (redis === "ok" || redis === "not configured");
-      return json(ready ? 200 : 503, { status: ready ? "ready" : "unavailable", instance: checks.instanceId, draining, database, redis });
+      return json(ready ? 200 : 503, {
+        status: ready ? "ready" : "unavailable",
+        instance: checks.instanceId,
+        draining,
+        database,
+        redis,
+      });
     }
     if (checks.draining() && pathname.startsWith("/ws/")) {
       return json(503, { error: { code: "unavailable", message: "This instance is shutting down; reconnect." } });

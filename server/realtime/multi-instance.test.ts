@@ -14,7 +14,7 @@ import path from "node:path";
 import crypto from "node:crypto";
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import WebSocket from "ws";
+import type WebSocket from "ws";
 import * as Y from "yjs";
 import * as encoding from "lib0/encoding";
 import * as decoding from "lib0/decoding";
@@ -30,14 +30,21 @@ import { lockOverrideOf } from "../../shared/signoff";
 const REDIS_TEST_URL = process.env.TEST_REDIS_URL || process.env.REDIS_URL || "redis://127.0.0.1:6379";
 
 async function redisForTests(): Promise<string | null> {
-  const r = new Redis(REDIS_TEST_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const r = new Redis(REDIS_TEST_URL, {
+    lazyConnect: true,
+    connectTimeout: 2000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   r.on("error", () => {});
   try {
     await r.connect();
     await r.ping();
     return REDIS_TEST_URL;
   } catch (err) {
-    console.warn(`Multi-instance tests skipped: Redis at ${REDIS_TEST_URL} is not reachable (${(err as Error).message})`);
+    console.warn(
+      `Multi-instance tests skipped: Redis at ${REDIS_TEST_URL} is not reachable (${(err as Error).message})`,
+    );
     return null;
   } finally {
     r.disconnect();
@@ -215,7 +222,9 @@ describe.skipIf(!pgUrl || !redisUrl)("two instances on PostgreSQL and Redis", ()
     const drafters = [];
     for (let i = 0; i < n; i++) {
       const d = await signUp(a.url, `Drafter ${i}`);
-      expect((await convener.post(`/api/statements/${statementId}/members`, { email: d.email, role: "drafter" })).status).toBe(201);
+      expect(
+        (await convener.post(`/api/statements/${statementId}/members`, { email: d.email, role: "drafter" })).status,
+      ).toBe(201);
       drafters.push(d);
     }
     return { convener, statementId, drafters };
@@ -226,12 +235,20 @@ describe.skipIf(!pgUrl || !redisUrl)("two instances on PostgreSQL and Redis", ()
     expect(h.status).toBe(200);
     expect(await h.json()).toMatchObject({ status: "ok", instance: "inst-b" });
     const r = await fetch(`${a.url}/readyz`);
-    expect(await r.json()).toMatchObject({ status: "ready", instance: "inst-a", database: "ok", redis: "ok", draining: false });
+    expect(await r.json()).toMatchObject({
+      status: "ready",
+      instance: "inst-a",
+      database: "ok",
+      redis: "ok",
+      draining: false,
+    });
   });
 
   it("clients split across both instances converge, and see each other's presence", async () => {
     const { statementId, drafters } = await team(4);
-    const clients = drafters.map((d, i) => track(connectProvider(i % 2 === 0 ? a.url : b.url, statementId, i % 2 === 0 ? d : on(b.url, d))));
+    const clients = drafters.map((d, i) =>
+      track(connectProvider(i % 2 === 0 ? a.url : b.url, statementId, i % 2 === 0 ? d : on(b.url, d))),
+    );
     await Promise.all(clients.map((c) => synced(c.provider)));
     for (let k = 0; k < 5; k++) {
       clients.forEach((c, i) => appendParagraph(c.doc, `conv-${i}-${k}`));
@@ -248,14 +265,20 @@ describe.skipIf(!pgUrl || !redisUrl)("two instances on PostgreSQL and Redis", ()
     );
     expect([...countMarkers(plainText(clients[0].doc), "conv").values()].every((n) => n === 1)).toBe(true);
     // Stored: both instances export the same text.
-    const [ea, eb] = await Promise.all([drafters[0].get(`/api/statements/${statementId}/export.md`), on(b.url, drafters[1]).get(`/api/statements/${statementId}/export.md`)]);
+    const [ea, eb] = await Promise.all([
+      drafters[0].get(`/api/statements/${statementId}/export.md`),
+      on(b.url, drafters[1]).get(`/api/statements/${statementId}/export.md`),
+    ]);
     expect(ea.text).toBe(eb.text);
     expect(countMarkers(ea.text, "conv").size).toBe(expected);
 
     // Presence: a caret set on B is seen on A, stamped with the B user's identity.
     clients[1].provider.awareness.setLocalStateField("cursor", { at: 1 });
     await eventually(
-      () => [...clients[0].provider.awareness.getStates().values()].some((s) => (s as { user?: { id?: string } }).user?.id === drafters[1].userId),
+      () =>
+        [...clients[0].provider.awareness.getStates().values()].some(
+          (s) => (s as { user?: { id?: string } }).user?.id === drafters[1].userId,
+        ),
       5000,
       "presence from B on A",
     );
@@ -264,16 +287,32 @@ describe.skipIf(!pgUrl || !redisUrl)("two instances on PostgreSQL and Redis", ()
 
   it("comments, positions, membership and the lock made on A reach members on B; after the lock raw updates sent to B change nothing", async () => {
     const { convener, statementId, drafters } = await team(1);
-    const org = await convener.post("/api/organizations", { name: `Org ${Date.now()}`, shortName: "Org", stakeholderGroup: "civil-society" });
+    const org = await convener.post("/api/organizations", {
+      name: `Org ${Date.now()}`,
+      shortName: "Org",
+      stakeholderGroup: "civil-society",
+    });
     expect(org.status).toBe(201);
     const rep = await signUp(a.url, "Representative");
-    expect((await convener.post(`/api/statements/${statementId}/members`, { email: rep.email, role: "drafter", organizationId: org.json.organization.id })).status).toBe(201);
+    expect(
+      (
+        await convener.post(`/api/statements/${statementId}/members`, {
+          email: rep.email,
+          role: "drafter",
+          organizationId: org.json.organization.id,
+        })
+      ).status,
+    ).toBe(201);
 
     // The text, written through A.
     const writer = track(connectProvider(a.url, statementId, drafters[0]));
     await synced(writer.provider);
     appendParagraph(writer.doc, "We agree on this.", "c1");
-    await eventually(async () => (await convener.get(`/api/statements/${statementId}/export.md`)).text.includes("We agree"), 5000, "text stored");
+    await eventually(
+      async () => (await convener.get(`/api/statements/${statementId}/export.md`)).text.includes("We agree"),
+      5000,
+      "text stored",
+    );
 
     // A drafter connected to B, listening for app events.
     const drafterOnB = on(b.url, drafters[0]);
@@ -281,7 +320,10 @@ describe.skipIf(!pgUrl || !redisUrl)("two instances on PostgreSQL and Redis", ()
     track({ destroy: () => ws.terminate() });
     await sleep(300);
 
-    const thread = await convener.post(`/api/statements/${statementId}/threads`, { clauseId: "c1", body: "Is 'agree' strong enough?" });
+    const thread = await convener.post(`/api/statements/${statementId}/threads`, {
+      clauseId: "c1",
+      body: "Is 'agree' strong enough?",
+    });
     expect(thread.status).toBe(201);
     await eventually(() => appEvents(ws).some((e) => e.type === "threads.changed"), 5000, "comment event on B");
 
@@ -300,7 +342,9 @@ describe.skipIf(!pgUrl || !redisUrl)("two instances on PostgreSQL and Redis", ()
     // A role change made on A takes the write right away from the rep's socket on B at once.
     const repWs = await rawSocket(b.url, statementId, on(b.url, rep).cookie);
     track({ destroy: () => repWs.terminate() });
-    expect((await convener.patch(`/api/statements/${statementId}/members`, { userId: rep.userId, role: "reviewer" })).status).toBeLessThan(300);
+    expect(
+      (await convener.patch(`/api/statements/${statementId}/members`, { userId: rep.userId, role: "reviewer" })).status,
+    ).toBeLessThan(300);
     await eventually(() => appEvents(ws).some((e) => e.type === "members.changed"), 5000, "membership event on B");
 
     // The lock, on A.
@@ -317,7 +361,9 @@ describe.skipIf(!pgUrl || !redisUrl)("two instances on PostgreSQL and Redis", ()
     // Raw updates from the drafter's socket on B: a new paragraph under a fresh client id.
     const db = new pg.Client({ connectionString: database.url });
     await db.connect();
-    const seqBefore = Number((await db.query("select doc_seq from statements where id = $1", [statementId])).rows[0].doc_seq);
+    const seqBefore = Number(
+      (await db.query("select doc_seq from statements where id = $1", [statementId])).rows[0].doc_seq,
+    );
     const forged = new Y.Doc();
     const updates: Uint8Array[] = [];
     forged.on("update", (u: Uint8Array) => updates.push(u));
@@ -326,7 +372,9 @@ describe.skipIf(!pgUrl || !redisUrl)("two instances on PostgreSQL and Redis", ()
     appendParagraph(forged, "Sneaked in after the lock.");
     for (const u of updates) ws.send(updateFrameOf(u));
     await sleep(500);
-    const seqAfter = Number((await db.query("select doc_seq from statements where id = $1", [statementId])).rows[0].doc_seq);
+    const seqAfter = Number(
+      (await db.query("select doc_seq from statements where id = $1", [statementId])).rows[0].doc_seq,
+    );
     await db.end();
     expect(seqAfter).toBe(seqBefore);
     for (const client of [convener, on(b.url, convener)]) {
@@ -338,7 +386,9 @@ describe.skipIf(!pgUrl || !redisUrl)("two instances on PostgreSQL and Redis", ()
 
   it("Redis paused and its connections dropped while ten writers type across both: everyone converges, nothing lost or duplicated", async () => {
     const { statementId, drafters } = await team(10);
-    const clients = drafters.map((d, i) => track(connectProvider(i % 2 === 0 ? a.url : b.url, statementId, i % 2 === 0 ? d : on(b.url, d))));
+    const clients = drafters.map((d, i) =>
+      track(connectProvider(i % 2 === 0 ? a.url : b.url, statementId, i % 2 === 0 ? d : on(b.url, d))),
+    );
     await Promise.all(clients.map((c) => synced(c.provider)));
     const admin = new Redis(redisUrl!);
     let typed = 0;
@@ -373,7 +423,11 @@ describe.skipIf(!pgUrl || !redisUrl)("two instances on PostgreSQL and Redis", ()
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
     const stored = (await drafters[0].get(`/api/statements/${statementId}/export.md`)).text;
     expect(countMarkers(stored, "rds").size).toBe(250);
-    await eventually(async () => (await (await fetch(`${a.url}/readyz`)).json()).redis === "ok", 10_000, "A ready again");
+    await eventually(
+      async () => (await (await fetch(`${a.url}/readyz`)).json()).redis === "ok",
+      10_000,
+      "A ready again",
+    );
     for (const c of clients) c.destroy();
   });
 
@@ -388,7 +442,9 @@ describe.skipIf(!pgUrl || !redisUrl)("two instances on PostgreSQL and Redis", ()
     await Promise.all(clients.map((c) => synced(c.provider)));
     const closes: string[][] = clients.map(() => []);
     clients.forEach((c, i) =>
-      c.provider.on("connection-close", (e: { code: number; reason: string } | null) => closes[i].push(`${e?.code} ${e?.reason}`)),
+      c.provider.on("connection-close", (e: { code: number; reason: string } | null) =>
+        closes[i].push(`${e?.code} ${e?.reason}`),
+      ),
     );
     for (let k = 0; k < 10; k++) {
       clients.forEach((c, i) => appendParagraph(c.doc, `kill-${i}-${k}`));
@@ -407,12 +463,23 @@ describe.skipIf(!pgUrl || !redisUrl)("two instances on PostgreSQL and Redis", ()
     await eventually(
       () => {
         const texts = clients.map((c) => plainText(c.doc));
-        return clients.every((c) => c.provider.wsconnected) && texts.every((t) => t === texts[0]) && countMarkers(texts[0], "kill").size === 60;
+        return (
+          clients.every((c) => c.provider.wsconnected) &&
+          texts.every((t) => t === texts[0]) &&
+          countMarkers(texts[0], "kill").size === 60
+        );
       },
       20_000,
       "clients of the killed instance to reconnect and converge",
     ).catch((err) => {
-      console.error(clients.map((c, i) => `connected=${c.provider.wsconnected} markers=${countMarkers(plainText(c.doc), "kill").size} closes=${closes[i].join("; ")}`).join("\n"));
+      console.error(
+        clients
+          .map(
+            (c, i) =>
+              `connected=${c.provider.wsconnected} markers=${countMarkers(plainText(c.doc), "kill").size} closes=${closes[i].join("; ")}`,
+          )
+          .join("\n"),
+      );
       console.error(a.output().slice(-3000));
       throw err;
     });
@@ -425,11 +492,17 @@ describe.skipIf(!pgUrl || !redisUrl)("two instances on PostgreSQL and Redis", ()
 
   it("the database unavailable: writes are not acknowledged while it is away (clients reconnect), and nothing acknowledged is lost", async () => {
     const { statementId, drafters } = await team(2);
-    const clients = drafters.map((d, i) => track(connectProvider(i === 0 ? a.url : b.url, statementId, i === 0 ? d : on(b.url, d))));
+    const clients = drafters.map((d, i) =>
+      track(connectProvider(i === 0 ? a.url : b.url, statementId, i === 0 ? d : on(b.url, d))),
+    );
     await Promise.all(clients.map((c) => synced(c.provider)));
     for (let k = 0; k < 5; k++) appendParagraph(clients[0].doc, `pg-0-${k}`);
     // Acknowledged: the other client (on the other instance) has it.
-    await eventually(() => countMarkers(plainText(clients[1].doc), "pg").size === 5, 5000, "edits relayed before the outage");
+    await eventually(
+      () => countMarkers(plainText(clients[1].doc), "pg").size === 5,
+      5000,
+      "edits relayed before the outage",
+    );
 
     const admin = new pg.Client({ connectionString: pgUrl! });
     await admin.connect();
@@ -474,7 +547,11 @@ describe.skipIf(!pgUrl || !redisUrl)("two instances on PostgreSQL and Redis", ()
     b.child.kill("SIGTERM");
     expect(await exited).toBe(0);
     expect(closes).toContain(4503);
-    await eventually(() => countMarkers(plainText(onA.doc), "drain").size === 5, 5000, "the drained instance's edits on A");
+    await eventually(
+      () => countMarkers(plainText(onA.doc), "drain").size === 5,
+      5000,
+      "the drained instance's edits on A",
+    );
     const stored = countMarkers((await drafters[1].get(`/api/statements/${statementId}/export.md`)).text, "drain");
     expect(stored.size).toBe(5);
     onB.destroy();

@@ -36,7 +36,10 @@ export async function connectRedisFanout(options: RedisFanoutOptions, readyTimeo
   let lostConnection = false;
   let lastError = "";
 
-  for (const [name, conn] of [["publisher", pub], ["subscriber", sub]] as const) {
+  for (const [name, conn] of [
+    ["publisher", pub],
+    ["subscriber", sub],
+  ] as const) {
     conn.on("error", (err: Error) => {
       // ioredis reports every failed reconnect; one line per distinct error is enough.
       if (err.message !== lastError) options.log(`redis ${name}: ${err.message}`);
@@ -60,7 +63,11 @@ export async function connectRedisFanout(options: RedisFanoutOptions, readyTimeo
     const name = channel.toString();
     const decoded = decodeMessage(new Uint8Array(message.buffer, message.byteOffset, message.byteLength));
     if (!decoded || decoded.from === options.instanceId) return;
-    const statementId = name.startsWith(docPrefix) ? name.slice(docPrefix.length) : name === eventsChannel ? null : undefined;
+    const statementId = name.startsWith(docPrefix)
+      ? name.slice(docPrefix.length)
+      : name === eventsChannel
+        ? null
+        : undefined;
     if (statementId === undefined) return;
     for (const h of handlers) {
       try {
@@ -74,7 +81,9 @@ export async function connectRedisFanout(options: RedisFanoutOptions, readyTimeo
   const ready = (conn: Redis) =>
     Promise.race([
       conn.connect(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error("Redis did not answer in time")), readyTimeoutMs).unref()),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error("Redis did not answer in time")), readyTimeoutMs).unref(),
+      ),
     ]);
   try {
     await Promise.all([ready(pub), ready(sub)]);

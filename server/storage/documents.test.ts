@@ -45,8 +45,14 @@ async function openSqlite() {
 
 async function setup(variant: Variant) {
   const { storage, done } = await variant.open();
-  await storage.db.insertInto("users").values({ id: "u", email: "u@example.org", name: "U", password_hash: "x", is_admin: 0, created_at: 0 }).execute();
-  await storage.db.insertInto("statements").values({ id: "s", title: "T", slug: "t", phase: "drafting", created_by: "u", created_at: 0, updated_at: 0 }).execute();
+  await storage.db
+    .insertInto("users")
+    .values({ id: "u", email: "u@example.org", name: "U", password_hash: "x", is_admin: 0, created_at: 0 })
+    .execute();
+  await storage.db
+    .insertInto("statements")
+    .values({ id: "s", title: "T", slug: "t", phase: "drafting", created_by: "u", created_at: 0, updated_at: 0 })
+    .execute();
   return {
     storage,
     store: variant.make(storage),
@@ -67,7 +73,13 @@ function recorder() {
 describe.each(variants)("DocumentStore contract (%s)", (_name, variant) => {
   it("loads an unknown document as empty", async () => {
     const { store, close } = await setup(variant);
-    expect(await store.load("s")).toEqual({ snapshot: null, stateVector: null, updates: [], lastUpdateId: 0, bytes: 0 });
+    expect(await store.load("s")).toEqual({
+      snapshot: null,
+      stateVector: null,
+      updates: [],
+      lastUpdateId: 0,
+      bytes: 0,
+    });
     expect(await store.since("s", 0)).toEqual({ snapshot: null, updates: [] });
     expect(await store.heads(["s", "unknown"])).toEqual(new Map([["s", 0]]));
     await close();
@@ -87,7 +99,11 @@ describe.each(variants)("DocumentStore contract (%s)", (_name, variant) => {
     expect(loaded.lastUpdateId).toBe(id2);
     expect(loaded.bytes).toBe(updates.reduce((n, u) => n + u.byteLength, 0));
     expect(plainText(docFromStored(loaded))).toBe("one\ntwo\nthree");
-    const st = await storage.db.selectFrom("statements").select("updated_at").where("id", "=", "s").executeTakeFirstOrThrow();
+    const st = await storage.db
+      .selectFrom("statements")
+      .select("updated_at")
+      .where("id", "=", "s")
+      .executeTakeFirstOrThrow();
     expect(Number(st.updated_at)).toBeGreaterThan(0);
     expect(await store.heads(["s"])).toEqual(new Map([["s", 3]]));
     const later = await store.since("s", 1);
@@ -102,12 +118,16 @@ describe.each(variants)("DocumentStore contract (%s)", (_name, variant) => {
     expect(await store.clients("s")).toEqual([]);
     const { doc, updates } = recorder();
     appendParagraph(doc, "one");
-    const id = await store.append("s", updates.splice(0), [{ clientId: 4_000_000_000, userId: "u", organizationId: null }]);
+    const id = await store.append("s", updates.splice(0), [
+      { clientId: 4_000_000_000, userId: "u", organizationId: null },
+    ]);
     // Bindings alone (an id announced before it writes) store no update and leave the log's last id alone.
     expect(await store.append("s", [], [{ clientId: 7, userId: "u", organizationId: "org" }])).toBe(0);
     // The same owner binding it again changes nothing; someone else binding it stores nothing at all.
     await store.append("s", [], [{ clientId: 7, userId: "u", organizationId: "org" }]);
-    await expect(store.append("s", updates, [{ clientId: 7, userId: "someone else", organizationId: null }])).rejects.toBeInstanceOf(ClientIdTaken);
+    await expect(
+      store.append("s", updates, [{ clientId: 7, userId: "someone else", organizationId: null }]),
+    ).rejects.toBeInstanceOf(ClientIdTaken);
     const clients = (await store.clients("s")).sort((a, b) => a.clientId - b.clientId);
     expect(clients).toEqual([
       { clientId: 7, userId: "u", organizationId: "org" },
@@ -159,7 +179,9 @@ describe.each(variants)("DocumentStore contract (%s)", (_name, variant) => {
     await store.append("s", updates.splice(0));
     await storage.db.updateTable("statements").set({ phase: "final" }).where("id", "=", "s").execute();
     appendParagraph(doc, "b");
-    await expect(store.append("s", updates.splice(0), [{ clientId: 9, userId: "u", organizationId: null }])).rejects.toBeInstanceOf(StatementClosed);
+    await expect(
+      store.append("s", updates.splice(0), [{ clientId: 9, userId: "u", organizationId: null }]),
+    ).rejects.toBeInstanceOf(StatementClosed);
     const loaded = await store.load("s");
     expect(loaded.updates).toHaveLength(1);
     expect(await store.clients("s")).toEqual([]);

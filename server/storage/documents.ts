@@ -104,7 +104,8 @@ export interface DocumentStore {
   compact(statementId: string, upTo?: number): Promise<Compaction | null>;
 }
 
-const toBuffer = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength));
+const toBuffer = (u: Uint8Array): Buffer =>
+  Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
 const toU8 = (b: Uint8Array): Uint8Array =>
   b instanceof Buffer ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : b;
@@ -114,7 +115,11 @@ const toU8 = (b: Uint8Array): Uint8Array =>
  * builder: appends are the hot path of every accepted edit (prepared statements in one synchronous transaction
  * cost a tenth of the built, async ones), and a synchronous compaction cannot interleave with them.
  */
-export function createDocumentStore(db: DB, sqlite?: SQLite.Database | null, dialect: Dialect = "sqlite"): DocumentStore {
+export function createDocumentStore(
+  db: DB,
+  sqlite?: SQLite.Database | null,
+  dialect: Dialect = "sqlite",
+): DocumentStore {
   const fast = sqlite ? sqliteFastPath(sqlite) : null;
   const postgres = dialect === "postgres";
   return {
@@ -171,10 +176,15 @@ export function createDocumentStore(db: DB, sqlite?: SQLite.Database | null, dia
             .selectFrom("doc_clients")
             .select(["client_id", "user_id"])
             .where("statement_id", "=", statementId)
-            .where("client_id", "in", bindings.map((b) => b.clientId))
+            .where(
+              "client_id",
+              "in",
+              bindings.map((b) => b.clientId),
+            )
             .execute();
           const ownerOf = new Map(owners.map((o) => [Number(o.client_id), o.user_id]));
-          for (const b of bindings) if (ownerOf.get(b.clientId) !== b.userId) throw new ClientIdTaken(statementId, b.clientId);
+          for (const b of bindings)
+            if (ownerOf.get(b.clientId) !== b.userId) throw new ClientIdTaken(statementId, b.clientId);
         }
         if (updates.length === 0) return 0;
         const head = await trx
@@ -221,7 +231,11 @@ export function createDocumentStore(db: DB, sqlite?: SQLite.Database | null, dia
     async heads(statementIds) {
       const heads = new Map<string, number>();
       if (statementIds.length === 0) return heads;
-      const rows = await db.selectFrom("statements").select(["id", "doc_seq"]).where("id", "in", [...statementIds]).execute();
+      const rows = await db
+        .selectFrom("statements")
+        .select(["id", "doc_seq"])
+        .where("id", "in", [...statementIds])
+        .execute();
       for (const r of rows) heads.set(r.id, Number(r.doc_seq));
       return heads;
     },
@@ -231,7 +245,9 @@ export function createDocumentStore(db: DB, sqlite?: SQLite.Database | null, dia
       return db.transaction().execute(async (trx) => {
         if (postgres) {
           // One compactor per statement across every instance; the other one simply skips this round.
-          const { rows } = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtext(${"concord.compact:" + statementId})) as ok`.execute(trx);
+          const { rows } = await sql<{
+            ok: boolean;
+          }>`select pg_try_advisory_xact_lock(hashtext(${"concord.compact:" + statementId})) as ok`.execute(trx);
           if (!rows[0]?.ok) return null;
         }
         const snap = await trx
@@ -249,10 +265,19 @@ export function createDocumentStore(db: DB, sqlite?: SQLite.Database | null, dia
           .orderBy("seq")
           .execute();
         if (log.length === 0) return null;
-        const built = fold(snap ? toU8(snap.data) : null, log.map((r) => toU8(r.data)));
+        const built = fold(
+          snap ? toU8(snap.data) : null,
+          log.map((r) => toU8(r.data)),
+        );
         const seq = Number(log[log.length - 1].seq);
         const now = Date.now();
-        const row = { data: built.snapshot, last_update_id: seq, last_seq: seq, updated_at: now, state_vector: built.stateVector };
+        const row = {
+          data: built.snapshot,
+          last_update_id: seq,
+          last_seq: seq,
+          updated_at: now,
+          state_vector: built.stateVector,
+        };
         await trx
           .insertInto("doc_snapshots")
           .values({ statement_id: statementId, ...row })
@@ -302,23 +327,30 @@ function sqliteFastPath(sqlite: SQLite.Database) {
     "UPDATE statements SET doc_seq = doc_seq + ?, updated_at = ? WHERE id = ? AND phase = 'drafting' RETURNING doc_seq",
   );
   const ownerOf = sqlite.prepare("SELECT user_id FROM doc_clients WHERE statement_id = ? AND client_id = ?").pluck();
-  const append = sqlite.transaction((statementId: string, updates: Uint8Array[], bindings: readonly ClientBinding[]) => {
-    const now = Date.now();
-    for (const b of bindings) {
-      if (bind.run(statementId, b.clientId, b.userId, b.organizationId, now).changes === 0 && ownerOf.get(statementId, b.clientId) !== b.userId) {
-        throw new ClientIdTaken(statementId, b.clientId);
+  const append = sqlite.transaction(
+    (statementId: string, updates: Uint8Array[], bindings: readonly ClientBinding[]) => {
+      const now = Date.now();
+      for (const b of bindings) {
+        if (
+          bind.run(statementId, b.clientId, b.userId, b.organizationId, now).changes === 0 &&
+          ownerOf.get(statementId, b.clientId) !== b.userId
+        ) {
+          throw new ClientIdTaken(statementId, b.clientId);
+        }
       }
-    }
-    if (updates.length === 0) return 0;
-    const head = advance.get(updates.length, now, statementId) as { doc_seq: number | bigint } | undefined;
-    if (!head) throw new StatementClosed(statementId);
-    const last = Number(head.doc_seq);
-    let seq = last - updates.length + 1;
-    for (const u of updates) insert.run(statementId, u, now, seq++);
-    return last;
-  });
+      if (updates.length === 0) return 0;
+      const head = advance.get(updates.length, now, statementId) as { doc_seq: number | bigint } | undefined;
+      if (!head) throw new StatementClosed(statementId);
+      const last = Number(head.doc_seq);
+      let seq = last - updates.length + 1;
+      for (const u of updates) insert.run(statementId, u, now, seq++);
+      return last;
+    },
+  );
   const snapshotOf = sqlite.prepare("SELECT data, last_seq FROM doc_snapshots WHERE statement_id = ?");
-  const logOf = sqlite.prepare("SELECT seq, data FROM doc_updates WHERE statement_id = ? AND seq > ? AND seq <= ? ORDER BY seq");
+  const logOf = sqlite.prepare(
+    "SELECT seq, data FROM doc_updates WHERE statement_id = ? AND seq > ? AND seq <= ? ORDER BY seq",
+  );
   const upsert = sqlite.prepare(
     `INSERT INTO doc_snapshots (statement_id, data, last_update_id, last_seq, updated_at, state_vector) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (statement_id) DO UPDATE SET data = excluded.data, last_update_id = excluded.last_update_id,
@@ -330,14 +362,18 @@ function sqliteFastPath(sqlite: SQLite.Database) {
     const after = snap ? Number(snap.last_seq) : 0;
     const log = logOf.all(statementId, after, upTo) as Array<{ seq: number; data: Uint8Array }>;
     if (log.length === 0) return null;
-    const built = fold(snap ? toU8(snap.data) : null, log.map((r) => toU8(r.data)));
+    const built = fold(
+      snap ? toU8(snap.data) : null,
+      log.map((r) => toU8(r.data)),
+    );
     const seq = Number(log[log.length - 1].seq);
     upsert.run(statementId, built.snapshot, seq, seq, Date.now(), built.stateVector);
     drop.run(statementId, after, seq);
     return { seq, snapshotBytes: built.snapshot.byteLength, folded: log.length };
   });
   return {
-    append: (statementId: string, updates: Uint8Array[], bindings: readonly ClientBinding[]) => append(statementId, updates, bindings),
+    append: (statementId: string, updates: Uint8Array[], bindings: readonly ClientBinding[]) =>
+      append(statementId, updates, bindings),
     compact: (statementId: string, upTo: number) => compact(statementId, upTo),
   };
 }

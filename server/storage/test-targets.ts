@@ -21,7 +21,9 @@ export function postgresForTests(): Promise<string | null> {
       await client.query("select 1");
       return POSTGRES_TEST_URL;
     } catch (err) {
-      console.warn(`PostgreSQL tests skipped: ${redact(POSTGRES_TEST_URL)} is not reachable (${(err as Error).message})`);
+      console.warn(
+        `PostgreSQL tests skipped: ${redact(POSTGRES_TEST_URL)} is not reachable (${(err as Error).message})`,
+      );
       return null;
     } finally {
       await client.end().catch(() => {});
@@ -66,7 +68,10 @@ export async function createTestDatabase(url: string): Promise<{ url: string; na
       await c.connect();
       try {
         await c.query(`alter database "${name}" allow_connections true`).catch(() => {});
-        await c.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`, [name]);
+        await c.query(
+          `select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`,
+          [name],
+        );
         await c.query(`drop database if exists "${name}"`);
       } finally {
         await c.end();

@@ -154,7 +154,16 @@ export class Room {
     onFatal: (room: Room) => void,
   ): Promise<Room> {
     const [stored, clients] = await Promise.all([store.load(id), store.clients(id)]);
-    const args = [phase, stored.bytes, stored.lastUpdateId, stored.updates.length, store, options, onFatal, clients] as const;
+    const args = [
+      phase,
+      stored.bytes,
+      stored.lastUpdateId,
+      stored.updates.length,
+      store,
+      options,
+      onFatal,
+      clients,
+    ] as const;
     if (stored.updates.length === 0) {
       const update = stored.snapshot ?? EMPTY_UPDATE;
       const stateVector = stored.stateVector ?? Y.encodeStateVectorFromUpdate(update);
@@ -303,7 +312,8 @@ export class Room {
       Y.applyUpdate(doc, payload, conn);
       // The check above rules this out; if Yjs still parks something, the document is no longer what
       // storage will hold, so it must not be used any further.
-      if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) throw new Error("update left pending structs");
+      if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null)
+        throw new Error("update left pending structs");
     } catch (err) {
       conn.send(permissionDeniedFrame(refusalReason(UpdateRefusal.malformed, "the update could not be applied")));
       conn.close(CloseCode.updateRefused, "update refused: it could not be applied");
@@ -339,7 +349,8 @@ export class Room {
 
   /** Adds bindings made by other instances to this room's map of owners. */
   private async reloadBindings(): Promise<void> {
-    for (const b of await this.store.clients(this.id)) if (!this.owners.has(b.clientId)) this.owners.set(b.clientId, b.userId);
+    for (const b of await this.store.clients(this.id))
+      if (!this.owners.has(b.clientId)) this.owners.set(b.clientId, b.userId);
   }
 
   /** The sequence number of the last update this room has applied with every earlier one. */
@@ -382,7 +393,8 @@ export class Room {
   private applyStored(update: Uint8Array): boolean {
     try {
       Y.applyUpdate(this.doc, update, REMOTE);
-      if (this.live!.store.pendingStructs !== null || this.live!.store.pendingDs !== null) throw new Error("a stored update left pending structs");
+      if (this.live!.store.pendingStructs !== null || this.live!.store.pendingDs !== null)
+        throw new Error("a stored update left pending structs");
       this.updatesSinceSnapshot += 1;
       return true;
     } catch (err) {
@@ -422,7 +434,8 @@ export class Room {
         for (const seq of [...this.ahead.keys()]) if (seq <= this.lastUpdateId) this.ahead.delete(seq);
         this.relayStored(Y.encodeStateAsUpdate(this.live!, before));
       }
-      for (const u of got.updates) if (u.seq > this.lastUpdateId && !this.ahead.has(u.seq)) this.ahead.set(u.seq, u.data);
+      for (const u of got.updates)
+        if (u.seq > this.lastUpdateId && !this.ahead.has(u.seq)) this.ahead.set(u.seq, u.data);
       this.drain();
     })().finally(() => {
       this.catchingUp = null;
@@ -547,8 +560,12 @@ export class Room {
   }
 
   private awarenessEntries(): Array<[number, AwarenessEntry]> {
-    const local: Array<[number, AwarenessEntry]> = [...this.awareness].map(([id, e]) => [id, { clock: e.clock, state: e.state }]);
-    for (const [id, e] of this.remoteAwareness) if (!this.awareness.has(id)) local.push([id, { clock: e.clock, state: e.state }]);
+    const local: Array<[number, AwarenessEntry]> = [...this.awareness].map(([id, e]) => [
+      id,
+      { clock: e.clock, state: e.state },
+    ]);
+    for (const [id, e] of this.remoteAwareness)
+      if (!this.awareness.has(id)) local.push([id, { clock: e.clock, state: e.state }]);
     return local;
   }
 

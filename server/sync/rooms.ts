@@ -90,7 +90,9 @@ export class Rooms {
         await this.refreshPhase(statementId);
         // Other instances' updates stored since the load (and from now on, their messages).
         if (this.peers) {
-          await this.peers.opened(room).catch((err) => this.options.log(`room ${statementId}: subscribing failed`, err));
+          await this.peers
+            .opened(room)
+            .catch((err) => this.options.log(`room ${statementId}: subscribing failed`, err));
         }
         return room;
       });

@@ -13,11 +13,19 @@ import { sql } from "kysely";
 import type { Kysely } from "kysely";
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable("statements").addColumn("doc_seq", "bigint", (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable("statements")
+    .addColumn("doc_seq", "bigint", (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable("doc_updates").addColumn("seq", "bigint").execute();
-  await db.schema.alterTable("doc_snapshots").addColumn("last_seq", "bigint", (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable("doc_snapshots")
+    .addColumn("last_seq", "bigint", (c) => c.notNull().defaultTo(0))
+    .execute();
   await sql`update doc_updates set seq = (
-      select count(*) from doc_updates d2 where d2.statement_id = doc_updates.statement_id and d2.id <= doc_updates.id)`.execute(db);
+      select count(*) from doc_updates d2 where d2.statement_id = doc_updates.statement_id and d2.id <= doc_updates.id)`.execute(
+    db,
+  );
   await sql`update statements set doc_seq = coalesce(
       (select max(seq) from doc_updates where doc_updates.statement_id = statements.id), 0)`.execute(db);
   await db.schema.createIndex("doc_updates_seq").on("doc_updates").columns(["statement_id", "seq"]).unique().execute();

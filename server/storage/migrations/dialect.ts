@@ -16,6 +16,8 @@ export function blob(db: Kysely<unknown>): "blob" | "bytea" {
 }
 
 /** An auto-incremented integer primary key: SQLite's `integer … autoincrement`, PostgreSQL's `bigserial`. */
-export function autoId(db: Kysely<unknown>): ["integer" | "bigserial", (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder] {
+export function autoId(
+  db: Kysely<unknown>,
+): ["integer" | "bigserial", (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder] {
   return isPostgres(db) ? ["bigserial", (c) => c.primaryKey()] : ["integer", (c) => c.primaryKey().autoIncrement()];
 }
