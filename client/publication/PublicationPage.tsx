@@ -123,6 +123,7 @@ export function PublicationPage({ id }: { id: string }) {
           {pending.length === 0 && <p className="muted">No confirmed request is waiting for a decision.</p>}
           {pending.map((r) => (
             <RequestCard
+              currentHash={data.current?.hash ?? null}
               key={r.id}
               request={r}
               busy={busy}
@@ -173,10 +174,12 @@ export function PublicationPage({ id }: { id: string }) {
 }
 
 function RequestCard({
+  currentHash,
   request: r,
   busy,
   onDecide,
 }: {
+  currentHash: string | null;
   request: SignOnRequestDto;
   busy: boolean;
   onDecide: (body: { decision: "approve" | "decline"; message?: string; sortKey?: string }) => void;
@@ -198,6 +201,11 @@ function RequestCard({
         {r.contactName}, {r.contactTitle} · {r.email} · confirmed {r.confirmedAt ? absoluteTime(r.confirmedAt) : "—"}
       </p>
       <ul className="pubc-hints">
+        {currentHash && r.hash !== currentHash && (
+          <li className="warn">
+            Asked to sign an earlier final version: once approved, it is asked to confirm the current text.
+          </li>
+        )}
         <li className={r.emailDomainMatches ? "ok" : "warn"}>
           {r.emailDomainMatches
             ? "The email's domain matches the website."

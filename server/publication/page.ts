@@ -168,7 +168,7 @@ ${shown.length ? `<ol class="sig-list" id="sig-list">\n${shown.map(signatoryItem
 <noscript><p class="muted">Checking in the page needs JavaScript; the command above works without it.</p></noscript>
 </section>
 
-${p.current ? signOnForm(base) : ""}
+${p.current && !p.revising ? signOnForm(base) : ""}
 
 ${
   others.length

@@ -487,14 +487,20 @@ describe("a new final version", () => {
     const f = form("Delta Society");
     const rid = await requestAndConfirm(s.slug, f, s.convener, s.statementId);
     expect((await decide(s.convener, s.statementId, rid, { decision: "approve" })).status).toBe(200);
+    // A request confirmed before the unlock, decided after the new lock.
+    const late = form("Echo Org");
+    const lateId = await requestAndConfirm(s.slug, late, s.convener, s.statementId);
     const firstHash = s.hash;
     const firstVersion = (await anon().get(`/p/${s.slug}.json`)).json.versionId;
 
     expect(
       (await admin.post(`/api/statements/${s.statementId}/unlock`, { reason: "A clause was missing" })).status,
     ).toBe(200);
-    // While revising, the page keeps the final version and says so.
-    expect((await anon().get(`/p/${s.slug}`)).text).toContain("revising this statement");
+    // While revising, the page keeps the final version and says so; sign-on waits for the new text.
+    const revising = (await anon().get(`/p/${s.slug}`)).text;
+    expect(revising).toContain("revising this statement");
+    expect(revising).not.toContain("sign-on-form");
+    expect((await anon().post(`/p/${s.slug}/sign-on`, form("Impatient Org"))).status).toBe(409);
     appendParagraph(s.editor.doc, "We also support the IGF.");
     await eventually(
       async () => (await s.convener.get(`/api/statements/${s.statementId}/export.md`)).text.includes("IGF"),
@@ -551,6 +557,19 @@ describe("a new final version", () => {
     ]);
     const confirmed = (await auditActions(s.statementId)).filter((a) => a.action === "signatory.confirmed");
     expect(confirmed.map((a) => a.hash)).toEqual([newHash, newHash]);
+
+    // Approved for the text it asked about, which has been replaced since: it is asked to confirm the new one.
+    expect((await decide(s.convener, s.statementId, lateId, { decision: "approve" })).status).toBe(200);
+    const echo = (await anon().get(`/p/${s.slug}.json`)).json.signatories.find(
+      (x: { name: string }) => x.name === "Echo Org",
+    );
+    expect([echo.status, echo.hash]).toEqual(["earlier-version", firstHash]);
+    const echoAsk = await smtp.waitFor(late.email, /new final text/);
+    expect((await anon().post(new URL(linkIn(echoAsk.text, /\/reconfirm\//)).pathname)).status).toBe(200);
+    const echoAfter = (await anon().get(`/p/${s.slug}.json`)).json.signatories.find(
+      (x: { name: string }) => x.name === "Echo Org",
+    );
+    expect([echoAfter.status, echoAfter.hash]).toEqual(["joined", newHash]);
     s.editor.destroy();
   });
 });

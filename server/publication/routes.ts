@@ -29,7 +29,7 @@ import { parseBody } from "../http/validate";
 import { clientAddress } from "../http/client-address";
 import { requireMembership } from "../statements/access";
 import { createInvite } from "../statements/invites";
-import { AppError, badRequest, forbidden, notFound, tooManyRequests } from "../errors";
+import { AppError, badRequest, conflict, forbidden, notFound, tooManyRequests } from "../errors";
 import { RateLimiter } from "../auth/throttle";
 import { canManageMembers } from "../../shared/roles";
 import type { StakeholderGroup } from "../../shared/roles";
@@ -263,8 +263,11 @@ const splitFormat = (name: string): [string, "html" | "json" | "md"] =>
 /** The sign-on form: validate, honeypot, per-statement limit, store, mail the confirmation link. */
 async function signOn(c: Context<AppEnv>, slug: string) {
   const services = c.var.services;
-  const { st, version, current } = await publicVersion(services, slug);
+  const { st, version, current, revising } = await publicVersion(services, slug);
   if (!current) throw notFound("That statement");
+  // While the coalition revises the text, nobody can know which text they would be signing.
+  if (revising)
+    throw conflict("This statement is being revised: sign-on requests reopen once the new final text is locked.");
   const json = (c.req.header("content-type") ?? "").includes("application/json");
   let raw: unknown;
   if (json) raw = await c.req.json().catch(() => null);
@@ -560,6 +563,10 @@ export function publicationApiRoutes(): Hono<AppEnv> {
     const body = await parseBody(c, decisionSchema);
     const services = c.var.services;
     const outcome = await decideRequest(services.db, user, id, c.req.param("rid"), body);
+    // Approved on a text that has since been replaced: ask at once to confirm the current one.
+    if (outcome.decision === "approve") {
+      void askToReconfirm(services, id).catch((err) => services.log("publication: reconfirmation mail failed", err));
+    }
     const st = await services.db
       .selectFrom("statements")
       .select(["slug", "title"])
