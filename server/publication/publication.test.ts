@@ -656,6 +656,10 @@ describe("abuse limits", () => {
       expect(refused.status).toBe(429);
       expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
       expect(refused.json.error.code).toBe("too_many_requests");
+      const page = await fetch(`${local.url}/p/${s.slug}`, { headers: { accept: "text/html" } });
+      expect(page.status).toBe(429);
+      expect(Number(page.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      expect(await page.text()).toContain("<h1>Too many requests</h1>");
       s.editor.destroy();
     } finally {
       await local.close();
