@@ -183,6 +183,9 @@ const TABLE: Route[] = [
   { route: "POST /api/statements/:id/signatories/remove", expect: CONVENER_WRITE },
   { route: "GET /api/statements/:id/signatories.csv", expect: [401, 404, 403, 403, 403, 200, 404] },
   { route: "GET /api/admin/outbox", expect: [401, 403, 403, 403, 403, 403, 403] },
+  // The published statement as JSON, and its sign-on form, for other sites (public, like /p).
+  { route: "GET /api/public/:slug", public: true, expect: [200, 200, 200, 200, 200, 200, 200] },
+  { route: "POST /api/public/:slug/sign-on", public: true, expect: [400, 400, 400, 400, 400, 400, 403] },
   // Anything else under /api.
   { route: "ALL /api/*", public: true, expect: [404, 404, 404, 404, 404, 404, 403] },
 
@@ -217,7 +220,8 @@ const NOT_ENDPOINTS: Record<string, string> = {
   "ALL /*": "services, security headers and the body limit, on everything",
   "GET /*": "refuses source maps; the built client's SPA fallback when a client is served",
   "ALL /api/*": "the Origin guard, the session and Cache-Control (its fallback 404 is in the table)",
-  "ALL /p/*": "the public pages' Origin check (every /p route is in the table)",
+  "ALL /p/*": "the public pages' rate limit and Origin check (every /p route is in the table)",
+  "ALL /api/public/*": "the same for the public JSON routes (each is in the table)",
   "ALL /api/statements/:id/threads": "the comment routes' body limit",
   "ALL /api/threads/*": "the comment routes' body limit",
   "ALL /api/comments/*": "the comment routes' body limit",
@@ -431,16 +435,21 @@ describe("every HTTP route and every realtime message, as every caller that must
    * the server handled everything before it and committed, is the barrier before any "nothing happened".
    */
   async function sendAs(statementId: string, caller: ApiClient, type: number, sub?: number): Promise<Outcome> {
-    const watcher = connectProvider(server.url, statementId, convener);
+    // The watcher is drafter A, who is none of the callers: its client id is another member's for each of them.
+    const watcher = connectProvider(server.url, statementId, drafterA);
     await synced(watcher.provider);
     watcher.provider.awareness.setLocalStateField("cursor", "watcher");
     const ws = await rawSocket(server.url, statementId, caller.cookie);
     const closed = closeCode(ws, 10_000).catch(() => -2);
     try {
       await eventually(() => frames(ws).some((f) => f.type === MessageType.sync), 3000, "handshake");
-      const before = { text: await exportText(statementId), awareness: new Map(watcher.provider.awareness.getStates()) };
-      const seen = frames(ws).length;
+      const before = { text: await exportText(statementId) };
+      // Every state the watcher ever holds for the forged id (a victim's id, or the sender's own).
       const aw = new awarenessProtocol.Awareness(new Y.Doc());
+      if (sub === -1) aw.clientID = watcher.doc.clientID;
+      const seen: Array<{ cursor?: string } | undefined> = [];
+      watcher.provider.awareness.on("change", () => seen.push(watcher.provider.awareness.getStates().get(aw.clientID) as { cursor?: string } | undefined));
+      const seenFrames = frames(ws).length;
       if (type === MessageType.sync) {
         const enc = encoding.createEncoder();
         encoding.writeVarUint(enc, MessageType.sync);
@@ -455,12 +464,15 @@ describe("every HTTP route and every realtime message, as every caller that must
       } else if (type === MessageType.awareness) {
         // Another member's client id (the watcher's), with a clock far ahead, which would be accepted if the
         // ownership check were missing; or the sender's own id, claiming the convener's identity.
-        if (sub === -1) aw.clientID = watcher.doc.clientID;
-        aw.setLocalState({ user: { id: convener.userId, name: "Impersonated" }, cursor: "forged" });
-        const update = awarenessProtocol.encodeAwarenessUpdate(aw, [aw.clientID], new Map([[aw.clientID, { clock: 1000, lastUpdated: 0 }]]) as never);
+        const clock = (watcher.provider.awareness.meta.get(aw.clientID)?.clock ?? 0) + 1000;
+        const update = encoding.createEncoder();
+        encoding.writeVarUint(update, 1);
+        encoding.writeVarUint(update, aw.clientID);
+        encoding.writeVarUint(update, clock);
+        encoding.writeVarString(update, JSON.stringify({ user: { id: drafterA.userId, name: "Impersonated" }, cursor: "forged" }));
         const enc = encoding.createEncoder();
         encoding.writeVarUint(enc, MessageType.awareness);
-        encoding.writeVarUint8Array(enc, update);
+        encoding.writeVarUint8Array(enc, encoding.toUint8Array(update));
         ws.send(encoding.toUint8Array(enc));
       } else if (type === MessageType.auth) {
         ws.send(Uint8Array.from([MessageType.auth, 0, 4, ...Buffer.from("test")]));
@@ -473,8 +485,8 @@ describe("every HTTP route and every realtime message, as every caller that must
         ws.send(encoding.toUint8Array(enc));
       }
       // A step 1 is answered by a step 2 of its own before the barrier's.
-      if (!(await barrier(ws, seen, type === MessageType.sync && sub === SyncMessageType.step1 ? 1 : 0))) return `closed:${await closed}`;
-      const after = frames(ws).slice(seen);
+      if (!(await barrier(ws, seenFrames, type === MessageType.sync && sub === SyncMessageType.step1 ? 1 : 0))) return `closed:${await closed}`;
+      const after = frames(ws).slice(seenFrames);
       // The barrier's own answer is the last sync frame; what came before it answered the message.
       const answers = after.slice(0, after.length - 1);
       const text = await exportText(statementId);
@@ -487,7 +499,7 @@ describe("every HTTP route and every realtime message, as every caller that must
       }
       if (type === MessageType.awareness) {
         const state = watcher.provider.awareness.getStates().get(aw.clientID) as { user?: { id?: string }; cursor?: string } | undefined;
-        if (sub === -1) return state?.cursor === "watcher" ? "dropped" : ("hijacked" as Outcome);
+        if (sub === -1) return state?.cursor === "watcher" && !seen.some((st) => st?.cursor === "forged") ? "dropped" : ("hijacked" as Outcome);
         return state?.user?.id === userIdOf(caller) ? "stamped" : ("relayed-unstamped" as Outcome);
       }
       if (answers.length > 0) return "answered";

@@ -76,12 +76,16 @@ async function barrier(ws: import("ws").WebSocket, from = receivedFrames(ws).len
   await eventually(() => receivedFrames(ws).slice(from).filter((f) => isSync(f, 1)).length >= n, 5000, "the barrier's sync step 2");
 }
 
-/** An awareness frame of `aw`'s state for `clientId` with the given clock. */
+/** An awareness frame of `aw`'s local state under `aw.clientID`, with exactly the given clock. */
 function awarenessFrameOf(aw: awarenessProtocol.Awareness, clock: number): Buffer {
+  const update = encoding.createEncoder();
+  encoding.writeVarUint(update, 1);
+  encoding.writeVarUint(update, aw.clientID);
+  encoding.writeVarUint(update, clock);
+  encoding.writeVarString(update, JSON.stringify(aw.getLocalState()));
   const enc = encoding.createEncoder();
   encoding.writeVarUint(enc, MessageType.awareness);
-  const states = new Map([[aw.clientID, { clock, lastUpdated: 0 }]]);
-  encoding.writeVarUint8Array(enc, awarenessProtocol.encodeAwarenessUpdate(aw, [aw.clientID], states as never));
+  encoding.writeVarUint8Array(enc, encoding.toUint8Array(update));
   return Buffer.from(encoding.toUint8Array(enc));
 }
 
@@ -374,12 +378,17 @@ describe("realtime sync", () => {
     const hijack = new awarenessProtocol.Awareness(new Y.Doc());
     hijack.clientID = victimId;
     hijack.setLocalState({ user: { id: convener.userId, name: "Convener" }, cursor: "forged" });
+    // Everything the third member's awareness ever holds for the victim's id from now on (a victim that sees
+    // its own id overwritten re-announces itself, so a forged state would show only for a moment).
+    const seenByThird: unknown[] = [];
+    third.provider.awareness.on("change", () => seenByThird.push(victimState()));
     const from = receivedFrames(ws).length;
     ws.send(awarenessFrameOf(hijack, victimClock + 10));
     // The server handled the forged frame (the barrier), and the third member has every relay sent before its
     // own query was answered, and the server's whole view of awareness.
     await barrier(ws, from);
     await awarenessBarrier(third);
+    expect(seenByThird.filter((st) => (st as { cursor?: string } | undefined)?.cursor === "forged")).toEqual([]);
     expect(victimState()).toMatchObject({ user: { id: convener.userId }, cursor: "the victim's own" });
     expect(third.provider.awareness.meta.get(victimId)!.clock).toBe(victimClock);
     // And the victim's own next change still goes through.
