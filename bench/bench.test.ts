@@ -57,6 +57,10 @@ describe("npm run bench -- --quick", () => {
       if (f.target && !Number.isFinite(f.target.kind === "ratio" ? f.ratio : f.values.ours)) missing.push(`${f.key}/ratio`);
     }
     expect(missing, "figures without a number").toEqual([]);
+    // Data growth (ours alone): every figure produced, whatever its value.
+    expect(report.growth?.error ?? null, "data growth ran").toBeNull();
+    expect(report.growth.figures.length).toBeGreaterThan(10);
+    for (const f of report.growth.figures) expect(Number.isFinite(f.value), `growth ${f.key}`).toBe(true);
     const lost = report.figures.find((f: { key: string }) => f.key === "lost_updates");
     expect(lost.values.ours, "updates lost by ours").toBe(0);
     // The throughput search's own steps may time out while overloaded (that is how it finds the limit); the

@@ -1,7 +1,8 @@
 /** Turns raw per-repeat results into the figures of the issue: medians, ratio to the best reference, target. */
 import { LABELS, type TargetName } from "./lib/targets";
 import { median } from "./lib/stats";
-import type { Figure, Report, RepeatRaw } from "./results";
+import type { Figure, GrowthFigure, Report, RepeatRaw } from "./results";
+import type { GrowthResult } from "./scenarios/data-growth";
 
 type Extract = (r: RepeatRaw) => number | undefined;
 
@@ -194,4 +195,39 @@ export function formatTable(report: Report): string {
     `${report.meta.mode} run, ${report.config.repeats} repeat(s), medians; ${m.cores}× ${m.cpu}, ${m.memGiB} GiB, ${m.os}, Node ${m.node}; ${report.meta.startedAt}`,
     ...report.meta.notes.map((n) => `note: ${n}`),
   ].join("\n");
+}
+
+/** The data-growth figures, with the issue's targets where the measured size is the issue's. */
+export function growthFigures(g: GrowthResult): GrowthFigure[] {
+  const out: GrowthFigure[] = [];
+  const fig = (key: string, label: string, unit: string, value: number, limit: number | null = null) =>
+    out.push({ key, label, unit, value, target: limit === null ? null : { op: "<=", limit }, pass: limit === null || !Number.isFinite(value) ? null : value <= limit });
+  for (const m of g.matrix) {
+    const size = `${m.organizations} × ${m.clauses}`;
+    const bytesLimit = size === "15 × 100" ? 150 : size === "30 × 300" ? 1024 : null;
+    fig(`matrix_${m.organizations}x${m.clauses}_kb`, `matrix ${size}: bytes per GET`, "KB", m.bytes / 1024, bytesLimit);
+    fig(`matrix_${m.organizations}x${m.clauses}_p50`, `matrix ${size}: GET p50`, "ms", m.p50Ms, size === "15 × 100" ? 15 : null);
+    fig(`matrix_${m.organizations}x${m.clauses}_p95`, `matrix ${size}: GET p95`, "ms", m.p95Ms);
+  }
+  fig("push_bytes", `position change: bytes pushed to each of ${g.push.clients} clients`, "B", g.push.maxBytesPerClient, 2048);
+  const mb = (g.export.markdownBytes / 2 ** 20).toFixed(1);
+  fig("export_first_ms", `export.md ${mb} MB, nobody connected: first request`, "ms", g.export.firstMs);
+  fig("export_block_first", `export.md ${mb} MB: longest event-loop block, first request`, "ms", g.export.maxBlockFirstMs, 50);
+  fig("export_repeat_p50", `export.md ${mb} MB unchanged: repeat p50 (text cache)`, "ms", g.export.repeat.p50Ms);
+  fig("export_block_repeats", `export.md ${mb} MB: longest event-loop block, repeats`, "ms", g.export.maxBlockRepeatsMs, 50);
+  fig("threads_kb", `threads ${g.threads.threads}, nobody connected: bytes per GET`, "KB", g.threads.bytes / 1024);
+  fig("threads_p50", `threads ${g.threads.threads}: GET p50`, "ms", g.threads.p50Ms, g.threads.threads === 2000 ? 30 : null);
+  fig("audit_csv_mb", `audit.csv ${g.audit.rows} rows: bytes`, "MB", g.audit.bytes / 2 ** 20);
+  fig("audit_csv_ms", `audit.csv ${g.audit.rows} rows: time to stream`, "ms", g.audit.ms);
+  fig("audit_csv_rss_growth", `audit.csv ${g.audit.rows} rows: server RSS growth while streaming`, "MB", g.audit.rssPeakMb - g.audit.rssBeforeMb, 16);
+  return out;
+}
+
+/** The data-growth table (ours alone). */
+export function formatGrowthTable(figures: readonly GrowthFigure[]): string {
+  const cols = ["data growth (ours)", "value", "target", "result"];
+  const rows = figures.map((f) => [f.label, fmt(f.value, f.unit), f.target ? `${f.target.op} ${f.target.limit} ${f.unit}` : "", f.pass === null ? "" : f.pass ? "pass" : "MISS"]);
+  const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
+  return [line(cols), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }

@@ -9,9 +9,10 @@ import type { FanoutResult } from "./scenarios/fanout";
 import type { ThroughputResult } from "./scenarios/throughput";
 import type { JoinResult } from "./scenarios/join";
 import type { MemoryResult } from "./scenarios/memory";
+import type { GrowthResult } from "./scenarios/data-growth";
 
 /** The scenario groups a run can be limited to (`--only`). */
-export const GROUPS = ["echo", "fanout", "throughput", "join", "memdocs", "memconns"] as const;
+export const GROUPS = ["echo", "fanout", "throughput", "join", "memdocs", "memconns", "growth"] as const;
 export type Group = (typeof GROUPS)[number];
 
 /** What one repeat measured on one target. */
@@ -40,6 +41,25 @@ export interface Report {
   echo: EchoResult[];
   raw: Partial<Record<TargetName, RepeatRaw[]>>;
   figures: Figure[];
+  /** The data-growth section (ours only, once per run), when it ran. */
+  growth?: GrowthReport;
+}
+
+/** Data growth: the measured result and its figures, or why it failed. */
+export interface GrowthReport {
+  result: GrowthResult | null;
+  figures: GrowthFigure[];
+  error: string | null;
+}
+
+/** One data-growth figure: ours alone, against the issue's absolute target where it sets one. */
+export interface GrowthFigure {
+  key: string;
+  label: string;
+  unit: string;
+  value: number;
+  target: { op: "<="; limit: number } | null;
+  pass: boolean | null;
 }
 
 /** One figure of the table: a median per target, the ratio of ours to the best reference, and the target. */

@@ -4,7 +4,7 @@
  *
  *   npm run bench                 full run (3 repeats, ~10–15 min)
  *   npm run bench -- --quick      ~1 min smoke run (1 repeat, smaller sizes)
- *   options: --out=<dir> (default bench/results), --targets=ours,yws,hocuspocus, --only=echo,fanout,throughput,join,memdocs,memconns
+ *   options: --out=<dir> (default bench/results), --targets=ours,yws,hocuspocus, --only=echo,fanout,throughput,join,memdocs,memconns,growth
  *            --repeats=<n>, --profile (run ours under `node --cpu-prof`, profiles into <out>/profiles)
  *
  * Writes <out>/latest.json (raw data + figures) and <out>/chart.svg, and prints the table.
@@ -21,9 +21,10 @@ import { runFanout, type FanoutResult } from "./scenarios/fanout";
 import { runThroughput } from "./scenarios/throughput";
 import { runJoin } from "./scenarios/join";
 import { runMemoryConns, runMemoryDocs } from "./scenarios/memory";
+import { GROWTH_FULL, GROWTH_QUICK, runDataGrowth } from "./scenarios/data-growth";
 import { renderChart } from "./chart";
-import { computeFigures, formatTable } from "./report";
-import { GROUPS, type Group, type Report, type RepeatRaw } from "./results";
+import { computeFigures, formatGrowthTable, formatTable, growthFigures } from "./report";
+import { GROUPS, type GrowthReport, type Group, type Report, type RepeatRaw } from "./results";
 
 export interface RunOptions {
   quick?: boolean;
@@ -143,6 +144,20 @@ export async function runBench(opts: RunOptions = {}): Promise<Report> {
     for (const t of targets) raw[t]!.push(rep[t]);
   }
 
+  // Data growth: ours alone (the references have no sign-off, threads or audit log), once.
+  let growth: GrowthReport | undefined;
+  if (groups.has("growth") && targets.includes("ours")) {
+    log("data growth (ours):");
+    try {
+      const result = await runDataGrowth(config.mode === "quick" ? GROWTH_QUICK : GROWTH_FULL, log);
+      growth = { result, figures: growthFigures(result), error: null };
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      growth = { result: null, figures: [], error: msg };
+      log(`  ! data growth: ${msg}`);
+    }
+  }
+
   const cpus = os.cpus();
   const report: Report = {
     meta: {
@@ -164,12 +179,14 @@ export async function runBench(opts: RunOptions = {}): Promise<Report> {
     echo,
     raw,
     figures: [],
+    growth,
   };
   report.figures = computeFigures(report);
   fs.writeFileSync(path.join(outDir, "latest.json"), JSON.stringify(report, null, 1));
   fs.writeFileSync(path.join(outDir, "chart.svg"), renderChart(report));
   log("");
   log(formatTable(report));
+  if (growth) log(`\n${growth.error ? `data growth failed: ${growth.error}` : formatGrowthTable(growth.figures)}`);
   log(`\nwrote ${path.relative(process.cwd(), path.join(outDir, "latest.json"))} and chart.svg in ${report.meta.durationS} s`);
   return report;
 }

@@ -39,7 +39,14 @@ describe("thread placement cache", () => {
 
     // An edit inside the quote, then a new clause before everything: both show on the next listing.
     typeInto(p.doc, 0, 2, "EN");
-    await eventually(async () => (await list())[0].placement.kind === "range" && (await list())[0].placement.text !== "Open", 5000, "edit placed");
+    await eventually(
+      async () => {
+        const placed = (await list())[0].placement;
+        return placed.kind === "range" && placed.text !== "Open";
+      },
+      5000,
+      "edit placed",
+    );
     const moved = await list();
     expect(moved[0].placement).toMatchObject({ kind: "range", text: "OpENen", quote: "edited" });
 

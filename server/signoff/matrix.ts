@@ -2,6 +2,7 @@
  * The sign-off matrix (clauses × participating organizations) and the state every lock decision is judged on:
  * positions in force, signatures, and what stands in the way of a lock (shared/signoff.ts `lockReadiness`).
  */
+import { sql } from "kysely";
 import type { Services } from "../context";
 import type { Membership } from "../statements/access";
 import { canLock, canSignFor } from "../../shared/roles";
@@ -57,7 +58,7 @@ export async function signoffState(db: Db, statementId: string, text: LiveText) 
  * The newest position row per cell (clause × organization) and the statement's position version (the newest
  * row's id), read in one statement through the `clause_positions_cell` index, without the history.
  */
-export async function latestPositionRows(db: Db, statementId: string): Promise<{ rows: PositionRow[]; version: number }> {
+export async function latestPositionRows(db: Db, statementId: string, opts: { texts: boolean } = { texts: true }): Promise<{ rows: PositionRow[]; version: number }> {
   const rows = await db
     .selectFrom("clause_positions")
     .leftJoin("users", "users.id", "clause_positions.user_id")
@@ -68,7 +69,8 @@ export async function latestPositionRows(db: Db, statementId: string): Promise<{
       "clause_positions.position",
       "clause_positions.reason",
       "clause_positions.clause_hash",
-      "clause_positions.clause_text",
+      // Without the texts (most of the bytes read), the caller fetches the few it needs (`positionTexts`).
+      opts.texts ? "clause_positions.clause_text" : sql<string>`''`.as("clause_text"),
       "clause_positions.user_id",
       "users.name as user_name",
       "clause_positions.at",
@@ -85,6 +87,16 @@ export async function latestPositionRows(db: Db, statementId: string): Promise<{
     .execute();
   const out = rows.map((r) => ({ ...r, id: Number(r.id), at: Number(r.at) }));
   return { rows: out, version: out.reduce((v, r) => Math.max(v, r.id), 0) };
+}
+
+/** The clause texts of some position rows, by row id. */
+export async function positionTexts(db: Db, ids: readonly number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db.selectFrom("clause_positions").select(["id", "clause_text"]).where("id", "in", ids.slice(i, i + 500)).execute();
+    for (const r of rows) out.set(Number(r.id), r.clause_text);
+  }
+  return out;
 }
 
 /** The position version of a statement: the id of its newest position row (0 for none). */
@@ -109,10 +121,13 @@ export async function signoffMatrix(services: Services, me: Membership): Promise
   const [phase, organizations, latest, signatures] = await Promise.all([
     phaseOf(db, me.statementId),
     participatingOrganizations(db, me.statementId),
-    latestPositionRows(db, me.statementId),
+    latestPositionRows(db, me.statementId, { texts: false }),
     currentSignatures(db, me.statementId, text.hash),
   ]);
   const byId = new Map(text.clauses.map((c) => [c.clauseId, c]));
+  // Only positions given on another text than the clause's current one carry their text (see SignoffCell).
+  const isStale = (r: PositionRow) => byId.get(r.clause_id)?.hash !== r.clause_hash;
+  const texts = await positionTexts(db, latest.rows.filter(isStale).map((r) => r.id));
   const positions = latest.rows.map((r) => {
     const clause = byId.get(r.clause_id);
     return {
@@ -122,7 +137,7 @@ export async function signoffMatrix(services: Services, me: Membership): Promise
       position: r.position as Position,
       reason: r.reason,
       clauseHash: r.clause_hash,
-      clauseText: r.clause_text,
+      clauseText: clause && clause.hash === r.clause_hash ? clause.markdown : (texts.get(r.id) ?? ""),
       stale: clause === undefined || clause.hash !== r.clause_hash,
       userId: r.user_id,
       userName: r.user_name ?? "(former user)",
