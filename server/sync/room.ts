@@ -52,6 +52,8 @@ export interface RoomOptions {
   log: (msg: string, err?: unknown) => void;
   /** Other instances serving the same statements (absent: this process is the only one). */
   peers?: RoomPeers;
+  /** Whether a session was revoked while its connection waited for the room (it is then closed on joining). */
+  isRevoked?: (sessionId: string) => boolean;
 }
 
 /** How a room tells other instances what it stored and what its clients announced. */
@@ -200,6 +202,10 @@ export class Room {
 
   /** Adds a connection and starts the sync handshake (server step 1, then everyone's awareness). */
   join(conn: Connection): void {
+    if (this.options.isRevoked?.(conn.sessionId)) {
+      conn.close(CloseCode.unauthorized, "session ended");
+      return;
+    }
     this.conns.add(conn);
     conn.send(this.live ? syncStep1Frame(this.live) : syncStep1FromStateVector(this.idle!.stateVector));
     if (this.awareness.size > 0) conn.send(awarenessFrame(encodeAwareness(this.awarenessEntries())));

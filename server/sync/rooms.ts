@@ -25,6 +25,11 @@ export class Rooms {
   private readonly unloading = new Map<string, Promise<void>>();
 
   private readonly options: RoomOptions;
+  /**
+   * Sessions revoked lately: a connection whose room was still loading when its session ended (the event found
+   * it in no room) is closed as it joins. Kept a few minutes; a revoked session cannot open a new socket.
+   */
+  private readonly revoked = new Map<string, number>();
 
   constructor(
     private readonly db: DB,
@@ -33,7 +38,8 @@ export class Rooms {
     events: ServerEvents,
     private readonly peers: Peers | null = null,
   ) {
-    this.options = peers ? { ...options, peers } : options;
+    const base: RoomOptions = { ...options, isRevoked: (sessionId) => this.revoked.has(sessionId) };
+    this.options = peers ? { ...base, peers } : base;
     peers?.attach({
       loaded: (id) => {
         const room = this.rooms.get(id);
@@ -45,6 +51,7 @@ export class Rooms {
       switch (e.kind) {
         case "sessions.revoked": {
           const ids = new Set(e.sessionIds);
+          this.rememberRevoked(e.sessionIds);
           for (const room of this.rooms.values())
             for (const c of room.conns) if (ids.has(c.sessionId)) c.close(CloseCode.unauthorized, "session ended");
           return;
@@ -62,6 +69,15 @@ export class Rooms {
         }
       }
     });
+  }
+
+  private rememberRevoked(sessionIds: readonly string[]): void {
+    const now = Date.now();
+    for (const id of sessionIds) this.revoked.set(id, now);
+    for (const [id, at] of this.revoked) {
+      if (now - at < 5 * 60_000) break;
+      this.revoked.delete(id);
+    }
   }
 
   /** Number of loaded documents (for tests and the benchmark). */
