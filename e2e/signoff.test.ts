@@ -10,6 +10,7 @@ import { openStatement, screenshot, useAppAndBrowser, userPage } from "./fixture
 import { TestId } from "../client/testids";
 import { SignoffLabel, SignoffTestId } from "../client/signoff/testids";
 import { sha256Hex } from "../shared/canonical";
+import { realtimeBarrier, tapRealtimeSocket } from "./barrier";
 
 /** Opens the Sign-off tab of the side panel. */
 async function openSignoffTab(page: Page): Promise<void> {
@@ -64,6 +65,7 @@ describe("sign-off and lock in the browser", () => {
       .map((o: { name: string }) => o.name);
 
     // The drafter writes three clauses in the editor.
+    await tapRealtimeSocket(drafter.page);
     await openStatement(drafter.page, server, id);
     const drafterEditor = drafter.page.getByTestId(TestId.editor);
     await drafterEditor.click();
@@ -179,7 +181,8 @@ describe("sign-off and lock in the browser", () => {
     // Typing in the drafter's editor changes nothing anywhere.
     await drafterEditor.click();
     await drafter.page.keyboard.type("AFTER THE LOCK");
-    await new Promise((r) => setTimeout(r, 500));
+    // Whatever the drafter's page sent has been handled by the server (a sync round trip on its own socket).
+    await realtimeBarrier(drafter.page);
     expect(await drafterEditor.innerText()).not.toContain("AFTER THE LOCK");
     expect((await convener.user.get(`/api/statements/${id}/export.md`)).text).toBe(exported.text);
 
