@@ -117,9 +117,9 @@ export class TextCache {
     // Storage is at least at `seq` (the room committed first); key by what was read.
     const at = Math.max(seq, stored.lastUpdateId);
     const worker = stored.bytes > this.options.inlineBytes ? this.workerOrNull() : null;
-    const computed = worker ? await worker.run(stored) : inline(stored);
+    const computed = (worker && (await worker.run(stored))) || inline(stored);
     this.stats.computed++;
-    if (worker) this.stats.inWorker++;
+    if (worker && !worker.failedLast) this.stats.inWorker++;
     const text: DocumentText = { seq: at, ...computed };
     this.remember(statementId, text);
     return text;
@@ -166,16 +166,25 @@ class TextWorker {
   private next = 1;
   private readonly jobs = new Map<number, { resolve: (t: Omit<DocumentText, "seq">) => void; reject: (e: Error) => void }>();
   private failed = false;
+  private warned = false;
 
   private constructor(private readonly worker: Worker) {
     worker.unref();
-    worker.on("message", (m: { job: number; text?: Omit<DocumentText, "seq">; error?: string }) => {
+    worker.on("message", (m: { job: number; markdown?: string; hash?: string; clauses?: string; error?: string }) => {
       const job = this.jobs.get(m.job);
       if (!job) return;
       this.jobs.delete(m.job);
       if (this.jobs.size === 0) worker.unref();
-      if (m.text) job.resolve(m.text);
-      else job.reject(new Error(`text worker: ${m.error}`));
+      if (m.markdown === undefined || m.hash === undefined || m.clauses === undefined) return job.reject(new Error(`text worker: ${m.error}`));
+      const markdown = m.markdown;
+      const clauses = (JSON.parse(m.clauses) as Array<[string, string, number, number, string]>).map(([clauseId, type, start, end, hash], index) => ({
+        clauseId,
+        index,
+        type,
+        markdown: markdown.slice(start, end),
+        hash,
+      }));
+      job.resolve({ markdown, hash: m.hash, clauses });
     });
     const fail = (err: unknown) => {
       this.failed = true;
@@ -193,24 +202,36 @@ class TextWorker {
       // From the sources (server/) or from the bundle (dist/server/ → server/).
       const script = [path.join(here, "text-worker.ts"), path.join(here, "../../server/text-worker.ts")].find((f) => fs.existsSync(f));
       if (!script) return null;
-      const tsx = createRequire(import.meta.url).resolve("tsx/esm");
-      return new TextWorker(new Worker(pathToFileURL(script), { execArgv: ["--import", pathToFileURL(tsx).href] }));
+      // tsx's ESM API registered inside the worker, then the worker module (an `--import` flag in a worker's
+      // execArgv does not reach its entry module on Node 20).
+      const api = createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs");
+      const boot = `import(${JSON.stringify(pathToFileURL(api).href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(script).href)}); });`;
+      return new TextWorker(new Worker(boot, { eval: true }));
     } catch {
       return null;
     }
   }
 
-  async run(stored: StoredDocument): Promise<Omit<DocumentText, "seq">> {
-    if (this.failed) return inline(stored);
+  /** Whether the last job fell back to computing inline. */
+  failedLast = false;
+
+  /** The text computed in the worker; null when it cannot run (the caller computes inline). */
+  async run(stored: StoredDocument): Promise<Omit<DocumentText, "seq"> | null> {
+    this.failedLast = true;
+    if (this.failed) return null;
     const job = this.next++;
     const result = new Promise<Omit<DocumentText, "seq">>((resolve, reject) => this.jobs.set(job, { resolve, reject }));
     this.worker.ref();
     this.worker.postMessage({ job, snapshot: stored.snapshot, updates: stored.updates });
     try {
-      return await result;
-    } catch {
-      // A worker that cannot run (or died) must not take the export down: do it here this time.
-      return inline(stored);
+      const text = await result;
+      this.failedLast = false;
+      return text;
+    } catch (err) {
+      // A worker that cannot run (or died) must not take the export down: the caller does it inline.
+      if (!this.warned) console.error("text worker failed; computing texts on the main thread", err);
+      this.warned = true;
+      return null;
     }
   }
 
