@@ -89,6 +89,39 @@ export async function latestPositionRows(db: Db, statementId: string, opts: { te
   return { rows: out, version: out.reduce((v, r) => Math.max(v, r.id), 0) };
 }
 
+/** Statements whose current positions are kept (least recently used dropped first). */
+const POSITIONS_CACHE_STATEMENTS = 256;
+const positionsCache = new WeakMap<object, Map<string, { auditId: number; latest: { rows: PositionRow[]; version: number } }>>();
+
+/**
+ * `latestPositionRows` (without texts) kept per statement until its audit log grows: every write to positions
+ * — a position, a merge of organizations — is audited in the same transaction, so the newest audit entry's id
+ * names the positions' state (read before the rows, so a row set is never filed under a newer id). Authors'
+ * names are read fresh each time (a rename is not audited per statement).
+ */
+async function cachedLatestPositions(db: Db, statementId: string): Promise<{ rows: PositionRow[]; version: number }> {
+  let perDb = positionsCache.get(db);
+  if (!perDb) {
+    perDb = new Map();
+    positionsCache.set(db, perDb);
+  }
+  const head = await db.selectFrom("audit_log").select((e) => e.fn.max("id").as("id")).where("statement_id", "=", statementId).executeTakeFirst();
+  const auditId = Number(head?.id ?? 0);
+  let entry = perDb.get(statementId);
+  if (!entry || entry.auditId !== auditId) {
+    entry = { auditId, latest: await latestPositionRows(db, statementId, { texts: false }) };
+  }
+  perDb.delete(statementId);
+  perDb.set(statementId, entry);
+  if (perDb.size > POSITIONS_CACHE_STATEMENTS) perDb.delete(perDb.keys().next().value!);
+  const userIds = [...new Set(entry.latest.rows.map((r) => r.user_id))];
+  const names = new Map<string, string>();
+  for (let i = 0; i < userIds.length; i += 500) {
+    for (const u of await db.selectFrom("users").select(["id", "name"]).where("id", "in", userIds.slice(i, i + 500)).execute()) names.set(u.id, u.name);
+  }
+  return { version: entry.latest.version, rows: entry.latest.rows.map((r) => ({ ...r, user_name: names.get(r.user_id) ?? null })) };
+}
+
 /** The clause texts of some position rows, by row id. */
 export async function positionTexts(db: Db, ids: readonly number[]): Promise<Map<number, string>> {
   const out = new Map<number, string>();
@@ -121,7 +154,7 @@ export async function signoffMatrix(services: Services, me: Membership): Promise
   const [phase, organizations, latest, signatures] = await Promise.all([
     phaseOf(db, me.statementId),
     participatingOrganizations(db, me.statementId),
-    latestPositionRows(db, me.statementId, { texts: false }),
+    cachedLatestPositions(db, me.statementId),
     currentSignatures(db, me.statementId, text.hash),
   ]);
   const byId = new Map(text.clauses.map((c) => [c.clauseId, c]));
