@@ -162,4 +162,94 @@ describe("comment threads in the browser", () => {
     expect((await bob.user.get(`/api/statements/${id}/threads`)).json.threads).toHaveLength(1);
     for (const p of [alice, bob, rita]) await p.context.close();
   });
+
+  it("in the panel: an author edits and deletes her own comments, the convener hides someone's with a reason, the author reopens her resolved thread; everyone sees each change live", async () => {
+    const { server, browser } = app;
+    const alice = await userPage(browser, server, "Alice Convener");
+    const bob = await userPage(browser, server, "Bob Drafter");
+    const rita = await userPage(browser, server, "Rita Reviewer");
+    const id = await shareStatement(alice.user, "Statement of Purpose", [
+      { user: bob.user, role: "drafter" },
+      { user: rita.user, role: "reviewer" },
+    ]);
+    const writer = connectProvider(server.url, id, alice.user);
+    writer.provider.messageHandlers[MessageType.appEvent] = () => {};
+    await synced(writer.provider);
+    appendParagraph(writer.doc, CLAUSE, "c-open");
+    await eventually(async () => (await alice.user.get(`/api/statements/${id}/export.md`)).text.includes("interoperable"), 5000, "text stored");
+    writer.destroy();
+    const created = await rita.user.post(`/api/statements/${id}/threads`, { clauseId: "c-open", body: "Say which standards." });
+    expect(created.status).toBe(201);
+    const threadId = created.json.thread.id as string;
+    const bobReply = (await bob.user.post(`/api/threads/${threadId}/comments`, { body: "Off-topic: lunch at noon?" })).json.comment.id as string;
+    const ritaSecond = (await rita.user.post(`/api/threads/${threadId}/comments`, { body: "A second thought I will take back." })).json.comment.id as string;
+    const ritaFirst = created.json.thread.comments[0].id as string;
+
+    for (const p of [alice, bob, rita]) {
+      await p.page.goto(`${server.url}/s/${id}`);
+      await expect.poll(() => p.page.getByTestId(TestId.editor).innerText(), { timeout: 15_000 }).toContain("interoperable");
+      await p.page.getByTestId("side-tab-comments").click();
+      await p.page.getByTestId(CommentTestId.panel).waitFor();
+      await expect.poll(() => p.page.getByTestId(CommentTestId.comment).count(), { timeout: 10_000 }).toBe(3);
+    }
+    const comment = (p: Page, commentId: string) => p.getByTestId(CommentTestId.comment).and(p.locator(`[data-comment-id="${commentId}"]`));
+
+    // Rita edits her first comment.
+    await comment(rita.page, ritaFirst).getByRole("button", { name: CommentLabel.edit, exact: true }).click();
+    const editField = comment(rita.page, ritaFirst).getByRole("combobox", { name: "Edit comment" });
+    await editField.fill("Say which standards: ISO 3166 and RFC 5646.");
+    await comment(rita.page, ritaFirst).getByRole("button", { name: CommentLabel.save, exact: true }).click();
+    for (const p of [rita, bob, alice]) {
+      await expect.poll(() => comment(p.page, ritaFirst).innerText(), { timeout: 10_000 }).toContain("ISO 3166 and RFC 5646");
+      expect(await comment(p.page, ritaFirst).innerText()).toContain("(edited)");
+    }
+    // Nobody else is offered Edit or Delete on it; the convener is offered Hide.
+    expect(await comment(bob.page, ritaFirst).getByRole("button", { name: CommentLabel.edit, exact: true }).count()).toBe(0);
+    expect(await comment(bob.page, ritaFirst).getByRole("button", { name: CommentLabel.delete, exact: true }).count()).toBe(0);
+    expect(await comment(alice.page, ritaFirst).getByRole("button", { name: CommentLabel.hide, exact: true }).count()).toBe(1);
+
+    // Rita deletes her second comment, after confirming: a trace stays, for everyone.
+    await comment(rita.page, ritaSecond).getByRole("button", { name: CommentLabel.delete, exact: true }).click();
+    await rita.page.getByRole("group", { name: "Confirm deletion" }).getByRole("button", { name: CommentLabel.delete, exact: true }).click();
+    for (const p of [rita, bob, alice]) {
+      await expect.poll(() => comment(p.page, ritaSecond).getAttribute("data-state"), { timeout: 10_000 }).toBe("deleted");
+      expect(await comment(p.page, ritaSecond).innerText()).toContain("Comment deleted by its author.");
+      expect(await comment(p.page, ritaSecond).innerText()).not.toContain("take back");
+    }
+
+    // Alice (convener) hides Bob's reply with a reason: a visible trace naming her and the reason.
+    const hideForm = comment(alice.page, bobReply).locator('form[aria-label="Hide comment"]');
+    // The thread is selected first (a click on its card): on a card that is not selected yet, the first click
+    // on Hide only selects it, and the form does not open (reported in issue 17's note).
+    await comment(alice.page, bobReply).locator(".comment-meta").click();
+    await expect.poll(() => alice.page.getByTestId(CommentTestId.thread).first().getAttribute("data-active"), { timeout: 5_000 }).toBe("true");
+    await comment(alice.page, bobReply).getByRole("button", { name: CommentLabel.hide, exact: true }).click();
+    await hideForm.waitFor({ timeout: 5_000 });
+    await hideForm.getByLabel("Reason (optional)").fill("off-topic");
+    await hideForm.getByRole("button", { name: CommentLabel.hide, exact: true }).click();
+    for (const p of [alice, bob, rita]) {
+      await expect.poll(() => comment(p.page, bobReply).getAttribute("data-state"), { timeout: 10_000 }).toBe("hidden");
+      expect(await comment(p.page, bobReply).innerText()).toContain("Hidden by convener Alice Convener: off-topic");
+      expect(await comment(p.page, bobReply).innerText()).not.toContain("lunch");
+    }
+    // Bob can no longer edit his hidden reply.
+    expect(await comment(bob.page, bobReply).getByRole("button", { name: CommentLabel.edit, exact: true }).count()).toBe(0);
+
+    // Bob resolves; Rita, the thread's author, finds it under "resolved" and reopens it.
+    const card = (p: Page) => p.getByTestId(CommentTestId.thread).and(p.locator(`[data-thread-id="${threadId}"]`));
+    await card(bob.page).getByRole("button", { name: CommentLabel.resolve, exact: true }).click();
+    await expect.poll(() => card(rita.page).count(), { timeout: 10_000 }).toBe(0);
+    await rita.page.getByLabel(CommentLabel.filter).selectOption("resolved");
+    await expect.poll(() => card(rita.page).getAttribute("data-status"), { timeout: 10_000 }).toBe("resolved");
+    await card(rita.page).getByRole("button", { name: CommentLabel.reopen, exact: true }).click();
+    await rita.page.getByLabel(CommentLabel.filter).selectOption("open");
+    await expect.poll(() => card(rita.page).getAttribute("data-status"), { timeout: 10_000 }).toBe("open");
+    await expect.poll(() => card(bob.page).getAttribute("data-status"), { timeout: 10_000 }).toBe("open");
+    expect((await bob.user.get(`/api/threads/${threadId}`)).json.thread.status).toBe("open");
+    // What the server holds matches what everyone saw.
+    const stored = (await alice.user.get(`/api/threads/${threadId}`)).json.thread.comments as Array<{ id: string; content: { kind: string } }>;
+    expect(Object.fromEntries(stored.map((c) => [c.id, c.content.kind]))).toEqual({ [ritaFirst]: "visible", [bobReply]: "hidden", [ritaSecond]: "deleted" });
+    await screenshot(rita.page, "comments-edit-delete-hide-reopen");
+    for (const p of [alice, bob, rita]) await p.context.close();
+  });
 });
