@@ -49,7 +49,7 @@ export const GROWTH_FULL: GrowthConfig = {
     [30, 300],
   ],
   pushClients: 14,
-  exportBytes: 5_000_000,
+  exportBytes: 5_300_000,
   threads: 2000,
   auditRows: 100_000,
   requests: 40,

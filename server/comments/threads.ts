@@ -369,7 +369,9 @@ export async function listThreads(
       "u.name as author_name",
       "hu.name as hider_name",
     ])
-    .where("c.thread_id", "in", threads.map((t) => t.id))
+    // All of a statement's comments through its index when every thread is listed (a list of thousands of
+    // ids costs more to match than the rows it saves).
+    .where((eb) => (only ? eb("c.thread_id", "in", threads.map((t) => t.id)) : eb("c.statement_id", "=", statementId)))
     .orderBy("c.created_at")
     .execute();
 
