@@ -236,8 +236,14 @@ async function writeDocument(s: Server, statementId: string, opts: { clauses?: n
     await new Promise((r) => setTimeout(r, 25));
   }
   ws.close();
-  // Let the room unload (commit, compact) before measuring reads with nobody connected.
-  await new Promise((r) => setTimeout(r, 500));
+  // Let the room unload (commit, compact into a snapshot: seconds of work for a large document) before
+  // measuring reads with nobody connected, so that no measurement overlaps it.
+  const folded = Date.now() + 60_000;
+  while ((s.db.prepare("select count(*) as n from doc_updates where statement_id = ?").get(statementId) as { n: number }).n > 0) {
+    if (Date.now() > folded) throw new Error("the document was not compacted after its room unloaded");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await new Promise((r) => setTimeout(r, 300));
   return doc;
 }
 
