@@ -2,14 +2,19 @@
 import type { Page } from "playwright-core";
 import { TestId } from "../client/testids";
 
-/** The editor's blocks as text, one entry per top-level block, without other people's carets and their names. */
+/**
+ * The editor's blocks as text, one entry per top-level block (paragraph, heading, list), without widgets that
+ * are not text: other people's carets and their names, gutter marks and sign-off chips.
+ */
 export async function editorBlocks(page: Page): Promise<string[]> {
   return page.getByTestId(TestId.editor).evaluate((editor) =>
-    [...editor.children].map((block) => {
-      const copy = block.cloneNode(true) as HTMLElement;
-      for (const caret of copy.querySelectorAll(".collaboration-carets__caret")) caret.remove();
-      return copy.textContent ?? "";
-    }),
+    [...editor.children]
+      .filter((block) => /^(P|H[1-6]|UL|OL|BLOCKQUOTE|PRE)$/.test(block.tagName))
+      .map((block) => {
+        const copy = block.cloneNode(true) as HTMLElement;
+        for (const widget of copy.querySelectorAll(".collaboration-carets__caret, [contenteditable='false']")) widget.remove();
+        return copy.textContent ?? "";
+      }),
   );
 }
 
