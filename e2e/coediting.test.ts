@@ -7,23 +7,7 @@ import { describe, expect, it } from "vitest";
 import { openStatement, screenshot, shareStatement, useAppAndBrowser, userPage } from "./fixtures";
 import { TestId } from "../client/testids";
 import { realtimeBarrier, tapRealtimeSocket } from "./barrier";
-import type { Page } from "playwright-core";
-
-/** The editor's blocks as text, one entry per paragraph, without other people's carets and their names. */
-async function blocks(page: Page): Promise<string[]> {
-  return page.getByTestId(TestId.editor).evaluate((editor) =>
-    [...editor.children].map((block) => {
-      const copy = block.cloneNode(true) as HTMLElement;
-      for (const caret of copy.querySelectorAll(".collaboration-carets__caret")) caret.remove();
-      return copy.textContent ?? "";
-    }),
-  );
-}
-
-/** The server's canonical export as blocks (one blank line between blocks, a final newline). */
-function exportBlocks(markdown: string): string[] {
-  return markdown.replace(/\n$/, "").split("\n\n");
-}
+import { editorBlocks as blocks, exportBlocks } from "./blocks";
 
 describe("live co-editing in the browser", () => {
   const app = useAppAndBrowser();
