@@ -29,6 +29,7 @@ import { textCacheOf } from "../text-cache";
 import type { LiveText, ShownText } from "./decisions";
 import { signoffState } from "./matrix";
 import { versionById } from "./versions";
+import { lockDocumentHead } from "../storage/documents";
 
 /** Runs tasks one after the other per key. */
 class KeyedQueue {
@@ -127,6 +128,11 @@ async function decideLock(services: Services, id: string, user: CurrentUser, bod
       throw new AppError("internal", "The text could not be stored; nothing was locked. Try again.");
     }
     versionId = await services.db.transaction().execute(async (trx) => {
+      // Several instances: another one may have stored an update since the text was frozen here. The row stays
+      // locked until this commits, so no instance stores anything in between (its append then finds "final").
+      if ((await lockDocumentHead(trx, id)) !== room.seq) {
+        throw conflict("The text changed on another server while it was being locked; nothing was locked. Look again.");
+      }
       if ((await phaseOf(trx, id)) === "final") throw statementFinal();
       const { organizations, signatures, readiness } = await signoffState(trx, id, text);
       assertLockable(readiness, text.hash, body.override);

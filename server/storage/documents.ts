@@ -17,7 +17,9 @@
  */
 import * as Y from "yjs";
 import type SQLite from "better-sqlite3";
-import { sql } from "kysely";
+import { PostgresAdapter, sql } from "kysely";
+import type { Transaction } from "kysely";
+import type { Database } from "./schema";
 import type { DB, Dialect } from "./database";
 
 /** What a document is made of on disk. */
@@ -294,6 +296,19 @@ export function createDocumentStore(
       });
     },
   };
+}
+
+/**
+ * Inside a transaction: the statement's last update number, with the statement row locked until the
+ * transaction ends on PostgreSQL (`for update`), so that no instance can append to it meanwhile (its append
+ * waits, then finds the phase the transaction left). SQLite transactions exclude other writers anyway.
+ */
+export async function lockDocumentHead(trx: Transaction<Database>, statementId: string): Promise<number> {
+  const postgres = trx.getExecutor().adapter instanceof PostgresAdapter;
+  const row = postgres
+    ? await sql<{ doc_seq: number }>`select doc_seq from statements where id = ${statementId} for update`.execute(trx)
+    : await sql<{ doc_seq: number }>`select doc_seq from statements where id = ${statementId}`.execute(trx);
+  return Number(row.rows[0]?.doc_seq ?? 0);
 }
 
 /** Builds the snapshot of a stored document (snapshot + log), garbage-collected like a live room's. */

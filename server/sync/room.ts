@@ -730,17 +730,13 @@ export class Room {
     }
   }
 
-  /**
-   * Waits until every applied update is committed (used before unloading, in shutdown, and before the server
-   * reads the text); with other instances, also until what they stored so far is applied here.
-   */
+  /** Waits until every applied update is committed (used before unloading, in shutdown, and before the server reads the text). */
   settle(): Promise<void> {
     if (this.destroyed) return Promise.resolve();
-    const committed = new Promise<void>((resolve) => {
+    return new Promise<void>((resolve) => {
       this.afterCommit(resolve);
       this.scheduleFlush();
     });
-    return this.options.peers ? committed.then(() => this.catchUp()) : committed;
   }
 
   /** Changes the phase; a final statement refuses writes from every connection at once. */

@@ -154,9 +154,10 @@ export class Rooms {
   async withDocument<T>(statementId: string, fn: (doc: Y.Doc) => T): Promise<T> {
     const room = this.rooms.get(statementId);
     if (room && !room.destroyed) {
-      await room.settle();
-      // With other instances: what they stored counts too (the lock's hash, a sign-off's clause text).
+      // With other instances: what they stored counts too (a sign-off's clause text, an export). Then the
+      // local batch is committed, last, so that what `fn` reads is exactly what storage holds.
       if (this.peers) await room.catchUp();
+      await room.settle();
       return fn(room.doc);
     }
     const doc = docFromStored(await this.store.load(statementId));
@@ -175,8 +176,8 @@ export class Rooms {
   async documentSeq(statementId: string): Promise<number> {
     const room = this.rooms.get(statementId);
     if (room && !room.destroyed) {
-      await room.settle();
       if (this.peers) await room.catchUp();
+      await room.settle();
       return room.seq;
     }
     return (await this.store.heads([statementId])).get(statementId) ?? 0;
