@@ -384,6 +384,51 @@ describe.skipIf(!pgUrl || !redisUrl)("two instances on PostgreSQL and Redis", ()
     writer.destroy();
   });
 
+  it("a lock on A racing a stream of edits on B stores exactly the confirmed text, and B stores nothing after it", async () => {
+    const { convener, statementId, drafters } = await team(1);
+    const writer = track(connectProvider(b.url, statementId, on(b.url, drafters[0])));
+    await synced(writer.provider);
+    appendParagraph(writer.doc, "Words:", "c1");
+    await eventually(
+      async () => (await convener.get(`/api/statements/${statementId}/export.md`)).text.includes("Words:"),
+      5000,
+      "clause stored",
+    );
+    let stop = false;
+    const typing = (async () => {
+      const t = (writer.doc.getXmlFragment("default").get(0) as Y.XmlElement).get(0) as Y.XmlText;
+      for (let n = 1; !stop; n++) {
+        t.insert(t.length, ` w${n}`);
+        await sleep(3 + Math.floor(Math.random() * 8));
+      }
+    })();
+    await sleep(200);
+    const readiness = (await convener.get(`/api/statements/${statementId}/signoffs`)).json.readiness;
+    let shown = (await convener.get(`/api/statements/${statementId}/export.md`)).text;
+    let locked: Awaited<ReturnType<ApiClient["post"]>> | null = null;
+    for (let attempt = 0; attempt < 300 && !locked; attempt++) {
+      const r = await convener.post(`/api/statements/${statementId}/lock`, {
+        documentHash: sha256Hex(shown),
+        documentText: shown,
+        override: lockOverrideOf(readiness),
+      });
+      if (r.status === 200) locked = r;
+      else if (r.json?.error?.code === "text_changed") shown = r.json.error.details.currentText;
+      else shown = (await convener.get(`/api/statements/${statementId}/export.md`)).text;
+    }
+    await sleep(300);
+    stop = true;
+    await typing;
+    expect(locked, "the lock went through").not.toBeNull();
+    const final = locked!.json.final as { markdown: string };
+    expect(final.markdown).toBe(shown);
+    await sleep(500);
+    for (const c of [convener, on(b.url, convener)]) {
+      expect((await c.get(`/api/statements/${statementId}/export.md`)).text).toBe(final.markdown);
+    }
+    writer.destroy();
+  });
+
   it("Redis paused and its connections dropped while ten writers type across both: everyone converges, nothing lost or duplicated", async () => {
     const { statementId, drafters } = await team(10);
     const clients = drafters.map((d, i) =>
