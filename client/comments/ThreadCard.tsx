@@ -36,6 +36,14 @@ export function ThreadCard(props: {
   const live = thread.anchor && !removedClause ? resolvePlacement(ctx.ydoc, thread) : null;
   const quoteState = live && live.kind === "range" ? live.quote : thread.placement.kind === "range" ? thread.placement.quote : "removed";
 
+  // "New" stays while the thread is selected: selecting marks it read, and if the badge vanished at once the
+  // card would shrink between a button's mousedown and mouseup, so the click that selected it would be lost.
+  const [showNew, setShowNew] = useState(thread.unread);
+  useEffect(() => {
+    if (thread.unread) setShowNew(true);
+    else if (!selected) setShowNew(false);
+  }, [thread.unread, selected]);
+
   useEffect(() => {
     if (selected && ref.current && !ref.current.contains(document.activeElement)) {
       ref.current.scrollIntoView({ block: "nearest" });
@@ -72,7 +80,7 @@ export function ThreadCard(props: {
       onClick={() => store.select(thread.id)}
     >
       <header className="comment-thread-head">
-        {thread.unread && (
+        {showNew && (
           <span className="comment-unread" title="New replies since you last opened this thread">
             New
           </span>
