@@ -3,6 +3,7 @@
  * caller's unread state) and every change the routes make. Permission checks happen in the routes, through
  * `CommentPolicy` (shared/comments/policy.ts); this module trusts its callers.
  */
+import { sql } from "kysely";
 import type { Kysely, Transaction } from "kysely";
 import type { Services } from "../context";
 import type { Database } from "../storage/schema";
@@ -308,17 +309,8 @@ export async function placeThreads(services: Services, statementId: string, thre
   return threads.map((t) => cached.get(placeKey(t))!);
 }
 
-/**
- * The threads of a statement (or some of them) as the caller sees them, with their placement in `doc`
- * (the statement's current document), in document order.
- */
-export async function listThreads(
-  services: Services,
-  statementId: string,
-  userId: string,
-  only?: string[],
-): Promise<ThreadDto[]> {
-  const { db } = services;
+/** Reads threads (all of a statement's, or some) and their comments, with names and the caller's read marks. */
+async function threadRows(db: DB, statementId: string, userId: string, only?: string[]) {
   let q = db
     .selectFrom("comment_threads as t")
     .innerJoin("users as u", "u.id", "t.created_by")
@@ -342,13 +334,9 @@ export async function listThreads(
       "r.read_through",
     ])
     .where("t.statement_id", "=", statementId);
-  if (only) {
-    if (only.length === 0) return [];
-    q = q.where("t.id", "in", only);
-  }
+  if (only) q = q.where("t.id", "in", only);
   const threads = await q.orderBy("t.created_at").execute();
-  if (threads.length === 0) return [];
-
+  if (threads.length === 0) return { threads, comments: [] };
   const comments = await db
     .selectFrom("comments as c")
     .innerJoin("users as u", "u.id", "c.author_id")
@@ -374,7 +362,112 @@ export async function listThreads(
     .where((eb) => (only ? eb("c.thread_id", "in", threads.map((t) => t.id)) : eb("c.statement_id", "=", statementId)))
     .orderBy("c.created_at")
     .execute();
+  return { threads, comments };
+}
 
+type ThreadRows = Awaited<ReturnType<typeof threadRows>>;
+
+/** Statements whose thread rows are kept (least recently used dropped first). */
+const THREAD_ROWS_CACHE_STATEMENTS = 64;
+const threadRowsCache = new WeakMap<object, Map<string, { key: string; rows: ThreadRows }>>();
+
+/**
+ * What a statement's threads and comments are now, in one cheap aggregate read: every write to them stamps its
+ * thread's `updated_at` (and a resolve or reopen flips `status`, an edit `edited_at` and the body), and a merge
+ * of organizations, which rewrites their organization ids, is audited on the statement.
+ */
+async function threadsFingerprint(db: DB, statementId: string): Promise<string> {
+  const [t, c, a] = await Promise.all([
+    db
+      .selectFrom("comment_threads")
+      .select((e) => [e.fn.countAll().as("n"), e.fn.sum("updated_at").as("u"), e.fn.sum(sql<number>`length(status)`).as("s")])
+      .where("statement_id", "=", statementId)
+      .executeTakeFirst(),
+    db
+      .selectFrom("comments")
+      .select((e) => [
+        e.fn.countAll().as("n"),
+        e.fn.sum(sql<number>`coalesce(edited_at, 0) + coalesce(deleted_at, 0) + coalesce(hidden_at, 0)`).as("t"),
+        e.fn.sum(sql<number>`length(body)`).as("b"),
+      ])
+      .where("statement_id", "=", statementId)
+      .executeTakeFirst(),
+    db.selectFrom("audit_log").select((e) => e.fn.max("id").as("id")).where("statement_id", "=", statementId).executeTakeFirst(),
+  ]);
+  return JSON.stringify([t, c, a]);
+}
+
+/**
+ * Every thread of a statement and its comments: the rows are kept per statement while its fingerprint holds
+ * (a listing of 2,000 threads otherwise spends most of its time reading them); names and the caller's read
+ * marks are read fresh each time.
+ */
+async function allThreadRows(db: DB, statementId: string, userId: string): Promise<ThreadRows> {
+  let perDb = threadRowsCache.get(db);
+  if (!perDb) {
+    perDb = new Map();
+    threadRowsCache.set(db, perDb);
+  }
+  // The fingerprint is read before the rows, so that rows are never filed under a newer state than theirs.
+  const key = await threadsFingerprint(db, statementId);
+  let entry = perDb.get(statementId);
+  if (!entry || entry.key !== key) entry = { key, rows: await threadRows(db, statementId, "") };
+  perDb.delete(statementId);
+  perDb.set(statementId, entry);
+  if (perDb.size > THREAD_ROWS_CACHE_STATEMENTS) perDb.delete(perDb.keys().next().value!);
+  const { threads, comments } = entry.rows;
+  if (threads.length === 0) return entry.rows;
+  const reads = await db
+    .selectFrom("thread_reads as r")
+    .innerJoin("comment_threads as t", "t.id", "r.thread_id")
+    .select(["r.thread_id", "r.read_through"])
+    .where("r.user_id", "=", userId)
+    .where("t.statement_id", "=", statementId)
+    .execute();
+  const readThrough = new Map(reads.map((r) => [r.thread_id, r.read_through]));
+  const ids = new Set<string>();
+  for (const t of threads) {
+    ids.add(t.created_by);
+    if (t.resolved_by) ids.add(t.resolved_by);
+  }
+  for (const c of comments) {
+    ids.add(c.author_id);
+    if (c.hidden_by) ids.add(c.hidden_by);
+  }
+  const names = new Map<string, string>();
+  const all = [...ids];
+  for (let i = 0; i < all.length; i += 500) {
+    for (const u of await db.selectFrom("users").select(["id", "name"]).where("id", "in", all.slice(i, i + 500)).execute()) names.set(u.id, u.name);
+  }
+  return {
+    threads: threads.map((t) => ({
+      ...t,
+      author_name: names.get(t.created_by) ?? t.author_name,
+      resolver_name: t.resolved_by ? (names.get(t.resolved_by) ?? null) : null,
+      read_through: readThrough.get(t.id) ?? null,
+    })),
+    comments: comments.map((c) => ({
+      ...c,
+      author_name: names.get(c.author_id) ?? c.author_name,
+      hider_name: c.hidden_by ? (names.get(c.hidden_by) ?? null) : null,
+    })),
+  };
+}
+
+/**
+ * The threads of a statement (or some of them) as the caller sees them, with their placement in `doc`
+ * (the statement's current document), in document order.
+ */
+export async function listThreads(
+  services: Services,
+  statementId: string,
+  userId: string,
+  only?: string[],
+): Promise<ThreadDto[]> {
+  const { db } = services;
+  if (only && only.length === 0) return [];
+  const { threads, comments } = only ? await threadRows(db, statementId, userId, only) : await allThreadRows(db, statementId, userId);
+  if (threads.length === 0) return [];
   const byThread = new Map<string, CommentDto[]>();
   const unread = new Set<string>();
   const mentionsMe = new Set<string>();
