@@ -99,7 +99,13 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().min(1).default("127.0.0.1"),
   DATA_DIR: z.string().min(1).default("./data"),
-  ORIGIN: z.string().optional(),
+  ORIGIN: z
+    .string()
+    .optional()
+    .refine(
+      (v) => v === undefined || v.split(",").map((o) => o.trim()).filter(Boolean).every(isOrigin),
+      "list origins as scheme://host[:port], comma-separated, without a path or trailing slash (a browser's Origin header never has one, so such an entry would never match)",
+    ),
   MAX_FRAME_BYTES: z.coerce.number().int().positive().default(Limits.maxFrameBytes),
   MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().default(Limits.maxDocumentBytes),
   MAX_DOCUMENT_DEPTH: z.coerce.number().int().min(4).max(256).default(DEFAULT_MAX_DOCUMENT_DEPTH),
@@ -130,6 +136,16 @@ const envSchema = z.object({
     .refine((v) => v === "" || /^smtps?:\/\/[^\s]+$/.test(v), "an smtp:// or smtps:// URL (e.g. smtp://user:password@mail.example.org:587)"),
   MAIL_FROM: z.string().trim().min(3).default("Concord <concord@localhost>"),
 });
+
+/** Whether `entry` is exactly an origin as browsers send it: `https://example.org` or `http://host:8787`. */
+function isOrigin(entry: string): boolean {
+  try {
+    const url = new URL(entry);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.origin === entry;
+  } catch {
+    return false;
+  }
+}
 
 /** `1.2.3.4`, `::1`, `10.0.0.0/8` or `fd00::/8`. */
 function isAddressOrCidr(entry: string): boolean {
