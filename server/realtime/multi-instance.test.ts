@@ -423,8 +423,13 @@ describe.skipIf(!pgUrl || !redisUrl)("two instances on PostgreSQL and Redis", ()
     const final = locked!.json.final as { markdown: string };
     expect(final.markdown).toBe(shown);
     await sleep(500);
-    for (const c of [convener, on(b.url, convener)]) {
-      expect((await c.get(`/api/statements/${statementId}/export.md`)).text).toBe(final.markdown);
+    for (const [name, c] of [
+      ["A", convener],
+      ["B", on(b.url, convener)],
+    ] as const) {
+      const text = (await c.get(`/api/statements/${statementId}/export.md`)).text;
+      expect(text.slice(-80), `the export on ${name}`).toBe(final.markdown.slice(-80));
+      expect(text).toBe(final.markdown);
     }
     writer.destroy();
   });

@@ -16,6 +16,8 @@ import type { ServerEvent, ServerEvents } from "../events";
 import type { Room, RoomPeers } from "../sync/room";
 import type { Fanout } from "./fanout";
 
+/** How long a room's first join waits for its fan-out subscription. */
+const SUBSCRIBE_WAIT_MS = 1000;
 /** How often loaded rooms are compared with storage's heads. */
 const POLL_MS = 400;
 /** Remote awareness not renewed for this long is dropped (clients renew every 15 s; y-protocols drops at 30 s). */
@@ -95,7 +97,10 @@ export class Peers implements RoomPeers {
    * the other instances who is there.
    */
   async opened(room: Room): Promise<void> {
-    await this.fanout.subscribe(room.id);
+    // A paused or unreachable Redis must not hold the first join: after a second the subscription goes on in
+    // the background and the head poll covers what it misses meanwhile.
+    const subscribed = this.fanout.subscribe(room.id);
+    await Promise.race([subscribed, new Promise((r) => setTimeout(r, SUBSCRIBE_WAIT_MS).unref())]);
     await room.catchUp();
     this.fanout.publish(room.id, { kind: "awareness.query" });
   }

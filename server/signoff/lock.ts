@@ -130,7 +130,7 @@ async function decideLock(services: Services, id: string, user: CurrentUser, bod
     versionId = await services.db.transaction().execute(async (trx) => {
       // Several instances: another one may have stored an update since the text was frozen here. The row stays
       // locked until this commits, so no instance stores anything in between (its append then finds "final").
-      if ((await lockDocumentHead(trx, id)) !== room.seq) {
+      if ((await lockDocumentHead(trx, id)) !== frozenAt) {
         throw conflict("The text changed on another server while it was being locked; nothing was locked. Look again.");
       }
       if ((await phaseOf(trx, id)) === "final") throw statementFinal();
