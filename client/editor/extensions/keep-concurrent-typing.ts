@@ -40,11 +40,15 @@
  * the place they are re-inserted at).
  */
 import { Extension } from "@tiptap/core";
-import { Plugin, PluginKey, TextSelection } from "@tiptap/pm/state";
+import { Plugin, PluginKey, Selection } from "@tiptap/pm/state";
 import type { EditorView } from "@tiptap/pm/view";
 import * as Y from "yjs";
 import * as decoding from "lib0/decoding";
-import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition, ySyncPluginKey } from "@tiptap/y-tiptap";
+import {
+  absolutePositionToRelativePosition,
+  relativePositionToAbsolutePosition,
+  ySyncPluginKey,
+} from "@tiptap/y-tiptap";
 
 /** The origin of the rescue transactions (local, not tracked by the undo manager). */
 export const keepConcurrentTypingOrigin = new PluginKey("keepConcurrentTyping");
@@ -60,6 +64,13 @@ const HOLE_CHARS = 500;
  * surely known to the remote (a drag of text that our older words follow is not a split).
  */
 const RECENT_MS = 30_000;
+/**
+ * A character the remote named but did not copy (it reached the remote's document a moment before the remote's
+ * editor split or joined, without being shown there) is only put back if we typed it this recently.
+ */
+const JUST_TYPED_MS = 3_000;
+/** Longest run of named characters aligned against the remote's copy to find one it did not copy. */
+const MAX_ALIGN = 400;
 
 // ---------------------------------------------------------------------------------------------------------
 // Announcing incoming updates
@@ -125,6 +136,8 @@ interface Plan {
   rescues: Rescue[];
   /** The caret was inside rescue `caret.rescue`, after `caret.offset` of its characters. */
   caret: { rescue: Rescue; offset: number } | null;
+  /** The caret was after a character the remote moved: where that character's copy is. */
+  caretMoved: Y.RelativePosition | null;
 }
 
 type Item = Y.Item;
@@ -149,6 +162,8 @@ class View {
     private readonly update: Uint8Array,
     /** Our characters from this clock on were typed recently (see RECENT_MS). */
     readonly recentFrom: number,
+    /** Our characters from this clock on were typed a moment ago (see JUST_TYPED_MS). */
+    readonly justFrom: number,
   ) {}
 
   /** The update's own delete set: what the remote named (knew) when deleting. */
@@ -178,6 +193,16 @@ class View {
   /** One of our characters deleted here without the remote naming it. */
   orphan(c: Ch): boolean {
     return c.item.id.client === this.own && isString(c.item) && this.deletedHere(c.item) && !this.named(c);
+  }
+
+  /**
+   * One of our recent characters deleted here although the remote named it. Normally a deliberate deletion;
+   * but a remote whose editor had not shown the character yet when it joined or split (it had reached its
+   * Yjs document a moment before) names it without copying it. Such a character is put back only when the
+   * remote's copy holds its surroundings side by side without it (see analyze).
+   */
+  suspect(c: Ch): boolean {
+    return c.item.id.client === this.own && isString(c.item) && this.deletedHere(c.item) && this.named(c);
   }
 
   live(c: Ch): boolean {
@@ -214,7 +239,13 @@ function near(v: View, c: Ch, dir: "left" | "right"): Ch | null {
 }
 
 /** Walks over characters satisfying `pred` in `dir` (at most `limit`); returns the first one that does not. */
-function skip(v: View, from: Ch | null, dir: "left" | "right", pred: (c: Ch) => boolean, limit: number): { end: Ch | null; count: number } {
+function skip(
+  v: View,
+  from: Ch | null,
+  dir: "left" | "right",
+  pred: (c: Ch) => boolean,
+  limit: number,
+): { end: Ch | null; count: number } {
   let c = from;
   let count = 0;
   while (c !== null && pred(c) && count < limit) {
@@ -336,7 +367,12 @@ function commonPrefix(a: string, b: string, from: number): number {
  * full), "both" (both sides in full: a hole inside moved text), "end" (the left side in full, at the end of a
  * text: a hole at the end of moved text). Among the candidates the one matching most characters wins.
  */
-function findAnchor(runs: Inserted[], left: string, right: string, need: "either" | "both" | "end"): Y.RelativePosition | null {
+function findAnchor(
+  runs: Inserted[],
+  left: string,
+  right: string,
+  need: "either" | "both" | "end",
+): Y.RelativePosition | null {
   let best: { score: number; run: Inserted; p: number } | null = null;
   for (const run of runs) {
     for (let p = 0; p <= run.chars.length; p++) {
@@ -354,14 +390,65 @@ function findAnchor(runs: Inserted[], left: string, right: string, need: "either
   if (!best) return null;
   const { run, p } = best;
   const c = p > 0 ? run.chars[p - 1] : run.chars[0];
-  return new Y.RelativePosition(run.parentItemId, null, Y.createID(c.item.id.client, c.item.id.clock + c.k), p > 0 ? -1 : 0);
+  return new Y.RelativePosition(
+    run.parentItemId,
+    null,
+    Y.createID(c.item.id.client, c.item.id.clock + c.k),
+    p > 0 ? -1 : 0,
+  );
+}
+
+/**
+ * For a run the remote named but may not have copied in full: a place in the inserted text where `left` ends
+ * in full (or, with an empty `left`, the start of an inserted stretch), followed by `text` with one stretch
+ * `text[from..to)` missing, then by `right` in full (or, with an empty `right`, the end of the text). Returns
+ * the missing stretch (the shortest) and where it goes; null when the copy holds all of `text` or no such place.
+ */
+function findMissing(
+  runs: Inserted[],
+  left: string,
+  text: string,
+  right: string,
+): { anchor: Y.RelativePosition; from: number; to: number } | null {
+  for (const run of runs) {
+    for (let p = 0; p <= run.chars.length; p++) {
+      const at = run.pre + p;
+      if (left === "" ? p !== 0 : commonSuffix(left, run.ext, at) !== left.length) continue;
+      const from = Math.min(commonPrefix(text, run.ext, at), run.chars.length - p);
+      if (from >= text.length) continue; // all of it is there
+      const q = p + from;
+      for (let to = from + 1; to <= text.length; to++) {
+        const rest = text.slice(to);
+        if (commonPrefix(rest, run.ext, run.pre + q) !== rest.length) continue;
+        const r = q + rest.length;
+        if (r > run.chars.length) continue;
+        const rightOk =
+          right !== ""
+            ? commonPrefix(right, run.ext, run.pre + r) === right.length
+            : r === run.chars.length && run.endOfText;
+        if (!rightOk) continue;
+        const c = q > 0 ? run.chars[q - 1] : run.chars[0];
+        const anchor = new Y.RelativePosition(
+          run.parentItemId,
+          null,
+          Y.createID(c.item.id.client, c.item.id.clock + c.k),
+          q > 0 ? -1 : 0,
+        );
+        return { anchor, from, to };
+      }
+    }
+  }
+  return null;
 }
 
 /** A run of our characters to consider: its characters in text order. */
 type Run = Ch[];
 
-/** Our orphaned runs (case a): our characters deleted here that the remote did not name. */
-function orphanRuns(v: View): Run[] {
+/**
+ * Our runs of characters deleted here that satisfy `pred` (case a: `orphan`, the remote did not name them;
+ * or `suspect`).
+ */
+function deletedRuns(v: View, pred: (c: Ch) => boolean): Run[] {
   const mine = v.tr.deleteSet.clients.get(v.own);
   if (!mine || mine.length === 0) return [];
   const ds = Y.createDeleteSet();
@@ -374,11 +461,11 @@ function orphanRuns(v: View): Run[] {
   for (const item of candidates) {
     for (let k = 0; k < item.length; k++) {
       const c = { item, k };
-      if (!v.orphan(c)) continue;
+      if (!pred(c)) continue;
       const before = near(v, c, "left");
-      if (before !== null && v.orphan(before)) continue; // not the start of a run
+      if (before !== null && pred(before)) continue; // not the start of a run
       const run: Run = [];
-      for (let x: Ch | null = c; x !== null && v.orphan(x) && run.length < WALK_LIMIT; x = near(v, x, "right")) run.push(x);
+      for (let x: Ch | null = c; x !== null && pred(x) && run.length < WALK_LIMIT; x = near(v, x, "right")) run.push(x);
       runs.push(run);
     }
   }
@@ -443,14 +530,24 @@ function segmentsOf(run: Run): Rescue["segments"] {
   return out;
 }
 
-function analyze(tr: Y.Transaction, own: number, update: Uint8Array, recentFrom: number, caretHead: Y.RelativePosition | null): Plan | null {
+function analyze(
+  tr: Y.Transaction,
+  own: number,
+  update: Uint8Array,
+  recent: { recentFrom: number; justFrom: number },
+  caretHead: Y.RelativePosition | null,
+): Plan | null {
   // Nothing deleted here means nothing orphaned.
   if (tr.deleteSet.clients.size === 0) return null;
-  const v = new View(tr, own, update, recentFrom);
-  const orphaned = orphanRuns(v);
-  // A hole needs a copy of its surroundings: without anything inserted here, there is none to look for.
-  const holes = insertsSomething(tr) ? holeRuns(v) : [];
-  if (orphaned.length === 0 && holes.length === 0) return null;
+  const v = new View(tr, own, update, recent.recentFrom, recent.justFrom);
+  const orphaned = deletedRuns(v, (c) => v.orphan(c));
+  // A hole or a moved caret needs a copy of the moved text: without anything inserted here, there is none.
+  const inserts = insertsSomething(tr);
+  const holes = inserts ? holeRuns(v) : [];
+  const suspects = inserts ? deletedRuns(v, (c) => v.suspect(c)) : [];
+  const caretChar = inserts ? caretCharOf(tr, caretHead) : null;
+  const caretIsMoved = caretChar !== null && v.moved(caretChar);
+  if (orphaned.length === 0 && holes.length === 0 && suspects.length === 0 && !caretIsMoved) return null;
   const inserted = insertedRuns(v);
   const rescues: Rescue[] = [];
   let order = 0;
@@ -460,11 +557,43 @@ function analyze(tr: Y.Transaction, own: number, update: Uint8Array, recentFrom:
     const anchor = findAnchor(inserted, left, right, hole ?? "either");
     // A hole without a copy of its surroundings (a deliberate deletion around the words): leave it alone.
     if (anchor === null && hole !== null) return;
-    rescues.push({ text: run.map(charOf).join(""), segments: segmentsOf(run), deleteOriginal: hole !== null, anchor, order: order++ });
+    rescues.push({
+      text: run.map(charOf).join(""),
+      segments: segmentsOf(run),
+      deleteOriginal: hole !== null,
+      anchor,
+      order: order++,
+    });
   };
   for (const run of orphaned) add(run, null);
   for (const h of holes) add(h.run, h.end ? "end" : "both");
-  if (rescues.length === 0) return null;
+  for (const run of suspects) {
+    // Put back only a stretch of the run that the copy lacks, where the copy holds the run's left context, the
+    // rest of the run, then directly its right context (or the end of the text), and only if just typed.
+    if (run.length > MAX_ALIGN) continue;
+    const left = context(v, run[0], "left");
+    const right = context(v, run[run.length - 1], "right");
+    const found = findMissing(inserted, left, run.map(charOf).join(""), right);
+    if (found === null) continue;
+    const missing = run.slice(found.from, found.to);
+    if (!missing.every((c) => c.item.id.clock + c.k >= v.justFrom)) continue;
+    rescues.push({
+      text: missing.map(charOf).join(""),
+      segments: segmentsOf(missing),
+      deleteOriginal: false,
+      anchor: found.anchor,
+      order: order++,
+    });
+  }
+  // The caret right after a moved character (the remote knew it): it follows the text into the copy, so that
+  // further typing continues there and not where the text used to be.
+  let caretMoved: Y.RelativePosition | null = null;
+  if (caretChar !== null && caretIsMoved) {
+    const left = context(v, caretChar, "left") + charOf(caretChar);
+    const right = context(v, caretChar, "right");
+    caretMoved = findAnchor(inserted, left.slice(-CONTEXT_CHARS), right, "either");
+  }
+  if (rescues.length === 0 && caretMoved === null) return null;
   let caret: Plan["caret"] = null;
   const head = caretHead?.item;
   if (caretHead && head) {
@@ -480,7 +609,17 @@ function analyze(tr: Y.Transaction, own: number, update: Uint8Array, recentFrom:
       if (caret) break;
     }
   }
-  return { rescues, caret };
+  return { rescues, caret, caretMoved: caret ? null : caretMoved };
+}
+
+/** The character a collapsed caret sits right after (y-tiptap's relative positions associate to the left). */
+function caretCharOf(tr: Y.Transaction, head: Y.RelativePosition | null): Ch | null {
+  if (head === null || head.item === null || head.assoc >= 0) return null;
+  const structs = tr.doc.store.clients.get(head.item.client);
+  if (!structs || Y.getState(tr.doc.store, head.item.client) <= head.item.clock) return null;
+  const s = structs[Y.findIndexSS(structs, head.item.clock)];
+  if (!isItem(s) || !(s.parent instanceof Y.XmlText)) return null;
+  return { item: s, k: head.item.clock - s.id.clock };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -515,43 +654,55 @@ function execute(doc: Y.Doc, view: EditorView, plans: Plan[]): void {
   // The fallback place (case a without a copy): the caret y-tiptap restored.
   let caretNow: Y.RelativePosition | null = null;
   try {
-    caretNow = absolutePositionToRelativePosition(view.state.selection.head, binding.type, binding.mapping as never) as Y.RelativePosition;
+    caretNow = absolutePositionToRelativePosition(
+      view.state.selection.head,
+      binding.type,
+      binding.mapping as never,
+    ) as Y.RelativePosition;
   } catch {
     caretNow = null;
   }
   let caretRel: Y.RelativePosition | null = null;
-  doc.transact(() => {
-    const rescues = plans.flatMap((p) => p.rescues);
-    for (const r of rescues) {
-      if (!r.deleteOriginal) continue;
-      const first = r.segments[0];
-      const at = Y.createAbsolutePositionFromRelativePosition(new Y.RelativePosition(null, null, Y.createID(first.client, first.clock), 0), doc);
-      if (at && at.type instanceof Y.XmlText) at.type.delete(at.index, r.text.length);
-    }
-    const byType = new Map<Y.XmlText, Array<{ r: Rescue; type: Y.XmlText; index: number }>>();
-    for (const r of rescues) {
-      const rel = r.anchor ?? caretNow;
-      const at = rel ? Y.createAbsolutePositionFromRelativePosition(rel, doc) : null;
-      if (!at || !(at.type instanceof Y.XmlText) || isGone(at.type)) continue;
-      const list = byType.get(at.type) ?? [];
-      list.push({ r, type: at.type, index: at.index });
-      byType.set(at.type, list);
-    }
-    // From the back, so that the indexes stay valid; at one index, the later run first (it ends up after).
-    const targets = [...byType.values()].flatMap((list) => list.sort((x, y) => y.index - x.index || y.r.order - x.r.order));
-    for (const t of targets) {
-      t.type.insert(t.index, t.r.text);
-      for (const p of plans) {
-        if (p.caret?.rescue === t.r) caretRel = Y.createRelativePositionFromTypeIndex(t.type, t.index + p.caret.offset, -1);
+  for (const p of plans) if (p.caretMoved) caretRel = p.caretMoved;
+  const rescues = plans.flatMap((p) => p.rescues);
+  if (rescues.length > 0)
+    doc.transact(() => {
+      for (const r of rescues) {
+        if (!r.deleteOriginal) continue;
+        const first = r.segments[0];
+        const at = Y.createAbsolutePositionFromRelativePosition(
+          new Y.RelativePosition(null, null, Y.createID(first.client, first.clock), 0),
+          doc,
+        );
+        if (at && at.type instanceof Y.XmlText) at.type.delete(at.index, r.text.length);
       }
-    }
-  }, keepConcurrentTypingOrigin);
+      const byType = new Map<Y.XmlText, Array<{ r: Rescue; type: Y.XmlText; index: number }>>();
+      for (const r of rescues) {
+        const rel = r.anchor ?? caretNow;
+        const at = rel ? Y.createAbsolutePositionFromRelativePosition(rel, doc) : null;
+        if (!at || !(at.type instanceof Y.XmlText) || isGone(at.type)) continue;
+        const list = byType.get(at.type) ?? [];
+        list.push({ r, type: at.type, index: at.index });
+        byType.set(at.type, list);
+      }
+      // From the back, so that the indexes stay valid; at one index, the later run first (it ends up after).
+      const targets = [...byType.values()].flatMap((list) =>
+        list.sort((x, y) => y.index - x.index || y.r.order - x.r.order),
+      );
+      for (const t of targets) {
+        t.type.insert(t.index, t.r.text);
+        for (const p of plans) {
+          if (p.caret?.rescue === t.r)
+            caretRel = Y.createRelativePositionFromTypeIndex(t.type, t.index + p.caret.offset, -1);
+        }
+      }
+    }, keepConcurrentTypingOrigin);
   if (caretRel) {
     const b = bindingOf(view);
     if (!b) return;
     const pos = relativePositionToAbsolutePosition(doc, b.type, caretRel, b.mapping as never);
     if (pos !== null && pos >= 0 && pos <= view.state.doc.content.size) {
-      const tr = view.state.tr.setSelection(TextSelection.create(view.state.doc, pos)).setMeta("addToHistory", false);
+      const tr = view.state.tr.setSelection(Selection.near(view.state.doc.resolve(pos))).setMeta("addToHistory", false);
       view.dispatch(tr);
     }
   }
@@ -565,9 +716,10 @@ export function keepConcurrentTypingPlugin(doc: Y.Doc): Plugin {
       let plans: Plan[] = [];
       // When our recent characters were typed: [time, our clock before that local transaction], oldest first.
       const typed: Array<[number, number]> = [];
-      const recentFrom = (now: number): number => {
+      const recentFrom = (now: number, ms: number): number => {
         while (typed.length > 0 && typed[0][0] < now - RECENT_MS) typed.shift();
-        return typed.length > 0 ? typed[0][1] : Y.getState(doc.store, doc.clientID);
+        const first = typed.find(([t]) => t >= now - ms);
+        return first ? first[1] : Y.getState(doc.store, doc.clientID);
       };
       const afterTransaction = (tr: Y.Transaction) => {
         if (tr.local) {
@@ -578,7 +730,13 @@ export function keepConcurrentTypingPlugin(doc: Y.Doc): Plugin {
         const update = incoming.get(doc);
         if (!update) return;
         const binding = bindingOf(view);
-        const plan = analyze(tr, doc.clientID, update, recentFrom(Date.now()), binding?.beforeTransactionSelection?.head ?? null);
+        const plan = analyze(
+          tr,
+          doc.clientID,
+          update,
+          { recentFrom: recentFrom(Date.now(), RECENT_MS), justFrom: recentFrom(Date.now(), JUST_TYPED_MS) },
+          binding?.beforeTransactionSelection?.head ?? null,
+        );
         if (plan) plans.push(plan);
       };
       const afterAllTransactions = () => {
