@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/two-instances.ts [--quick]`: the two-instance fan-out scenario (issue 9).
+ * `npx tsx bench/two-instances.ts [--quick] [--out=file.json]`: the two-instance fan-out scenario (issue 9).
  *
  * Two instances of each target, clients split across them (the writer on the first, receivers alternating):
  * - Concord on PostgreSQL + Redis (a fresh database per run, durable writes, fan-out through Redis with
@@ -285,9 +285,12 @@ console.log(
   `ratio (Concord / Hocuspocus): p99 ${(summary[0].p99Ms / summary[1].p99Ms).toFixed(2)}×, CPU ${(summary[0].cpuUsPerDelivered / summary[1].cpuUsPerDelivered).toFixed(2)}×`,
 );
 // A quick run (a smoke test) leaves the recorded results alone.
-const out = quick
-  ? path.join(os.tmpdir(), "concord-two-instances-quick.json")
-  : path.join(ROOT, "bench/results/two-instances.json");
+const outArg = process.argv.find((a) => a.startsWith("--out="))?.slice("--out=".length);
+const out =
+  outArg ??
+  (quick
+    ? path.join(os.tmpdir(), "concord-two-instances-quick.json")
+    : path.join(ROOT, "bench/results/two-instances.json"));
 fs.mkdirSync(path.dirname(out), { recursive: true });
 fs.writeFileSync(
   out,
