@@ -2,6 +2,8 @@
 import * as Y from "yjs";
 import type { Instance, ProviderClient } from "../lib/targets";
 import type { RawClient } from "../lib/protocol";
+import { markersIn } from "../lib/workload";
+import { DOCUMENT_FIELD } from "../../shared/canonical";
 
 /** Promise with a deadline; rejects with `what` in the message. */
 export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -61,22 +63,23 @@ export function destroyAll(clients: ProviderClient[]): void {
 }
 
 /**
- * Watches the Y.Array `bench` of `doc` for numeric markers and records, for each, now − sentAt[marker].
- * Updates are recognised by content, not by frames, so coalescing or suppressed echoes do not matter.
+ * Watches `doc` for numeric markers (bench/lib/workload.ts `pushMarker`) and records, for each,
+ * now − sentAt[marker]. Updates are recognised by content, not by frames, so coalescing or suppressed echoes do
+ * not matter.
  */
 export function observeMarkers(
   doc: Y.Doc,
   sentAt: Float64Array,
   onLatency: (ms: number) => void,
 ): () => void {
-  const arr = doc.getArray<number>("bench");
-  const handler = (event: Y.YArrayEvent<number>) => {
+  const fragment = doc.getXmlFragment(DOCUMENT_FIELD);
+  const handler = (event: Y.YXmlEvent) => {
     const now = performance.now();
     for (const d of event.changes.delta) {
       if (!d.insert) continue;
-      for (const m of d.insert as number[]) onLatency(now - sentAt[m]);
+      for (const m of markersIn(d.insert as unknown[])) onLatency(now - sentAt[m]);
     }
   };
-  arr.observe(handler);
-  return () => arr.unobserve(handler);
+  fragment.observe(handler);
+  return () => fragment.unobserve(handler);
 }

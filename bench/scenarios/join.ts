@@ -8,6 +8,7 @@
 import * as Y from "yjs";
 import type { Instance } from "../lib/targets";
 import type { BuiltDoc } from "../lib/workload";
+import { benchText } from "../lib/workload";
 import { updateFrame } from "../lib/protocol";
 import { median, sleep } from "../lib/stats";
 import { connectRaw, within } from "./common";
@@ -32,7 +33,7 @@ async function timeJoin(inst: Instance, room: string, built: BuiltDoc): Promise<
   try {
     await within(client.synced, 30_000, `${inst.target}: join`);
     const ms = performance.now() - t0;
-    return { ms, complete: doc.getText("bench").length === built.textLength };
+    return { ms, complete: benchText(doc).length === built.textLength };
   } finally {
     client.destroy();
     doc.destroy();

@@ -5,6 +5,7 @@
  * R that passed (a failed step is retried once). Each step uses a fresh document.
  */
 import * as Y from "yjs";
+import { pushMarker } from "../lib/workload";
 import type { Instance } from "../lib/targets";
 import { updateFrame } from "../lib/protocol";
 import { percentile, sleep, waitFor } from "../lib/stats";
@@ -52,7 +53,7 @@ async function runStep(inst: Instance, rate: number, o: ThroughputOptions): Prom
   for (const d of docs) d.on("update", (u: Uint8Array) => (frames[current] = updateFrame(inst.dialect, room, u)));
   for (let g = 0; g < total; g++) {
     current = g;
-    docs[g % o.writers].getArray<number>("bench").push([g]);
+    pushMarker(docs[g % o.writers], g);
   }
   for (const d of docs) d.destroy();
 
