@@ -19,25 +19,33 @@
  * and the attribution stays theirs) that the transaction orphaned:
  * - (a) deleted by the transaction but NOT named in the update's explicit delete set: the remote did not
  *   know them, its structural change swallowed them. Characters the update names were deleted deliberately
- *   by someone who saw them, and are never brought back;
- * - (b) not deleted, but in a hole whose neighbouring text was moved away.
+ *   by someone who saw them, and are not brought back (one exception below);
+ * - (b) not deleted, but in a hole: live text between two stretches the transaction deleted (or, for
+ *   characters typed in the last RECENT_MS, between a deleted stretch and the end of the text).
  * For each run of such characters it takes the moved text around it (≤ 30 characters on each side that the
- * remote deleted knowingly) and looks for that context in the text the remote inserted in the same
- * transaction (its copy); the run is re-inserted right after its left context there (or right before its
- * right context). Case (a) without a copy found (the block was deleted without a join) falls back to the
- * caret y-tiptap restored; case (b) without a copy is left alone (a deliberate deletion around the words).
+ * remote deleted knowingly, skipping other people's concurrent characters) and looks for that context in the
+ * text the remote inserted in the same transaction (its copy): a run of case (a) goes right after its left
+ * context (or before its right context); a hole needs both contexts side by side (or the left one at the end
+ * of a text). Case (a) without a copy (the block was deleted, not joined) falls back to the caret y-tiptap
+ * restored; a hole without a copy is left alone (a deliberate deletion around the words).
+ * The exception: characters we typed in the last JUST_TYPED_MS that the update names but its copy lacks, the
+ * copy holding everything around them (they had reached the remote's Y.Doc but not its editor when it split
+ * or joined; seen in Chromium), are put back too.
  * All of it happens in ONE local Yjs transaction (origin {@link keepConcurrentTypingOrigin}) which also deletes
- * the misplaced originals of case (b), and the caret, if it was in the rescued run, is put back into the
- * re-inserted text so further typing continues there.
+ * the misplaced originals of case (b). The caret follows: if it was in a rescued run it goes into the
+ * re-inserted text, if it was right after a character the remote moved (and knew) it goes after that
+ * character's copy, so further typing continues there and not where the text used to be.
  *
- * Cost: proportional to the remote transaction (its deleted and inserted items, a few dozen neighbours each),
+ * Cost: proportional to the remote transaction (its deleted and inserted items, a bounded walk around each),
  * plus one paragraph walk per rescued run, never the whole document. The update's delete set is decoded only
  * when the transaction deleted or surrounded some of our own characters.
  *
  * Not handled: local transactions (our own edits and undo/redo), remote transactions not announced by
- * {@link receivingUpdate} (the local IndexedDB copy), text typed before a hard break that moved (contexts do
- * not cross Y.XmlText boundaries), and the formatting of the rescued characters (they take the formatting of
- * the place they are re-inserted at).
+ * {@link receivingUpdate} (the local IndexedDB copy), updates that carry a whole document's delete set (a sync
+ * step 2 after a reconnect names everything the server deleted, so words it had already swallowed count as
+ * named), text typed before a hard break that moved (contexts do not cross Y.XmlText boundaries), and the
+ * formatting of the rescued characters (they take the formatting of the place they are re-inserted at). The
+ * rescue is not on the undo stack: Ctrl+Z does not remove re-inserted words.
  */
 import { Extension } from "@tiptap/core";
 import { Plugin, PluginKey, Selection } from "@tiptap/pm/state";
