@@ -104,8 +104,21 @@ function refuse(c: Context, retryAfterMs: number, what: string): never {
   throw tooManyRequests(`Too many ${what}. Try again in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} seconds.`);
 }
 
-const ASSETS = path.join(path.dirname(fileURLToPath(import.meta.url)), "assets");
-const asset = (name: string) => fs.readFileSync(path.join(ASSETS, name), "utf8");
+/**
+ * The page's static files live beside this module in the sources; the built server (one bundled file in
+ * dist/server) finds them in the sources of the checkout it runs from, which `npm start` always has.
+ */
+const ASSET_DIRS = [
+  path.join(path.dirname(fileURLToPath(import.meta.url)), "assets"),
+  path.resolve("server/publication/assets"),
+];
+function asset(name: string): string {
+  for (const dir of ASSET_DIRS) {
+    const file = path.join(dir, name);
+    if (fs.existsSync(file)) return fs.readFileSync(file, "utf8");
+  }
+  throw new Error(`publication asset ${name} not found in ${ASSET_DIRS.join(" or ")}`);
+}
 
 /** The origin to put in emailed links: the request's own when it is an allowed one, else the first allowed. */
 function linkOrigin(c: Context<AppEnv>): string {
