@@ -14,9 +14,18 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
     rules: {
       // Named exports only, and `import type` for types (STYLE.md 9).
-      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "separate-type-imports" }],
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
-      "no-restricted-syntax": ["error", { selector: "ExportAllDeclaration", message: "Name what a module exports (no `export *`)." }],
+      "@typescript-eslint/consistent-type-imports": [
+        "error",
+        { fixStyle: "separate-type-imports", disallowTypeAnnotations: false },
+      ],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },
+      ],
+      "no-restricted-syntax": [
+        "error",
+        { selector: "ExportAllDeclaration", message: "Name what a module exports (no `export *`)." },
+      ],
       eqeqeq: ["error", "always", { null: "ignore" }],
     },
   },
@@ -31,6 +40,6 @@ export default tseslint.config(
   {
     // Tests and tools may use what production code may not.
     files: ["**/*.test.ts", "e2e/**", "bench/**", "server/testing/**"],
-    rules: { "@typescript-eslint/no-non-null-assertion": "off" },
+    rules: { "@typescript-eslint/no-non-null-assertion": "off", "@typescript-eslint/no-explicit-any": "off" },
   },
 );

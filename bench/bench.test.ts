@@ -15,11 +15,15 @@ afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 
 function runQuick(): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/run.ts"), "--quick", `--out=${out}`], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true, // own process group, so a timeout can take the servers down with it
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", path.join(ROOT, "bench/run.ts"), "--quick", `--out=${out}`],
+      {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true, // own process group, so a timeout can take the servers down with it
+      },
+    );
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
@@ -54,7 +58,8 @@ describe("npm run bench -- --quick", () => {
         continue;
       }
       for (const t of report.meta.targets) if (!Number.isFinite(f.values[t])) missing.push(`${f.key}/${t}`);
-      if (f.target && !Number.isFinite(f.target.kind === "ratio" ? f.ratio : f.values.ours)) missing.push(`${f.key}/ratio`);
+      if (f.target && !Number.isFinite(f.target.kind === "ratio" ? f.ratio : f.values.ours))
+        missing.push(`${f.key}/ratio`);
     }
     expect(missing, "figures without a number").toEqual([]);
     // Data growth (ours alone): every figure produced, whatever its value.

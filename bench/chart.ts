@@ -38,7 +38,9 @@ function panel(p: Panel, x0: number, y0: number, w: number, h: number, targets: 
     out.push(`<line x1="${left}" x2="${right}" y1="${y(v)}" y2="${y(v)}" stroke="#e5e7eb"/>`);
     out.push(`<text x="${left - 4}" y="${y(v) + 4}" text-anchor="end" font-size="10" fill="#6b7280">${fmt(v)}</text>`);
   }
-  out.push(`<text x="${x0 + 10}" y="${(top + bottom) / 2}" font-size="10" fill="#6b7280" transform="rotate(-90 ${x0 + 10} ${(top + bottom) / 2})" text-anchor="middle">${esc(p.unit)}</text>`);
+  out.push(
+    `<text x="${x0 + 10}" y="${(top + bottom) / 2}" font-size="10" fill="#6b7280" transform="rotate(-90 ${x0 + 10} ${(top + bottom) / 2})" text-anchor="middle">${esc(p.unit)}</text>`,
+  );
   const gw = (right - left) / p.groups.length;
   const bw = Math.min(34, (gw - 16) / targets.length);
   p.groups.forEach((g, gi) => {
@@ -47,13 +49,19 @@ function panel(p: Panel, x0: number, y0: number, w: number, h: number, targets: 
       const v = g.values[t];
       const bx = gx + ti * bw;
       if (v === undefined || !Number.isFinite(v)) {
-        out.push(`<text x="${bx + bw / 2}" y="${bottom - 4}" text-anchor="middle" font-size="9" fill="#9ca3af">n/a</text>`);
+        out.push(
+          `<text x="${bx + bw / 2}" y="${bottom - 4}" text-anchor="middle" font-size="9" fill="#9ca3af">n/a</text>`,
+        );
         return;
       }
-      out.push(`<rect x="${bx + 1}" y="${y(v)}" width="${bw - 2}" height="${Math.max(0, bottom - y(v))}" fill="${COLORS[t]}"><title>${esc(`${LABELS[t]}: ${fmt(v)} ${p.unit}`)}</title></rect>`);
+      out.push(
+        `<rect x="${bx + 1}" y="${y(v)}" width="${bw - 2}" height="${Math.max(0, bottom - y(v))}" fill="${COLORS[t]}"><title>${esc(`${LABELS[t]}: ${fmt(v)} ${p.unit}`)}</title></rect>`,
+      );
       out.push(`<text x="${bx + bw / 2}" y="${y(v) - 3}" text-anchor="middle" font-size="9">${fmt(v)}</text>`);
     });
-    out.push(`<text x="${left + gi * gw + gw / 2}" y="${bottom + 14}" text-anchor="middle" font-size="11">${esc(g.label)}</text>`);
+    out.push(
+      `<text x="${left + gi * gw + gw / 2}" y="${bottom + 14}" text-anchor="middle" font-size="11">${esc(g.label)}</text>`,
+    );
   });
   out.push(`<line x1="${left}" x2="${right}" y1="${bottom}" y2="${bottom}" stroke="#374151"/>`);
   return out.join("\n");
@@ -90,7 +98,9 @@ export function renderChart(report: Report): string {
   });
   let lx = 60;
   for (const t of targets) {
-    parts.push(`<rect x="${lx}" y="${H - 38}" width="12" height="12" fill="${COLORS[t]}"/><text x="${lx + 16}" y="${H - 28}" font-size="12">${esc(LABELS[t])}</text>`);
+    parts.push(
+      `<rect x="${lx}" y="${H - 38}" width="12" height="12" fill="${COLORS[t]}"/><text x="${lx + 16}" y="${H - 28}" font-size="12">${esc(LABELS[t])}</text>`,
+    );
     lx += 130;
   }
   const m = report.meta.machine;

@@ -9,7 +9,14 @@ export interface BenchConfig {
   /** The CPU-per-inbound-update run: this many clients (one writer, N−1 recipients). */
   cpuN: number;
   cpuUpdates: number;
-  throughput: { writers: number; startRate: number; maxRate: number; stepMs: number; maxSteps: number; p99LimitMs: number };
+  throughput: {
+    writers: number;
+    startRate: number;
+    maxRate: number;
+    stepMs: number;
+    maxSteps: number;
+    p99LimitMs: number;
+  };
   joinInserts: number;
   warmJoins: number;
   storageJoins: number;

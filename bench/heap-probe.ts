@@ -8,19 +8,35 @@ import * as Y from "yjs";
 import * as encoding from "lib0/encoding";
 import { startTestServer, signUp } from "../server/testing/harness";
 import { benchText } from "./lib/workload";
-const gc = (globalThis as any).gc as () => void;
+const gc = (globalThis as { gc?: () => void }).gc as () => void;
 // 300 sockets of one user: far above the interactive per-user cap.
 const server = await startTestServer({ maxConnectionsPerUser: 1_000_000 });
 const u = await signUp(server.url, "M");
 const N = 300;
 const ids: string[] = [];
 for (let i = 0; i < N; i++) ids.push((await u.post("/api/statements", { title: "t" })).json.statement.id);
-const d = new Y.Doc(); const t = benchText(d); for (let i = 0; i < 1000; i++) t.insert(t.length, "abcde"[i % 5]);
+const d = new Y.Doc();
+const t = benchText(d);
+for (let i = 0; i < 1000; i++) t.insert(t.length, "abcde"[i % 5]);
 const st = Y.encodeStateAsUpdate(d);
-const e = encoding.createEncoder(); encoding.writeVarUint(e, 0); encoding.writeVarUint(e, 2); encoding.writeVarUint8Array(e, st);
+const e = encoding.createEncoder();
+encoding.writeVarUint(e, 0);
+encoding.writeVarUint(e, 2);
+encoding.writeVarUint8Array(e, st);
 const frame = encoding.toUint8Array(e);
-const mem = () => { gc(); gc(); const m = process.memoryUsage(); return { heap: m.heapUsed, ext: m.external + m.arrayBuffers, rss: m.rss }; };
-const open = (id: string): Promise<WebSocket> => new Promise((r) => { const ws = new WebSocket(`${server.url.replace("http", "ws")}/ws/${id}`, { headers: { cookie: u.cookie, origin: server.url } }); ws.on("open", () => r(ws)); });
+const mem = () => {
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  return { heap: m.heapUsed, ext: m.external + m.arrayBuffers, rss: m.rss };
+};
+const open = (id: string): Promise<WebSocket> =>
+  new Promise((r) => {
+    const ws = new WebSocket(`${server.url.replace("http", "ws")}/ws/${id}`, {
+      headers: { cookie: u.cookie, origin: server.url },
+    });
+    ws.on("open", () => r(ws));
+  });
 await new Promise((r) => setTimeout(r, 500));
 const m0 = mem();
 const socks: WebSocket[] = [];

@@ -55,7 +55,9 @@ export function summarise(file: string, top = 25, filter = ""): string {
       .filter(([k]) => !k.startsWith("(idle)") && !k.startsWith("(root)") && (!filter || k.includes(filter)))
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
-      .map(([k, us]) => `${((us / busy) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${k}`);
+      .map(
+        ([k, us]) => `${((us / busy) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${k}`,
+      );
   return [
     `${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(2)} s busy`,
     `-- self time (share of busy) --`,

@@ -27,7 +27,13 @@ function specs(report: Report): Spec[] {
   const out: Spec[] = [];
   for (const n of ns) {
     const f = (r: RepeatRaw) => r.fanout?.find((x) => x.n === n);
-    out.push({ key: `fanout_p50_n${n}`, label: `fan-out p50, N=${n}`, unit: "ms", better: "lower", get: (r) => f(r)?.p50Ms });
+    out.push({
+      key: `fanout_p50_n${n}`,
+      label: `fan-out p50, N=${n}`,
+      unit: "ms",
+      better: "lower",
+      get: (r) => f(r)?.p50Ms,
+    });
     out.push({
       key: `fanout_p99_n${n}`,
       label: `fan-out p99, N=${n}`,
@@ -137,13 +143,19 @@ export function computeFigures(report: Report): Figure[] {
       const get = t !== "ours" && s.getRef ? s.getRef : s.get;
       const xs = (report.raw[t] ?? []).map((r) => get(r)).map((v) => (v === undefined ? Number.NaN : v));
       perRepeat[t] = xs;
-      values[t] = s.agg === "sum" ? (xs.some((v) => !Number.isFinite(v)) || !xs.length ? Number.NaN : xs.reduce((a, b) => a + b, 0)) : median(xs);
+      values[t] =
+        s.agg === "sum"
+          ? xs.some((v) => !Number.isFinite(v)) || !xs.length
+            ? Number.NaN
+            : xs.reduce((a, b) => a + b, 0)
+          : median(xs);
     }
     let best: Figure["bestRef"] = { target: null, value: Number.NaN };
     for (const t of REFS) {
       const v = values[t];
       if (v === undefined || !Number.isFinite(v)) continue;
-      if (best.target === null || (s.better === "lower" ? v < best.value : v > best.value)) best = { target: t, value: v };
+      if (best.target === null || (s.better === "lower" ? v < best.value : v > best.value))
+        best = { target: t, value: v };
     }
     const ours = values.ours ?? Number.NaN;
     const ratio = ours / best.value;
@@ -152,7 +164,19 @@ export function computeFigures(report: Report): Figure[] {
       const x = s.target.kind === "ratio" ? ratio : ours;
       if (Number.isFinite(x)) pass = s.target.op === "<=" ? x <= s.target.limit + 1e-12 : x >= s.target.limit - 1e-12;
     }
-    figures.push({ key: s.key, label: s.label, unit: s.unit, better: s.better, values, perRepeat, bestRef: best, ratio, target: s.target ?? null, pass, note: s.note });
+    figures.push({
+      key: s.key,
+      label: s.label,
+      unit: s.unit,
+      better: s.better,
+      values,
+      perRepeat,
+      bestRef: best,
+      ratio,
+      target: s.target ?? null,
+      pass,
+      note: s.note,
+    });
   }
   return figures;
 }
@@ -160,7 +184,18 @@ export function computeFigures(report: Report): Figure[] {
 function fmt(v: number | undefined, unit: string): string {
   if (v === undefined || !Number.isFinite(v)) return "—";
   const a = Math.abs(v);
-  const s = a === 0 ? "0" : a >= 1000 ? v.toFixed(0) : a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : a >= 1 ? v.toFixed(2) : v.toFixed(3);
+  const s =
+    a === 0
+      ? "0"
+      : a >= 1000
+        ? v.toFixed(0)
+        : a >= 100
+          ? v.toFixed(0)
+          : a >= 10
+            ? v.toFixed(1)
+            : a >= 1
+              ? v.toFixed(2)
+              : v.toFixed(3);
   return unit ? `${s} ${unit}` : s;
 }
 
@@ -173,7 +208,11 @@ export function formatTable(report: Report): string {
       rows.push([f.label, fmt(f.bestRef.value, f.unit), "", "", "", "", ""]);
       continue;
     }
-    const tgt = f.target ? (f.target.kind === "ratio" ? `${f.target.op} ${f.target.limit.toFixed(1)}×` : `${f.target.op === "<=" && f.target.limit === 0 ? "= 0" : `${f.target.op} ${f.target.limit}`}`) : "";
+    const tgt = f.target
+      ? f.target.kind === "ratio"
+        ? `${f.target.op} ${f.target.limit.toFixed(1)}×`
+        : `${f.target.op === "<=" && f.target.limit === 0 ? "= 0" : `${f.target.op} ${f.target.limit}`}`
+      : "";
     rows.push([
       f.label,
       fmt(f.values.ours, f.unit),
@@ -201,32 +240,80 @@ export function formatTable(report: Report): string {
 export function growthFigures(g: GrowthResult): GrowthFigure[] {
   const out: GrowthFigure[] = [];
   const fig = (key: string, label: string, unit: string, value: number, limit: number | null = null) =>
-    out.push({ key, label, unit, value, target: limit === null ? null : { op: "<=", limit }, pass: limit === null || !Number.isFinite(value) ? null : value <= limit });
+    out.push({
+      key,
+      label,
+      unit,
+      value,
+      target: limit === null ? null : { op: "<=", limit },
+      pass: limit === null || !Number.isFinite(value) ? null : value <= limit,
+    });
   for (const m of g.matrix) {
     const size = `${m.organizations} × ${m.clauses}`;
     const bytesLimit = size === "15 × 100" ? 150 : size === "30 × 300" ? 1024 : null;
     fig(`matrix_${m.organizations}x${m.clauses}_kb`, `matrix ${size}: bytes per GET`, "KB", m.bytes / 1024, bytesLimit);
-    fig(`matrix_${m.organizations}x${m.clauses}_p50`, `matrix ${size}: GET p50`, "ms", m.p50Ms, size === "15 × 100" ? 15 : null);
+    fig(
+      `matrix_${m.organizations}x${m.clauses}_p50`,
+      `matrix ${size}: GET p50`,
+      "ms",
+      m.p50Ms,
+      size === "15 × 100" ? 15 : null,
+    );
     fig(`matrix_${m.organizations}x${m.clauses}_p95`, `matrix ${size}: GET p95`, "ms", m.p95Ms);
   }
-  fig("push_bytes", `position change: bytes pushed to each of ${g.push.clients} clients`, "B", g.push.maxBytesPerClient, 2048);
+  fig(
+    "push_bytes",
+    `position change: bytes pushed to each of ${g.push.clients} clients`,
+    "B",
+    g.push.maxBytesPerClient,
+    2048,
+  );
   const mb = (g.export.markdownBytes / 2 ** 20).toFixed(1);
   fig("export_first_ms", `export.md ${mb} MB, nobody connected: first request`, "ms", g.export.firstMs);
-  fig("export_block_first", `export.md ${mb} MB: longest event-loop block, first request`, "ms", g.export.maxBlockFirstMs, 50);
+  fig(
+    "export_block_first",
+    `export.md ${mb} MB: longest event-loop block, first request`,
+    "ms",
+    g.export.maxBlockFirstMs,
+    50,
+  );
   fig("export_repeat_p50", `export.md ${mb} MB unchanged: repeat p50 (text cache)`, "ms", g.export.repeat.p50Ms);
-  fig("export_block_repeats", `export.md ${mb} MB: longest event-loop block, repeats`, "ms", g.export.maxBlockRepeatsMs, 50);
+  fig(
+    "export_block_repeats",
+    `export.md ${mb} MB: longest event-loop block, repeats`,
+    "ms",
+    g.export.maxBlockRepeatsMs,
+    50,
+  );
   fig("threads_kb", `threads ${g.threads.threads}, nobody connected: bytes per GET`, "KB", g.threads.bytes / 1024);
-  fig("threads_p50", `threads ${g.threads.threads}: GET p50`, "ms", g.threads.p50Ms, g.threads.threads === 2000 ? 30 : null);
+  fig(
+    "threads_p50",
+    `threads ${g.threads.threads}: GET p50`,
+    "ms",
+    g.threads.p50Ms,
+    g.threads.threads === 2000 ? 30 : null,
+  );
   fig("audit_csv_mb", `audit.csv ${g.audit.rows} rows: bytes`, "MB", g.audit.bytes / 2 ** 20);
   fig("audit_csv_ms", `audit.csv ${g.audit.rows} rows: time to stream`, "ms", g.audit.ms);
-  fig("audit_csv_rss_growth", `audit.csv ${g.audit.rows} rows: server RSS growth while streaming`, "MB", g.audit.rssPeakMb - g.audit.rssBeforeMb, 16);
+  fig(
+    "audit_csv_rss_growth",
+    `audit.csv ${g.audit.rows} rows: server RSS growth while streaming`,
+    "MB",
+    g.audit.rssPeakMb - g.audit.rssBeforeMb,
+    16,
+  );
   return out;
 }
 
 /** The data-growth table (ours alone). */
 export function formatGrowthTable(figures: readonly GrowthFigure[]): string {
   const cols = ["data growth (ours)", "value", "target", "result"];
-  const rows = figures.map((f) => [f.label, fmt(f.value, f.unit), f.target ? `${f.target.op} ${f.target.limit} ${f.unit}` : "", f.pass === null ? "" : f.pass ? "pass" : "MISS"]);
+  const rows = figures.map((f) => [
+    f.label,
+    fmt(f.value, f.unit),
+    f.target ? `${f.target.op} ${f.target.limit} ${f.unit}` : "",
+    f.pass === null ? "" : f.pass ? "pass" : "MISS",
+  ]);
   const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
   return [line(cols), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");

@@ -60,7 +60,9 @@ export async function runBench(opts: RunOptions = {}): Promise<Report> {
   log(`building documents (${config.joinInserts} inserts, ${config.smallDocInserts} inserts)…`);
   const bigDoc = buildTypedDoc(config.joinInserts, 1000, 1);
   const smallDoc = buildTypedDoc(config.smallDocInserts, config.smallDocInserts, 2);
-  log(`  join document ${(bigDoc.state.length / 1024).toFixed(0)} KB, idle document ${(smallDoc.state.length / 1024).toFixed(1)} KB`);
+  log(
+    `  join document ${(bigDoc.state.length / 1024).toFixed(0)} KB, idle document ${(smallDoc.state.length / 1024).toFixed(1)} KB`,
+  );
 
   const raw: Partial<Record<TargetName, RepeatRaw[]>> = {};
   for (const t of targets) raw[t] = [];
@@ -69,7 +71,9 @@ export async function runBench(opts: RunOptions = {}): Promise<Report> {
   const withInstance = async <T>(target: TargetName, group: string, fn: (inst: Instance) => Promise<T>): Promise<T> => {
     const inst = await startTarget(target, {
       nodeFlags:
-        opts.profile && target === "ours" ? ["--cpu-prof", `--cpu-prof-dir=${path.join(profileDir, `ours-${group}-${Date.now()}`)}`] : undefined,
+        opts.profile && target === "ours"
+          ? ["--cpu-prof", `--cpu-prof-dir=${path.join(profileDir, `ours-${group}-${Date.now()}`)}`]
+          : undefined,
     });
     try {
       return await fn(inst);
@@ -86,7 +90,10 @@ export async function runBench(opts: RunOptions = {}): Promise<Report> {
     }
     const order = r % 2 === 0 ? targets : [...targets].reverse();
     log(`repeat ${r + 1}/${config.repeats}: ${order.map((t) => LABELS[t]).join(" → ")}`);
-    const rep = Object.fromEntries(targets.map((t) => [t, { errors: [] } as RepeatRaw])) as Record<TargetName, RepeatRaw>;
+    const rep = Object.fromEntries(targets.map((t) => [t, { errors: [] } as RepeatRaw])) as Record<
+      TargetName,
+      RepeatRaw
+    >;
     if (groups.has("echo")) {
       try {
         const e = await runEcho(config.echoRounds);
@@ -114,22 +121,31 @@ export async function runBench(opts: RunOptions = {}): Promise<Report> {
       for (const n of config.fanoutNs) {
         const f = await runFanout(inst, n, config.fanoutUpdates, config.fanoutIntervalMs);
         list.push(f);
-        log(`  ${LABELS[t].padEnd(11)} fan-out N=${n}: p50 ${f.p50Ms.toFixed(2)} p99 ${f.p99Ms.toFixed(2)} ms, lost ${f.lost}, ${f.cpuUsPerDelivered.toFixed(1)} µs/delivered`);
+        log(
+          `  ${LABELS[t].padEnd(11)} fan-out N=${n}: p50 ${f.p50Ms.toFixed(2)} p99 ${f.p99Ms.toFixed(2)} ms, lost ${f.lost}, ${f.cpuUsPerDelivered.toFixed(1)} µs/delivered`,
+        );
       }
       const c = await runFanout(inst, config.cpuN, config.cpuUpdates, config.fanoutIntervalMs);
       rep[t].cpu = c;
-      log(`  ${LABELS[t].padEnd(11)} cpu N=${config.cpuN}: ${c.cpuUsPerInbound.toFixed(0)} µs/inbound update, lost ${c.lost}`);
+      log(
+        `  ${LABELS[t].padEnd(11)} cpu N=${config.cpuN}: ${c.cpuUsPerInbound.toFixed(0)} µs/inbound update, lost ${c.lost}`,
+      );
     });
     await step("throughput", async (t, inst) => {
       const tp = await runThroughput(inst, config.throughput);
       rep[t].throughput = tp;
-      const steps = tp.steps.map((s) => `${s.rate}${s.pass ? "✓" : s.clientBound ? "c" : "✗"}(p99 ${s.p99Ms.toFixed(0)}${s.lost ? `, lost ${s.lost}` : ""})`);
+      const steps = tp.steps.map(
+        (s) =>
+          `${s.rate}${s.pass ? "✓" : s.clientBound ? "c" : "✗"}(p99 ${s.p99Ms.toFixed(0)}${s.lost ? `, lost ${s.lost}` : ""})`,
+      );
       log(`  ${LABELS[t].padEnd(11)} throughput ${tp.sustainedRate}/s  [${steps.join(" ")}]`);
     });
     await step("join", async (t, inst) => {
       const j = await runJoin(inst, bigDoc, config.warmJoins, config.storageJoins);
       rep[t].join = j;
-      log(`  ${LABELS[t].padEnd(11)} join warm p50 ${j.warmP50Ms.toFixed(1)} ms${j.storageMs.length ? `, from storage ${j.storageP50Ms.toFixed(1)} ms, after restart ${j.restartP50Ms.toFixed(1)} ms` : ""}`);
+      log(
+        `  ${LABELS[t].padEnd(11)} join warm p50 ${j.warmP50Ms.toFixed(1)} ms${j.storageMs.length ? `, from storage ${j.storageP50Ms.toFixed(1)} ms, after restart ${j.restartP50Ms.toFixed(1)} ms` : ""}`,
+      );
     });
     await step("memdocs", async (t, inst) => {
       const m = await runMemoryDocs(inst, config.memCount, smallDoc, config.memSettleMs);
@@ -187,7 +203,9 @@ export async function runBench(opts: RunOptions = {}): Promise<Report> {
   log("");
   log(formatTable(report));
   if (growth) log(`\n${growth.error ? `data growth failed: ${growth.error}` : formatGrowthTable(growth.figures)}`);
-  log(`\nwrote ${path.relative(process.cwd(), path.join(outDir, "latest.json"))} and chart.svg in ${report.meta.durationS} s`);
+  log(
+    `\nwrote ${path.relative(process.cwd(), path.join(outDir, "latest.json"))} and chart.svg in ${report.meta.durationS} s`,
+  );
   return report;
 }
 
@@ -204,7 +222,9 @@ function parseArgs(argv: string[]): RunOptions {
     else if (k === "--targets") o.targets = v.split(",") as TargetName[];
     else if (k === "--only") o.only = v.split(",") as Group[];
     else if (k === "--help" || k === "-h") {
-      console.log("usage: npm run bench -- [--quick] [--out=dir] [--targets=ours,yws,hocuspocus] [--only=groups] [--repeats=n] [--profile]");
+      console.log(
+        "usage: npm run bench -- [--quick] [--out=dir] [--targets=ours,yws,hocuspocus] [--only=groups] [--repeats=n] [--profile]",
+      );
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }

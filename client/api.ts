@@ -21,7 +21,9 @@ export function errorMessage(error: unknown): string {
 }
 
 /** The canonical Markdown export with the SHA-256 the server computed (`X-Content-SHA256`). */
-export async function exportMarkdown(statementId: string): Promise<{ text: string; sha256: string | null; filename: string }> {
+export async function exportMarkdown(
+  statementId: string,
+): Promise<{ text: string; sha256: string | null; filename: string }> {
   const res = await api.exportMarkdown(statementId);
   const disposition = res.headers.get("Content-Disposition") ?? "";
   const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);

@@ -27,7 +27,11 @@ export async function tapRealtimeSocket(page: Page): Promise<void> {
     const Original = w.WebSocket;
     w.__realtimeTaps = [];
     const bytes = (d: unknown): Uint8Array | null =>
-      d instanceof ArrayBuffer ? new Uint8Array(d) : ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : null;
+      d instanceof ArrayBuffer
+        ? new Uint8Array(d)
+        : ArrayBuffer.isView(d)
+          ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength)
+          : null;
     class TappedWebSocket extends Original {
       constructor(url: string | URL, protocols?: string | string[]) {
         super(url, protocols);

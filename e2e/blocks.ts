@@ -12,7 +12,8 @@ export async function editorBlocks(page: Page): Promise<string[]> {
       .filter((block) => /^(P|H[1-6]|UL|OL|BLOCKQUOTE|PRE)$/.test(block.tagName))
       .map((block) => {
         const copy = block.cloneNode(true) as HTMLElement;
-        for (const widget of copy.querySelectorAll(".collaboration-carets__caret, [contenteditable='false']")) widget.remove();
+        for (const widget of copy.querySelectorAll(".collaboration-carets__caret, [contenteditable='false']"))
+          widget.remove();
         return copy.textContent ?? "";
       }),
   );

@@ -56,12 +56,17 @@ describe("live co-editing in the browser", () => {
       alice.page.keyboard.type("while Bob types,", { delay: 40 }),
       bob.page.keyboard.type(" And interoperability.", { delay: 40 }),
     ]);
-    const expected = ["We, the undersigned registries, while Bob types,", "support open standards. And interoperability."];
+    const expected = [
+      "We, the undersigned registries, while Bob types,",
+      "support open standards. And interoperability.",
+    ];
     // Every editor shows exactly the same blocks, and the server's canonical export is exactly those blocks.
     await expect.poll(() => blocks(alice.page), { timeout: 10_000 }).toEqual(expected);
     await expect.poll(() => blocks(bob.page), { timeout: 10_000 }).toEqual(expected);
     await expect
-      .poll(async () => exportBlocks((await alice.user.get(`/api/statements/${id}/export.md`)).text), { timeout: 10_000 })
+      .poll(async () => exportBlocks((await alice.user.get(`/api/statements/${id}/export.md`)).text), {
+        timeout: 10_000,
+      })
       .toEqual(expected);
     const md = await alice.user.get(`/api/statements/${id}/export.md`);
     expect(md.text).toBe(`${expected.join("\n\n")}\n`);

@@ -56,12 +56,18 @@ describe("comment threads in the browser", () => {
     await synced(writer.provider);
     appendParagraph(writer.doc, "Preamble of the coalition.", "c-preamble");
     appendParagraph(writer.doc, CLAUSE, "c-open");
-    await eventually(async () => (await alice.user.get(`/api/statements/${id}/export.md`)).text.includes("interoperable"), 5000, "text stored");
+    await eventually(
+      async () => (await alice.user.get(`/api/statements/${id}/export.md`)).text.includes("interoperable"),
+      5000,
+      "text stored",
+    );
     writer.destroy();
 
     for (const p of [bob, rita]) {
       await p.page.goto(`${server.url}/s/${id}`);
-      await expect.poll(() => p.page.getByTestId(TestId.editor).innerText(), { timeout: 15_000 }).toContain("interoperable");
+      await expect
+        .poll(() => p.page.getByTestId(TestId.editor).innerText(), { timeout: 15_000 })
+        .toContain("interoperable");
       await p.page.getByTestId("side-tab-comments").click();
       await p.page.getByTestId(CommentTestId.panel).waitFor();
     }
@@ -88,22 +94,35 @@ describe("comment threads in the browser", () => {
     const ritaThread = rita.page.getByTestId(CommentTestId.thread);
     await ritaThread.first().waitFor();
     expect(await ritaThread.count()).toBe(1);
-    await expect.poll(() => rita.page.getByTestId(CommentTestId.highlight).allInnerTexts()).toEqual(["open, interoperable"]);
+    await expect
+      .poll(() => rita.page.getByTestId(CommentTestId.highlight).allInnerTexts())
+      .toEqual(["open, interoperable"]);
 
     // Bob sees the thread and the highlight without reloading: unread, mentioning him, text as text.
     await bobThreads.first().waitFor({ timeout: 5_000 });
     const card = bobThreads.first();
     // The Comments tab's count of open threads follows live.
-    await expect.poll(() => bob.page.getByTestId("side-tab-comments").locator(".tab-badge").innerText(), { timeout: 5_000 }).toBe("1");
+    await expect
+      .poll(() => bob.page.getByTestId("side-tab-comments").locator(".tab-badge").innerText(), { timeout: 5_000 })
+      .toBe("1");
     expect(await card.getAttribute("data-unread")).toBe("true");
     expect(await card.getByTestId(CommentTestId.quote).innerText()).toBe("open, interoperable");
     const firstComment = card.getByTestId(CommentTestId.comment).first();
-    expect(await firstComment.locator(".comment-body").innerText()).toBe("Which standards? @Bob Drafter please list them <b>here</b>");
+    expect(await firstComment.locator(".comment-body").innerText()).toBe(
+      "Which standards? @Bob Drafter please list them <b>here</b>",
+    );
     expect(await firstComment.locator(".comment-body b").count()).toBe(0);
     expect(await firstComment.locator(".mention-chip").innerText()).toBe("@Bob Drafter");
     const highlight = bob.page.getByTestId(CommentTestId.highlight);
     await expect.poll(() => highlight.allInnerTexts(), { timeout: 5_000 }).toEqual(["open, interoperable"]);
-    await expect.poll(() => bob.page.getByTestId(CommentTestId.gutterMark).and(bob.page.locator('[data-clause-id="c-open"]')).getAttribute("data-count")).toBe("1");
+    await expect
+      .poll(() =>
+        bob.page
+          .getByTestId(CommentTestId.gutterMark)
+          .and(bob.page.locator('[data-clause-id="c-open"]'))
+          .getAttribute("data-count"),
+      )
+      .toBe("1");
     await bob.page.getByLabel(CommentLabel.filter).selectOption("mentions");
     expect(await bobThreads.count()).toBe(1);
     await bob.page.getByLabel(CommentLabel.filter).selectOption("open");
@@ -126,7 +145,9 @@ describe("comment threads in the browser", () => {
 
     // … Rita sees the reply live, and her dashboard (another tab) counts the thread waiting for her.
     await expect.poll(() => ritaThread.first().getByTestId(CommentTestId.comment).count(), { timeout: 5_000 }).toBe(2);
-    expect(await ritaThread.first().getByTestId(CommentTestId.comment).nth(1).innerText()).toContain("ISO and IETF standards.");
+    expect(await ritaThread.first().getByTestId(CommentTestId.comment).nth(1).innerText()).toContain(
+      "ISO and IETF standards.",
+    );
     expect(await ritaThread.first().getAttribute("data-unread")).toBe("true");
     const dashboard = await rita.context.newPage();
     await dashboard.goto(server.url);
@@ -139,7 +160,9 @@ describe("comment threads in the browser", () => {
     await card.getByRole("button", { name: CommentLabel.resolve }).click();
     await expect.poll(() => ritaThread.count(), { timeout: 5_000 }).toBe(0);
     await expect.poll(() => rita.page.getByTestId(CommentTestId.highlight).count()).toBe(0);
-    await expect.poll(() => rita.page.getByTestId("side-tab-comments").locator(".tab-badge").count(), { timeout: 5_000 }).toBe(0);
+    await expect
+      .poll(() => rita.page.getByTestId("side-tab-comments").locator(".tab-badge").count(), { timeout: 5_000 })
+      .toBe(0);
     await rita.page.getByLabel(CommentLabel.filter).selectOption("resolved");
     await ritaThread.first().waitFor();
     expect(await ritaThread.first().getAttribute("data-status")).toBe("resolved");
@@ -148,8 +171,16 @@ describe("comment threads in the browser", () => {
 
     const stored = await rita.user.get(`/api/statements/${id}/threads`);
     expect(stored.json.threads).toHaveLength(1);
-    expect(stored.json.threads[0]).toMatchObject({ status: "resolved", clauseId: "c-open", anchor: { quote: "open, interoperable" }, quoteIntact: true });
-    expect(stored.json.threads[0].comments.map((c: { author: { id: string } }) => c.author.id)).toEqual([rita.user.userId, bob.user.userId]);
+    expect(stored.json.threads[0]).toMatchObject({
+      status: "resolved",
+      clauseId: "c-open",
+      anchor: { quote: "open, interoperable" },
+      quoteIntact: true,
+    });
+    expect(stored.json.threads[0].comments.map((c: { author: { id: string } }) => c.author.id)).toEqual([
+      rita.user.userId,
+      bob.user.userId,
+    ]);
 
     // Keyboard: Ctrl+Alt+M comments on the selection, Escape closes the composer without storing anything.
     await selectWords(bob.page, "Preamble");
@@ -176,23 +207,36 @@ describe("comment threads in the browser", () => {
     writer.provider.messageHandlers[MessageType.appEvent] = () => {};
     await synced(writer.provider);
     appendParagraph(writer.doc, CLAUSE, "c-open");
-    await eventually(async () => (await alice.user.get(`/api/statements/${id}/export.md`)).text.includes("interoperable"), 5000, "text stored");
+    await eventually(
+      async () => (await alice.user.get(`/api/statements/${id}/export.md`)).text.includes("interoperable"),
+      5000,
+      "text stored",
+    );
     writer.destroy();
-    const created = await rita.user.post(`/api/statements/${id}/threads`, { clauseId: "c-open", body: "Say which standards." });
+    const created = await rita.user.post(`/api/statements/${id}/threads`, {
+      clauseId: "c-open",
+      body: "Say which standards.",
+    });
     expect(created.status).toBe(201);
     const threadId = created.json.thread.id as string;
-    const bobReply = (await bob.user.post(`/api/threads/${threadId}/comments`, { body: "Off-topic: lunch at noon?" })).json.comment.id as string;
-    const ritaSecond = (await rita.user.post(`/api/threads/${threadId}/comments`, { body: "A second thought I will take back." })).json.comment.id as string;
+    const bobReply = (await bob.user.post(`/api/threads/${threadId}/comments`, { body: "Off-topic: lunch at noon?" }))
+      .json.comment.id as string;
+    const ritaSecond = (
+      await rita.user.post(`/api/threads/${threadId}/comments`, { body: "A second thought I will take back." })
+    ).json.comment.id as string;
     const ritaFirst = created.json.thread.comments[0].id as string;
 
     for (const p of [alice, bob, rita]) {
       await p.page.goto(`${server.url}/s/${id}`);
-      await expect.poll(() => p.page.getByTestId(TestId.editor).innerText(), { timeout: 15_000 }).toContain("interoperable");
+      await expect
+        .poll(() => p.page.getByTestId(TestId.editor).innerText(), { timeout: 15_000 })
+        .toContain("interoperable");
       await p.page.getByTestId("side-tab-comments").click();
       await p.page.getByTestId(CommentTestId.panel).waitFor();
       await expect.poll(() => p.page.getByTestId(CommentTestId.comment).count(), { timeout: 10_000 }).toBe(3);
     }
-    const comment = (p: Page, commentId: string) => p.getByTestId(CommentTestId.comment).and(p.locator(`[data-comment-id="${commentId}"]`));
+    const comment = (p: Page, commentId: string) =>
+      p.getByTestId(CommentTestId.comment).and(p.locator(`[data-comment-id="${commentId}"]`));
 
     // Rita edits her first comment.
     await comment(rita.page, ritaFirst).getByRole("button", { name: CommentLabel.edit, exact: true }).click();
@@ -200,19 +244,32 @@ describe("comment threads in the browser", () => {
     await editField.fill("Say which standards: ISO 3166 and RFC 5646.");
     await comment(rita.page, ritaFirst).getByRole("button", { name: CommentLabel.save, exact: true }).click();
     for (const p of [rita, bob, alice]) {
-      await expect.poll(() => comment(p.page, ritaFirst).innerText(), { timeout: 10_000 }).toContain("ISO 3166 and RFC 5646");
+      await expect
+        .poll(() => comment(p.page, ritaFirst).innerText(), { timeout: 10_000 })
+        .toContain("ISO 3166 and RFC 5646");
       expect(await comment(p.page, ritaFirst).innerText()).toContain("(edited)");
     }
     // Nobody else is offered Edit or Delete on it; the convener is offered Hide.
-    expect(await comment(bob.page, ritaFirst).getByRole("button", { name: CommentLabel.edit, exact: true }).count()).toBe(0);
-    expect(await comment(bob.page, ritaFirst).getByRole("button", { name: CommentLabel.delete, exact: true }).count()).toBe(0);
-    expect(await comment(alice.page, ritaFirst).getByRole("button", { name: CommentLabel.hide, exact: true }).count()).toBe(1);
+    expect(
+      await comment(bob.page, ritaFirst).getByRole("button", { name: CommentLabel.edit, exact: true }).count(),
+    ).toBe(0);
+    expect(
+      await comment(bob.page, ritaFirst).getByRole("button", { name: CommentLabel.delete, exact: true }).count(),
+    ).toBe(0);
+    expect(
+      await comment(alice.page, ritaFirst).getByRole("button", { name: CommentLabel.hide, exact: true }).count(),
+    ).toBe(1);
 
     // Rita deletes her second comment, after confirming: a trace stays, for everyone.
     await comment(rita.page, ritaSecond).getByRole("button", { name: CommentLabel.delete, exact: true }).click();
-    await rita.page.getByRole("group", { name: "Confirm deletion" }).getByRole("button", { name: CommentLabel.delete, exact: true }).click();
+    await rita.page
+      .getByRole("group", { name: "Confirm deletion" })
+      .getByRole("button", { name: CommentLabel.delete, exact: true })
+      .click();
     for (const p of [rita, bob, alice]) {
-      await expect.poll(() => comment(p.page, ritaSecond).getAttribute("data-state"), { timeout: 10_000 }).toBe("deleted");
+      await expect
+        .poll(() => comment(p.page, ritaSecond).getAttribute("data-state"), { timeout: 10_000 })
+        .toBe("deleted");
       expect(await comment(p.page, ritaSecond).innerText()).toContain("Comment deleted by its author.");
       expect(await comment(p.page, ritaSecond).innerText()).not.toContain("take back");
     }
@@ -231,7 +288,9 @@ describe("comment threads in the browser", () => {
       expect(await comment(p.page, bobReply).innerText()).not.toContain("lunch");
     }
     // Bob can no longer edit his hidden reply.
-    expect(await comment(bob.page, bobReply).getByRole("button", { name: CommentLabel.edit, exact: true }).count()).toBe(0);
+    expect(
+      await comment(bob.page, bobReply).getByRole("button", { name: CommentLabel.edit, exact: true }).count(),
+    ).toBe(0);
 
     // Bob resolves; Rita, the thread's author, finds it under "resolved" and reopens it.
     const card = (p: Page) => p.getByTestId(CommentTestId.thread).and(p.locator(`[data-thread-id="${threadId}"]`));
@@ -245,8 +304,15 @@ describe("comment threads in the browser", () => {
     await expect.poll(() => card(bob.page).getAttribute("data-status"), { timeout: 10_000 }).toBe("open");
     expect((await bob.user.get(`/api/threads/${threadId}`)).json.thread.status).toBe("open");
     // What the server holds matches what everyone saw.
-    const stored = (await alice.user.get(`/api/threads/${threadId}`)).json.thread.comments as Array<{ id: string; content: { kind: string } }>;
-    expect(Object.fromEntries(stored.map((c) => [c.id, c.content.kind]))).toEqual({ [ritaFirst]: "visible", [bobReply]: "hidden", [ritaSecond]: "deleted" });
+    const stored = (await alice.user.get(`/api/threads/${threadId}`)).json.thread.comments as Array<{
+      id: string;
+      content: { kind: string };
+    }>;
+    expect(Object.fromEntries(stored.map((c) => [c.id, c.content.kind]))).toEqual({
+      [ritaFirst]: "visible",
+      [bobReply]: "hidden",
+      [ritaSecond]: "deleted",
+    });
     await screenshot(rita.page, "comments-edit-delete-hide-reopen");
     for (const p of [alice, bob, rita]) await p.context.close();
   });

@@ -47,7 +47,11 @@ export async function contextFor(browser: Browser, server: RunningServer, user: 
 }
 
 /** A new user with a logged-in page. */
-export async function userPage(browser: Browser, server: RunningServer, name: string): Promise<{ user: Awaited<ReturnType<typeof signUp>>; page: Page; context: BrowserContext }> {
+export async function userPage(
+  browser: Browser,
+  server: RunningServer,
+  name: string,
+): Promise<{ user: Awaited<ReturnType<typeof signUp>>; page: Page; context: BrowserContext }> {
   const user = await signUp(server.url, name);
   const context = await contextFor(browser, server, user);
   const page = await context.newPage();
@@ -84,7 +88,11 @@ export function useAppAndBrowser(): { readonly server: RunningServer; readonly b
 export async function shareStatement(
   convener: ApiClient,
   title: string,
-  members: Array<{ user: { email: string }; role: "convener" | "drafter" | "reviewer" | "observer"; organizationId?: string }>,
+  members: Array<{
+    user: { email: string };
+    role: "convener" | "drafter" | "reviewer" | "observer";
+    organizationId?: string;
+  }>,
 ): Promise<string> {
   const { statement } = await convener.api.createStatement({ title });
   for (const m of members) {
@@ -141,6 +149,8 @@ export class NetworkProxy {
   /** Starts a proxy to `127.0.0.1:targetPort`. */
   static async start(targetPort: number): Promise<NetworkProxy> {
     const net = await import("node:net");
+    // Assigned right below, before the first connection can arrive; the handler needs it by name.
+    // eslint-disable-next-line prefer-const
     let proxy!: NetworkProxy;
     const server = net.createServer((client) => {
       client.on("error", () => {});
@@ -209,7 +219,11 @@ export class NetworkProxy {
  * three afterwards. Browsers that should keep their network open the app at `.server.url`; the one whose
  * network is cut opens it at `.proxy.url`.
  */
-export function useAppBehindProxy(): { readonly server: RunningServer; readonly browser: Browser; readonly proxy: NetworkProxy } {
+export function useAppBehindProxy(): {
+  readonly server: RunningServer;
+  readonly browser: Browser;
+  readonly proxy: NetworkProxy;
+} {
   const state = {} as { server: RunningServer; browser: Browser; proxy: NetworkProxy };
   beforeAll(async () => {
     const clientDir = path.resolve("dist/client");

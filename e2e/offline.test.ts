@@ -120,7 +120,9 @@ describe("offline editing that people can trust", () => {
 
       // Another account on the same browser profile does not get Dana's unsent copy.
       const [cookieName, erinValue] = erin.cookie.split("=");
-      await danaBrowser.addCookies([{ name: cookieName, value: erinValue, url: proxy.url, httpOnly: true, sameSite: "Lax" }]);
+      await danaBrowser.addCookies([
+        { name: cookieName, value: erinValue, url: proxy.url, httpOnly: true, sameSite: "Lax" },
+      ]);
       const erinPage = await danaBrowser.newPage();
       await erinPage.goto(`${proxy.url}/s/${id}`);
       await expect.poll(() => pill(erinPage).getAttribute("data-state"), { timeout: 10_000 }).toBe("offline");
@@ -128,7 +130,9 @@ describe("offline editing that people can trust", () => {
       expect(await pill(erinPage).getAttribute("data-unsent")).toBe("false");
       await erinPage.close();
       const [, danaValue] = dana.cookie.split("=");
-      await danaBrowser.addCookies([{ name: cookieName, value: danaValue, url: proxy.url, httpOnly: true, sameSite: "Lax" }]);
+      await danaBrowser.addCookies([
+        { name: cookieName, value: danaValue, url: proxy.url, httpOnly: true, sameSite: "Lax" },
+      ]);
 
       // Browser restart (same profile), still unable to sync: the text is there again.
       page.off("dialog", onDialog);
@@ -170,7 +174,9 @@ describe("offline editing that people can trust", () => {
 
       // Force the editor editable through Tiptap's own handle on its DOM element (no app backdoor).
       await rita.page.evaluate(() => {
-        const el = document.querySelector('[data-testid="editor"]') as HTMLElement & { editor?: { setEditable: (v: boolean) => void } };
+        const el = document.querySelector('[data-testid="editor"]') as HTMLElement & {
+          editor?: { setEditable: (v: boolean) => void };
+        };
         el.editor!.setEditable(true);
       });
       expect(await rita.page.getByTestId(TestId.editor).getAttribute("contenteditable")).toBe("true");
@@ -236,11 +242,15 @@ describe("offline editing that people can trust", () => {
       expect(refusedText).toContain("Late offline words.");
       expect(refusedText).not.toContain("Final wording");
       await page.getByRole("button", { name: RefusalLabel.copy }).click();
-      await expect.poll(() => page.evaluate(() => navigator.clipboard.readText()), { timeout: 5_000 }).toBe(refusedText);
+      await expect
+        .poll(() => page.evaluate(() => navigator.clipboard.readText()), { timeout: 5_000 })
+        .toBe(refusedText);
 
       // Rolled back to the locked text; the editor is read-only now; the server does not have the words.
       await expect.poll(() => editorText(page), { timeout: 10_000 }).not.toContain("Late offline words");
-      await expect.poll(() => page.getByTestId(TestId.editor).getAttribute("contenteditable"), { timeout: 10_000 }).toBe("false");
+      await expect
+        .poll(() => page.getByTestId(TestId.editor).getAttribute("contenteditable"), { timeout: 10_000 })
+        .toBe("false");
       expect(await pill(page).getAttribute("data-unsent")).toBe("false");
       await screenshot(page, "offline-refused-after-lock");
       const md = await exportMd(alice.user, id);

@@ -22,13 +22,32 @@ async function writeClauses(baseUrl: string, statementId: string, editor: ApiCli
   await synced(writer.provider);
   for (const [clauseId, text] of clauses) appendParagraph(writer.doc, text, clauseId);
   const expected = clauses.map(([, t]) => `${t}\n`).join("\n");
-  await eventually(async () => (await editor.get(`/api/statements/${statementId}/export.md`)).text === expected, 5000, "clauses stored");
+  await eventually(
+    async () => (await editor.get(`/api/statements/${statementId}/export.md`)).text === expected,
+    5000,
+    "clauses stored",
+  );
   return writer;
 }
 
 /** Records a position on a paragraph clause whose text is `text`. */
-async function position(rep: ApiClient, statementId: string, clauseId: string, text: string, organizationId: string, pos: "approve" | "object" | "abstain", reason?: string) {
-  const r = await rep.request("PUT", `/api/statements/${statementId}/signoffs`, { clauseId, organizationId, position: pos, reason, clauseHash: sha256Hex(text), clauseText: text });
+async function position(
+  rep: ApiClient,
+  statementId: string,
+  clauseId: string,
+  text: string,
+  organizationId: string,
+  pos: "approve" | "object" | "abstain",
+  reason?: string,
+) {
+  const r = await rep.request("PUT", `/api/statements/${statementId}/signoffs`, {
+    clauseId,
+    organizationId,
+    position: pos,
+    reason,
+    clauseHash: sha256Hex(text),
+    clauseText: text,
+  });
   expect(r.status, r.text).toBe(200);
 }
 
@@ -39,7 +58,10 @@ async function openSignoffTab(page: Page): Promise<void> {
 
 /** The clause ids of the matrix rows shown, in order. */
 function matrixRows(page: Page): Promise<string[]> {
-  return page.getByTestId(SignoffTestId.matrix).locator("tbody tr[data-clause-id]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-clause-id")!));
+  return page
+    .getByTestId(SignoffTestId.matrix)
+    .locator("tbody tr[data-clause-id]")
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-clause-id")!));
 }
 
 describe("panels and presence in the browser", () => {
@@ -51,7 +73,8 @@ describe("panels and presence in the browser", () => {
     // The first account of the server's instance is its admin; here the admin convenes the statement too.
     const admin = await userPage(browser, server, "Ada Admin");
     const me = await admin.user.api.me();
-    if (!me.user.isAdmin) throw new Error("this test needs the instance's first account (the admin): keep it first in this file");
+    if (!me.user.isAdmin)
+      throw new Error("this test needs the instance's first account (the admin): keep it first in this file");
     const id = (await admin.user.api.createStatement({ title: "Statement with a matrix" })).statement.id;
     const orgs: Array<{ name: string; group: string; id?: string; rep?: ApiClient }> = [
       { name: "Zeta Civil", group: "civil-society" },
@@ -59,11 +82,23 @@ describe("panels and presence in the browser", () => {
       { name: "Beta Tech", group: "technical-community" },
     ];
     for (const o of orgs) {
-      const r = await admin.user.post("/api/organizations", { name: `${o.name} ${Date.now()}`, shortName: o.name.split(" ")[0], stakeholderGroup: o.group });
+      const r = await admin.user.post("/api/organizations", {
+        name: `${o.name} ${Date.now()}`,
+        shortName: o.name.split(" ")[0],
+        stakeholderGroup: o.group,
+      });
       expect(r.status).toBe(201);
       o.id = r.json.organization.id;
       const rep = (await userPage(browser, server, `${o.name} Rep`)).user;
-      expect((await admin.user.post(`/api/statements/${id}/members`, { email: rep.email, role: "drafter", organizationId: o.id })).status).toBe(201);
+      expect(
+        (
+          await admin.user.post(`/api/statements/${id}/members`, {
+            email: rep.email,
+            role: "drafter",
+            organizationId: o.id,
+          })
+        ).status,
+      ).toBe(201);
       o.rep = rep;
     }
     const [zeta, alpha, beta] = orgs as Array<Required<(typeof orgs)[number]>>;
@@ -78,21 +113,34 @@ describe("panels and presence in the browser", () => {
     await position(zeta.rep, id, "c-3", clauses[2][1], zeta.id, "approve");
     // Clause 3 changes after Zeta approved it: Zeta's position there is stale.
     typeInto(writer.doc, 2, clauses[2][1].length - 1, " every year");
-    await eventually(async () => (await admin.user.get(`/api/statements/${id}/export.md`)).text.includes("review every year."), 5000, "clause 3 changed");
+    await eventually(
+      async () => (await admin.user.get(`/api/statements/${id}/export.md`)).text.includes("review every year."),
+      5000,
+      "clause 3 changed",
+    );
     writer.destroy();
 
     await openStatement(admin.page, server, id);
     await openSignoffTab(admin.page);
     const matrix = admin.page.getByTestId(SignoffTestId.matrix);
     // Columns: technical community (Alpha, Beta, in signatory order) before civil society (Zeta), one header per group.
-    const columns = await matrix.locator("tbody tr").first().getByTestId(SignoffTestId.cell).evaluateAll((cells) => cells.map((c) => c.getAttribute("data-org-id")));
+    const columns = await matrix
+      .locator("tbody tr")
+      .first()
+      .getByTestId(SignoffTestId.cell)
+      .evaluateAll((cells) => cells.map((c) => c.getAttribute("data-org-id")));
     expect(columns).toEqual([alpha.id, beta.id, zeta.id]);
-    const groupHeads = await matrix.locator("thead th.sm-group").evaluateAll((ths) => ths.map((th) => [th.getAttribute("title"), (th as HTMLTableCellElement).colSpan]));
+    const groupHeads = await matrix
+      .locator("thead th.sm-group")
+      .evaluateAll((ths) => ths.map((th) => [th.getAttribute("title"), (th as HTMLTableCellElement).colSpan]));
     expect(groupHeads).toEqual([
       ["Technical community", 2],
       ["Civil society", 1],
     ]);
-    const cell = (clauseId: string, orgId: string) => matrix.locator(`[data-testid="${SignoffTestId.cell}"][data-clause-id="${clauseId}"][data-org-id="${orgId}"]`).getAttribute("data-state");
+    const cell = (clauseId: string, orgId: string) =>
+      matrix
+        .locator(`[data-testid="${SignoffTestId.cell}"][data-clause-id="${clauseId}"][data-org-id="${orgId}"]`)
+        .getAttribute("data-state");
     await expect.poll(() => cell("c-1", alpha.id), { timeout: 10_000 }).toBe("approve");
     expect(await cell("c-2", beta.id)).toBe("object");
     await expect.poll(() => cell("c-3", zeta.id), { timeout: 10_000 }).toBe("stale");
@@ -111,12 +159,24 @@ describe("panels and presence in the browser", () => {
 
     // Lock over the standing objection and the missing signatures (API), then the admin unlocks in the panel.
     const text = (await admin.user.get(`/api/statements/${id}/export.md`)).text;
-    const readiness = await admin.user.post(`/api/statements/${id}/lock`, { documentHash: sha256Hex(text), documentText: text });
+    const readiness = await admin.user.post(`/api/statements/${id}/lock`, {
+      documentHash: sha256Hex(text),
+      documentText: text,
+    });
     expect(readiness.status).toBe(409);
     const locked = await admin.user.post(`/api/statements/${id}/lock`, {
       documentHash: sha256Hex(text),
       documentText: text,
-      override: { unsigned: readiness.json.error.details.unsigned.map((u: { organizationId: string }) => u.organizationId), objections: readiness.json.error.details.objections.map((o: { clauseId: string; organizationId: string; reason: string }) => ({ clauseId: o.clauseId, organizationId: o.organizationId, reason: o.reason })) },
+      override: {
+        unsigned: readiness.json.error.details.unsigned.map((u: { organizationId: string }) => u.organizationId),
+        objections: readiness.json.error.details.objections.map(
+          (o: { clauseId: string; organizationId: string; reason: string }) => ({
+            clauseId: o.clauseId,
+            organizationId: o.organizationId,
+            reason: o.reason,
+          }),
+        ),
+      },
     });
     expect(locked.status, locked.text).toBe(200);
     const editor = admin.page.getByTestId(TestId.editor);
@@ -129,7 +189,11 @@ describe("panels and presence in the browser", () => {
     await expect.poll(() => admin.page.getByTestId(SignoffTestId.finalBanner).count(), { timeout: 10_000 }).toBe(0);
     expect((await admin.user.get(`/api/statements/${id}`)).json.statement.phase).toBe("drafting");
     // The text is as it was; the admin (convener) can edit again.
-    expect(await editorBlocks(admin.page)).toEqual(["We support open standards.", "We oppose blocking.", "We favour review every year."]);
+    expect(await editorBlocks(admin.page)).toEqual([
+      "We support open standards.",
+      "We oppose blocking.",
+      "We favour review every year.",
+    ]);
 
     // The audit log in the panel lists the lock and the unlock with its reason, newest first.
     await admin.page.locator("section[aria-label='Audit log'] summary").click();
@@ -151,7 +215,8 @@ describe("panels and presence in the browser", () => {
     const bob = await userPage(browser, server, "Bob Presence");
     const { statement } = await alice.user.api.createStatement({ title: "Presence" });
     await alice.user.api.addMember(statement.id, { email: bob.user.email, role: "observer" });
-    const avatars = (p: Page) => p.getByTestId(TestId.presenceAvatar).evaluateAll((els) => els.map((e) => e.getAttribute("data-user-id")).sort());
+    const avatars = (p: Page) =>
+      p.getByTestId(TestId.presenceAvatar).evaluateAll((els) => els.map((e) => e.getAttribute("data-user-id")).sort());
 
     await openStatement(alice.page, server, statement.id);
     await expect.poll(() => avatars(alice.page), { timeout: 10_000 }).toEqual([alice.user.userId]);
@@ -166,5 +231,4 @@ describe("panels and presence in the browser", () => {
     await expect.poll(() => avatars(alice.page), { timeout: 15_000 }).toEqual([alice.user.userId]);
     await alice.context.close();
   });
-
 });

@@ -24,11 +24,23 @@ async function openSignoffTab(page: Page): Promise<void> {
 }
 
 /** The convener adds an organization and makes `user` a drafter representing it. */
-async function addRepresentative(convener: ApiClient, statementId: string, user: { email: string }): Promise<{ orgId: string; orgName: string }> {
-  const org = await convener.post("/api/organizations", { name: `Alpha Registry ${Date.now()}`, shortName: "Alpha", stakeholderGroup: "technical-community" });
+async function addRepresentative(
+  convener: ApiClient,
+  statementId: string,
+  user: { email: string },
+): Promise<{ orgId: string; orgName: string }> {
+  const org = await convener.post("/api/organizations", {
+    name: `Alpha Registry ${Date.now()}`,
+    shortName: "Alpha",
+    stakeholderGroup: "technical-community",
+  });
   expect(org.status).toBe(201);
   const orgId: string = org.json.organization.id;
-  const added = await convener.post(`/api/statements/${statementId}/members`, { email: user.email, role: "drafter", organizationId: orgId });
+  const added = await convener.post(`/api/statements/${statementId}/members`, {
+    email: user.email,
+    role: "drafter",
+    organizationId: orgId,
+  });
   expect(added.status).toBe(201);
   return { orgId, orgName: org.json.organization.name };
 }
@@ -50,7 +62,11 @@ describe("sign what you saw, in the browser", () => {
     await synced(writer.provider);
     appendParagraph(writer.doc, "We support open standards.", "c1");
     appendParagraph(writer.doc, "We commit to multistakeholder governance.", "c2");
-    await eventually(async () => (await carla.user.get(`/api/statements/${id}/export.md`)).text.includes("governance"), 5000, "text stored");
+    await eventually(
+      async () => (await carla.user.get(`/api/statements/${id}/export.md`)).text.includes("governance"),
+      5000,
+      "text stored",
+    );
     writer.destroy();
     const exportText = async () => (await carla.user.get(`/api/statements/${id}/export.md`)).text;
     const readHash = sha256Hex(await exportText());
@@ -89,7 +105,9 @@ describe("sign what you saw, in the browser", () => {
     await notice.waitFor({ timeout: 10_000 });
     expect(await notice.innerText()).toContain("The text changed while you were reading it.");
     expect(await notice.getAttribute("data-current-hash")).toBe(newHash);
-    expect(await notice.locator(`[data-testid="${SignoffTestId.diff}"] ins`).allTextContents()).toEqual([" with every stakeholder group"]);
+    expect(await notice.locator(`[data-testid="${SignoffTestId.diff}"] ins`).allTextContents()).toEqual([
+      " with every stakeholder group",
+    ]);
     expect(await shownHash.getAttribute("data-hash")).toBe(newHash);
     expect(await dialog.getByLabel("Text to sign").innerText()).toContain("governance with every stakeholder group.");
     const unsigned = (await carla.user.get(`/api/statements/${id}/signoffs`)).json;
@@ -99,12 +117,19 @@ describe("sign what you saw, in the browser", () => {
 
     // A second, explicit confirmation signs the new text.
     await dialog.getByRole("button", { name: SignoffLabel.signChanged }).click();
-    await expect.poll(() => alice.page.getByTestId(SignoffTestId.signature).getAttribute("data-state"), { timeout: 10_000 }).toBe("signed");
+    await expect
+      .poll(() => alice.page.getByTestId(SignoffTestId.signature).getAttribute("data-state"), { timeout: 10_000 })
+      .toBe("signed");
     expect(await dialog.isVisible()).toBe(false);
     const signed = (await carla.user.get(`/api/statements/${id}/signoffs`)).json;
-    expect(signed.signatures).toEqual([expect.objectContaining({ organizationId: orgId, hash: newHash, voidReason: null })]);
+    expect(signed.signatures).toEqual([
+      expect.objectContaining({ organizationId: orgId, hash: newHash, voidReason: null }),
+    ]);
     expect(signed.documentHash).toBe(newHash);
-    const audit = (await carla.user.get(`/api/statements/${id}/audit`)).json.entries as Array<{ action: string; hash: string | null }>;
+    const audit = (await carla.user.get(`/api/statements/${id}/audit`)).json.entries as Array<{
+      action: string;
+      hash: string | null;
+    }>;
     expect(audit.filter((e) => e.action === "signature.signed").map((e) => e.hash)).toEqual([newHash]);
     expect(newText).toBe(await exportText());
 
@@ -123,7 +148,11 @@ describe("sign what you saw, in the browser", () => {
     await synced(writer.provider);
     appendParagraph(writer.doc, "We support open standards.", "c1");
     appendParagraph(writer.doc, "We will report every year.", "c2");
-    await eventually(async () => (await carla.user.get(`/api/statements/${id}/export.md`)).text.includes("report"), 5000, "text stored");
+    await eventually(
+      async () => (await carla.user.get(`/api/statements/${id}/export.md`)).text.includes("report"),
+      5000,
+      "text stored",
+    );
     writer.destroy();
     const exportText = async () => (await carla.user.get(`/api/statements/${id}/export.md`)).text;
 
@@ -167,9 +196,17 @@ describe("sign what you saw, in the browser", () => {
     await screenshot(alice.page, "sign-what-you-saw-clause");
     await detail.getByRole("button", { name: new RegExp(SignoffLabel.confirmChanged) }).click();
     await expect
-      .poll(async () => expandMatrix((await carla.user.get(`/api/statements/${id}/signoffs`)).json).positions.map((p) => p.clauseHash), { timeout: 10_000 })
+      .poll(
+        async () =>
+          expandMatrix((await carla.user.get(`/api/statements/${id}/signoffs`)).json).positions.map(
+            (p) => p.clauseHash,
+          ),
+        { timeout: 10_000 },
+      )
       .toEqual([sha256Hex("We support open standards and open data.")]);
-    expect(await detail.getByLabel("Clause as you read it").innerText()).toBe("We support open standards and open data.");
+    expect(await detail.getByLabel("Clause as you read it").innerText()).toBe(
+      "We support open standards and open data.",
+    );
 
     // Carla locks what she read: refused with the diff; she confirms the new text, then the list, then it locks.
     await lockDialog.getByRole("button", { name: SignoffLabel.lockAnyway }).click();
@@ -182,7 +219,9 @@ describe("sign what you saw, in the browser", () => {
     await expect.poll(() => lockDialog.innerText(), { timeout: 10_000 }).toContain("Not signed (1)");
     await lockDialog.getByRole("button", { name: SignoffLabel.lockAnyway }).click();
     await expect
-      .poll(async () => (await carla.user.get(`/api/statements/${id}/final`)).json.final?.hash ?? null, { timeout: 10_000 })
+      .poll(async () => (await carla.user.get(`/api/statements/${id}/final`)).json.final?.hash ?? null, {
+        timeout: 10_000,
+      })
       .toBe(newHash);
     expect(await exportText()).toBe(newText);
 

@@ -20,11 +20,18 @@ async function openSignoffTab(page: Page): Promise<void> {
 
 /** The state shown by one matrix cell. */
 function cellState(page: Page, clauseId: string, orgId: string): Promise<string | null> {
-  return page.locator(`[data-testid="${SignoffTestId.cell}"][data-clause-id="${clauseId}"][data-org-id="${orgId}"]`).getAttribute("data-state");
+  return page
+    .locator(`[data-testid="${SignoffTestId.cell}"][data-clause-id="${clauseId}"][data-org-id="${orgId}"]`)
+    .getAttribute("data-state");
 }
 
 /** Selects a clause in the matrix and records a position for the representative's organization. */
-async function takePosition(page: Page, clauseNumber: number, position: "approve" | "abstain" | "object", reason?: string): Promise<void> {
+async function takePosition(
+  page: Page,
+  clauseNumber: number,
+  position: "approve" | "abstain" | "object",
+  reason?: string,
+): Promise<void> {
   await page.getByRole("button", { name: SignoffLabel.clause(clauseNumber), exact: true }).click();
   const detail = page.getByTestId(SignoffTestId.clauseDetail);
   await detail.waitFor();
@@ -33,7 +40,9 @@ async function takePosition(page: Page, clauseNumber: number, position: "approve
     await detail.getByLabel(SignoffLabel.reason).fill(reason ?? "");
     await detail.getByRole("button", { name: SignoffLabel.submitObjection }).click();
   } else {
-    await detail.getByRole("button", { name: position === "approve" ? SignoffLabel.approve : SignoffLabel.abstain, exact: true }).click();
+    await detail
+      .getByRole("button", { name: position === "approve" ? SignoffLabel.approve : SignoffLabel.abstain, exact: true })
+      .click();
   }
 }
 
@@ -49,16 +58,28 @@ describe("sign-off and lock in the browser", () => {
       { p: await userPage(browser, server, "Bruno Beta"), org: "Beta Hosting", group: "private-sector" },
       { p: await userPage(browser, server, "Chiara Gamma"), org: "Gamma Rights Network", group: "civil-society" },
     ];
-    const id: string = (await convener.user.post("/api/statements", { title: "Statement on open standards" })).json.statement.id;
+    const id: string = (await convener.user.post("/api/statements", { title: "Statement on open standards" })).json
+      .statement.id;
     const orgIds: string[] = [];
     for (const r of reps) {
-      const org = await convener.user.post("/api/organizations", { name: `${r.org} ${Date.now()}`, shortName: r.org.split(" ")[0], stakeholderGroup: r.group });
+      const org = await convener.user.post("/api/organizations", {
+        name: `${r.org} ${Date.now()}`,
+        shortName: r.org.split(" ")[0],
+        stakeholderGroup: r.group,
+      });
       expect(org.status).toBe(201);
       orgIds.push(org.json.organization.id);
-      const added = await convener.user.post(`/api/statements/${id}/members`, { email: r.p.user.email, role: "drafter", organizationId: org.json.organization.id });
+      const added = await convener.user.post(`/api/statements/${id}/members`, {
+        email: r.p.user.email,
+        role: "drafter",
+        organizationId: org.json.organization.id,
+      });
       expect(added.status).toBe(201);
     }
-    expect((await convener.user.post(`/api/statements/${id}/members`, { email: drafter.user.email, role: "drafter" })).status).toBe(201);
+    expect(
+      (await convener.user.post(`/api/statements/${id}/members`, { email: drafter.user.email, role: "drafter" }))
+        .status,
+    ).toBe(201);
     const orgNames: string[] = (await convener.user.get(`/api/statements/${id}/signoffs`)).json.organizations
       .map((o: { id: string; name: string }) => o)
       .sort((a: { id: string }, b: { id: string }) => orgIds.indexOf(a.id) - orgIds.indexOf(b.id))
@@ -75,9 +96,12 @@ describe("sign-off and lock in the browser", () => {
     await drafter.page.keyboard.press("Enter");
     await drafter.page.keyboard.type("We will report every year.");
     await expect
-      .poll(async () => (await convener.user.get(`/api/statements/${id}/signoffs`)).json.clauses.length, { timeout: 10_000 })
+      .poll(async () => (await convener.user.get(`/api/statements/${id}/signoffs`)).json.clauses.length, {
+        timeout: 10_000,
+      })
       .toBe(3);
-    const clauses: Array<{ clauseId: string }> = (await convener.user.get(`/api/statements/${id}/signoffs`)).json.clauses;
+    const clauses: Array<{ clauseId: string }> = (await convener.user.get(`/api/statements/${id}/signoffs`)).json
+      .clauses;
     const [c1, c2, c3] = clauses.map((c) => c.clauseId);
 
     // Everyone opens the editor (they stay open until the lock).
@@ -91,18 +115,23 @@ describe("sign-off and lock in the browser", () => {
     // Alpha and Beta approve all three clauses; Gamma approves 1 and 3 and objects to 2 with a reason.
     for (const [i, r] of reps.entries()) {
       for (const n of [1, 2, 3]) {
-        if (i === 2 && n === 2) await takePosition(r.p.page, n, "object", "Name the stakeholders and add transparency.");
+        if (i === 2 && n === 2)
+          await takePosition(r.p.page, n, "object", "Name the stakeholders and add transparency.");
         else await takePosition(r.p.page, n, "approve");
       }
     }
     // The convener's matrix shows every position live, as do the editor's gutter chips.
     for (const [i, org] of orgIds.entries()) {
       for (const c of [c1, c2, c3]) {
-        await expect.poll(() => cellState(convener.page, c, org), { timeout: 10_000 }).toBe(i === 2 && c === c2 ? "object" : "approve");
+        await expect
+          .poll(() => cellState(convener.page, c, org), { timeout: 10_000 })
+          .toBe(i === 2 && c === c2 ? "object" : "approve");
       }
     }
     const gammaChipOnC2 = (page: Page) =>
-      page.locator(`[data-testid="${SignoffTestId.gutterChips}"][data-clause-id="${c2}"] [data-org-id="${orgIds[2]}"]`).getAttribute("data-state");
+      page
+        .locator(`[data-testid="${SignoffTestId.gutterChips}"][data-clause-id="${c2}"] [data-org-id="${orgIds[2]}"]`)
+        .getAttribute("data-state");
     await expect.poll(() => gammaChipOnC2(convener.page), { timeout: 10_000 }).toBe("object");
 
     // The drafter rewords clause 2.
@@ -138,7 +167,9 @@ describe("sign-off and lock in the browser", () => {
       const signDialog = r.p.page.getByTestId(SignoffTestId.signDialog);
       expect(await signDialog.getByTestId(SignoffTestId.shownHash).getAttribute("data-hash")).toBe(currentHash);
       await signDialog.getByRole("button", { name: SignoffLabel.signConfirm }).click();
-      await expect.poll(() => r.p.page.getByTestId(SignoffTestId.signature).getAttribute("data-state"), { timeout: 10_000 }).toBe("signed");
+      await expect
+        .poll(() => r.p.page.getByTestId(SignoffTestId.signature).getAttribute("data-state"), { timeout: 10_000 })
+        .toBe("signed");
     }
 
     // The convener locks: the confirmation lists the objection that still stands, and the convener locks anyway.
@@ -147,7 +178,9 @@ describe("sign-off and lock in the browser", () => {
     await convener.page.getByRole("button", { name: SignoffLabel.lock }).click();
     const dialog = convener.page.getByTestId(SignoffTestId.lockDialog);
     await dialog.waitFor();
-    await expect.poll(() => dialog.innerText(), { timeout: 10_000 }).toContain("Name the stakeholders and add transparency.");
+    await expect
+      .poll(() => dialog.innerText(), { timeout: 10_000 })
+      .toContain("Name the stakeholders and add transparency.");
     const dialogText = await dialog.innerText();
     expect(dialogText).toContain(orgNames[2]);
     expect(dialogText).toContain("Clause 2");
@@ -157,14 +190,20 @@ describe("sign-off and lock in the browser", () => {
     await dialog.getByRole("button", { name: SignoffLabel.lockAnyway }).click();
 
     await expect
-      .poll(async () => (await convener.user.get(`/api/statements/${id}/final`)).json.final?.hash ?? null, { timeout: 10_000 })
+      .poll(async () => (await convener.user.get(`/api/statements/${id}/final`)).json.final?.hash ?? null, {
+        timeout: 10_000,
+      })
       .not.toBeNull();
     const finalDto = (await convener.user.get(`/api/statements/${id}/final`)).json.final;
     const exported = await convener.user.get(`/api/statements/${id}/export.md`);
     expect(sha256Hex(exported.text)).toBe(finalDto.hash);
     expect(finalDto.hash).toBe(currentHash);
-    expect(finalDto.signatories.map((s: { organizationId: string }) => s.organizationId).sort()).toEqual([...orgIds].sort());
-    expect(finalDto.objections).toEqual([expect.objectContaining({ clauseId: c2, organizationId: orgIds[2], stale: true })]);
+    expect(finalDto.signatories.map((s: { organizationId: string }) => s.organizationId).sort()).toEqual(
+      [...orgIds].sort(),
+    );
+    expect(finalDto.objections).toEqual([
+      expect.objectContaining({ clauseId: c2, organizationId: orgIds[2], stale: true }),
+    ]);
 
     // Every open editor turns read-only and shows "Final" with the hash.
     const everyone = [convener, drafter, ...reps.map((r) => r.p)];

@@ -25,14 +25,24 @@ describe("undo and redo with two people", () => {
     await synced(writer.provider);
     appendParagraph(writer.doc, "First clause.", "c-1");
     appendParagraph(writer.doc, "Second clause.", "c-2");
-    await eventually(async () => (await alice.user.get(`/api/statements/${id}/export.md`)).text === "First clause.\n\nSecond clause.\n", 5000, "text stored");
+    await eventually(
+      async () =>
+        (await alice.user.get(`/api/statements/${id}/export.md`)).text === "First clause.\n\nSecond clause.\n",
+      5000,
+      "text stored",
+    );
     writer.destroy();
 
     await openStatement(alice.page, server, id);
     await openStatement(bob.page, server, id);
     const everyoneSees = async (expected: string[]) => {
-      for (const p of [alice, bob]) await expect.poll(() => editorBlocks(p.page), { timeout: 10_000 }).toEqual(expected);
-      await expect.poll(async () => exportBlocks((await alice.user.get(`/api/statements/${id}/export.md`)).text), { timeout: 10_000 }).toEqual(expected);
+      for (const p of [alice, bob])
+        await expect.poll(() => editorBlocks(p.page), { timeout: 10_000 }).toEqual(expected);
+      await expect
+        .poll(async () => exportBlocks((await alice.user.get(`/api/statements/${id}/export.md`)).text), {
+          timeout: 10_000,
+        })
+        .toEqual(expected);
     };
     const typeAtEndOf = async (page: Page, block: number, text: string) => {
       await page.getByTestId(TestId.editor).locator(":scope > *").nth(block).click();

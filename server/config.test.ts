@@ -9,7 +9,11 @@ describe("loadConfig", () => {
     expect(d.trustProxy).toEqual([]);
     expect(d.maxBodyBytes).toBe(256 * 1024);
     expect(d.maxConnectionsPerUser).toBe(20);
-    const c = loadConfig({ TRUST_PROXY: "127.0.0.1, ::1,10.0.0.0/8", MAX_BODY_BYTES: "100000", MAX_CONNECTIONS_PER_USER: "5" });
+    const c = loadConfig({
+      TRUST_PROXY: "127.0.0.1, ::1,10.0.0.0/8",
+      MAX_BODY_BYTES: "100000",
+      MAX_CONNECTIONS_PER_USER: "5",
+    });
     expect(c.trustProxy).toEqual(["127.0.0.1", "::1", "10.0.0.0/8"]);
     expect(c.maxBodyBytes).toBe(100000);
     expect(c.maxConnectionsPerUser).toBe(5);

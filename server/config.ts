@@ -103,7 +103,13 @@ const envSchema = z.object({
     .string()
     .optional()
     .refine(
-      (v) => v === undefined || v.split(",").map((o) => o.trim()).filter(Boolean).every(isOrigin),
+      (v) =>
+        v === undefined ||
+        v
+          .split(",")
+          .map((o) => o.trim())
+          .filter(Boolean)
+          .every(isOrigin),
       "list origins as scheme://host[:port], comma-separated, without a path or trailing slash (a browser's Origin header never has one, so such an entry would never match)",
     ),
   MAX_FRAME_BYTES: z.coerce.number().int().positive().default(Limits.maxFrameBytes),
@@ -116,9 +122,21 @@ const envSchema = z.object({
   TRUST_PROXY: z
     .string()
     .default("")
-    .transform((v) => v.split(",").map((x) => x.trim()).filter(Boolean))
-    .refine((list) => list.every(isAddressOrCidr), "list IP addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8), comma-separated"),
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+    .transform((v) =>
+      v
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (list) => list.every(isAddressOrCidr),
+      "list IP addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8), comma-separated",
+    ),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(256 * 1024),
   MAX_CONNECTIONS_PER_USER: z.coerce.number().int().positive().default(20),
   DATABASE_URL: z
     .string()
@@ -129,11 +147,17 @@ const envSchema = z.object({
     .optional()
     .refine((v) => !v || /^rediss?:\/\//.test(v), "a redis:// or rediss:// URL"),
   REDIS_PREFIX: z.string().min(1).default("concord:"),
-  INSTANCE_ID: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "letters, digits and _ . : - (at most 64)").optional(),
+  INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, "letters, digits and _ . : - (at most 64)")
+    .optional(),
   SMTP_URL: z
     .string()
     .default("")
-    .refine((v) => v === "" || /^smtps?:\/\/[^\s]+$/.test(v), "an smtp:// or smtps:// URL (e.g. smtp://user:password@mail.example.org:587)"),
+    .refine(
+      (v) => v === "" || /^smtps?:\/\/[^\s]+$/.test(v),
+      "an smtp:// or smtps:// URL (e.g. smtp://user:password@mail.example.org:587)",
+    ),
   MAIL_FROM: z.string().trim().min(3).default("Concord <concord@localhost>"),
 });
 
@@ -172,7 +196,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     dataDir: path.resolve(e.DATA_DIR),
-    origins: e.ORIGIN ? e.ORIGIN.split(",").map((o) => o.trim()).filter(Boolean) : [],
+    origins: e.ORIGIN
+      ? e.ORIGIN.split(",")
+          .map((o) => o.trim())
+          .filter(Boolean)
+      : [],
     maxFrameBytes: e.MAX_FRAME_BYTES,
     maxDocumentBytes: e.MAX_DOCUMENT_BYTES,
     maxDocumentDepth: e.MAX_DOCUMENT_DEPTH,

@@ -25,7 +25,7 @@ const MAX_KEYS = 1000;
 /** The kind of a log line: ids (long tokens), numbers and quoted parts blanked, so `room abc: x` ≈ `room def: x`. */
 export function logKey(msg: string): string {
   return msg
-    .replace(/"[^"]*"|'[^']*'/g, "\"…\"")
+    .replace(/"[^"]*"|'[^']*'/g, '"…"')
     .replace(/[A-Za-z0-9_-]{16,}/g, "#")
     .replace(/\d+/g, "#")
     .slice(0, 200);
@@ -52,9 +52,13 @@ export function createLog(opts: {
     let suppressedKinds = 0;
     for (const [, c] of counts) {
       if (c.suppressed === 0) continue;
-      if (suppressedKinds++ < limits.perKey) write(`log: suppressed ${c.suppressed} more like "${c.sample}" in the last ${Math.round(limits.intervalMs / 1000)} s`);
+      if (suppressedKinds++ < limits.perKey)
+        write(
+          `log: suppressed ${c.suppressed} more like "${c.sample}" in the last ${Math.round(limits.intervalMs / 1000)} s`,
+        );
     }
-    if (suppressedKinds > limits.perKey) write(`log: suppressed lines of ${suppressedKinds - limits.perKey} more kinds`);
+    if (suppressedKinds > limits.perKey)
+      write(`log: suppressed lines of ${suppressedKinds - limits.perKey} more kinds`);
     counts.clear();
     totalInWindow = 0;
     windowStart = now();

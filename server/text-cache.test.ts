@@ -56,9 +56,14 @@ describe("text cache", () => {
     const p = connectProvider(server.url, statementId, convener);
     await synced(p.provider);
     p.doc.transact(() => {
-      for (let i = 0; i < 200; i++) appendParagraph(p.doc, `Clause ${i}: **bold** text é\u0301 [x](y) ${"words ".repeat(20)}`, `c${i}`);
+      for (let i = 0; i < 200; i++)
+        appendParagraph(p.doc, `Clause ${i}: **bold** text é\u0301 [x](y) ${"words ".repeat(20)}`, `c${i}`);
     });
-    await eventually(async () => (await textCacheOf(server.services).get(statementId)).clauses.length === 200, 5000, "clauses stored");
+    await eventually(
+      async () => (await textCacheOf(server.services).get(statementId)).clauses.length === 200,
+      5000,
+      "clauses stored",
+    );
     const cache = new TextCache(server.services.rooms, server.services.documents, { inlineBytes: 0 });
     try {
       const text = await cache.get(statementId);

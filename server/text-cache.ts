@@ -164,7 +164,10 @@ function inline(stored: StoredDocument): Omit<DocumentText, "seq"> {
 /** The worker thread, one job at a time in order; unref'd while idle. */
 class TextWorker {
   private next = 1;
-  private readonly jobs = new Map<number, { resolve: (t: Omit<DocumentText, "seq">) => void; reject: (e: Error) => void }>();
+  private readonly jobs = new Map<
+    number,
+    { resolve: (t: Omit<DocumentText, "seq">) => void; reject: (e: Error) => void }
+  >();
   private failed = false;
   private warned = false;
 
@@ -175,15 +178,18 @@ class TextWorker {
       if (!job) return;
       this.jobs.delete(m.job);
       if (this.jobs.size === 0) worker.unref();
-      if (m.markdown === undefined || m.hash === undefined || m.clauses === undefined) return job.reject(new Error(`text worker: ${m.error}`));
+      if (m.markdown === undefined || m.hash === undefined || m.clauses === undefined)
+        return job.reject(new Error(`text worker: ${m.error}`));
       const markdown = m.markdown;
-      const clauses = (JSON.parse(m.clauses) as Array<[string, string, number, number, string]>).map(([clauseId, type, start, end, hash], index) => ({
-        clauseId,
-        index,
-        type,
-        markdown: markdown.slice(start, end),
-        hash,
-      }));
+      const clauses = (JSON.parse(m.clauses) as Array<[string, string, number, number, string]>).map(
+        ([clauseId, type, start, end, hash], index) => ({
+          clauseId,
+          index,
+          type,
+          markdown: markdown.slice(start, end),
+          hash,
+        }),
+      );
       job.resolve({ markdown, hash: m.hash, clauses });
     });
     const fail = (err: unknown) => {
@@ -200,11 +206,15 @@ class TextWorker {
     try {
       const here = path.dirname(fileURLToPath(import.meta.url));
       // From the sources (server/) or from the bundle (dist/server/ → server/).
-      const script = [path.join(here, "text-worker.ts"), path.join(here, "../../server/text-worker.ts")].find((f) => fs.existsSync(f));
+      const script = [path.join(here, "text-worker.ts"), path.join(here, "../../server/text-worker.ts")].find((f) =>
+        fs.existsSync(f),
+      );
       if (!script) return null;
       // tsx's ESM API registered inside the worker, then the worker module (an `--import` flag in a worker's
       // execArgv does not reach its entry module on Node 20).
-      const api = createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs");
+      const api = createRequire(import.meta.url)
+        .resolve("tsx/esm/api")
+        .replace(/\.cjs$/, ".mjs");
       const boot = `import(${JSON.stringify(pathToFileURL(api).href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(script).href)}); });`;
       return new TextWorker(new Worker(boot, { eval: true }));
     } catch {
@@ -256,6 +266,9 @@ export function textCacheOf(services: { rooms: DocumentSeqSource; documents: Pic
 }
 
 /** The statement's current text, from the cache. */
-export function currentText(services: { rooms: DocumentSeqSource; documents: Pick<DocumentStore, "load"> }, statementId: string): Promise<DocumentText> {
+export function currentText(
+  services: { rooms: DocumentSeqSource; documents: Pick<DocumentStore, "load"> },
+  statementId: string,
+): Promise<DocumentText> {
   return textCacheOf(services).get(statementId);
 }

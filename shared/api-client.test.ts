@@ -8,7 +8,11 @@ import { ErrorCode } from "./errors";
 function recording(reply: () => Response) {
   const sent: Array<{ path: string; method: string; body: unknown }> = [];
   const fetcher: Fetcher = async (path, init) => {
-    sent.push({ path, method: String(init.method), body: init.body === undefined ? undefined : JSON.parse(String(init.body)) });
+    sent.push({
+      path,
+      method: String(init.method),
+      body: init.body === undefined ? undefined : JSON.parse(String(init.body)),
+    });
     return reply();
   };
   return { sent, api: apiClient(fetcher) };
@@ -38,7 +42,9 @@ describe("the typed API client", () => {
 
   it("throws the server's code, message, details and Retry-After", async () => {
     const details = { currentHash: "h", diff: [] };
-    const { api } = recording(() => json({ error: { code: "text_changed", message: "It changed.", details } }, 409, { "Retry-After": "7" }));
+    const { api } = recording(() =>
+      json({ error: { code: "text_changed", message: "It changed.", details } }, 409, { "Retry-After": "7" }),
+    );
     const err = await api.sign("s1", { organizationId: "o1", documentHash: "a".repeat(64) }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiRequestError);
     expect(hasErrorCode(err, ErrorCode.textChanged)).toBe(true);
@@ -46,7 +52,9 @@ describe("the typed API client", () => {
   });
 
   it("reads no code from an answer that is not ours", async () => {
-    const { api } = recording(() => new Response("<html>Bad gateway</html>", { status: 502, statusText: "Bad Gateway" }));
+    const { api } = recording(
+      () => new Response("<html>Bad gateway</html>", { status: 502, statusText: "Bad Gateway" }),
+    );
     const err = await api.me().catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 502, code: null, message: "Bad Gateway" });
     const odd = recording(() => json({ error: { code: "made_up", message: "?" } }, 400));

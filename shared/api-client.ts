@@ -29,7 +29,13 @@ export class ApiRequestError extends Error {
   readonly details: unknown;
   /** Seconds to wait before retrying, from `Retry-After` (429), if given. */
   readonly retryAfter: number | null;
-  constructor(status: number, code: ErrorCode | null, message: string, details?: unknown, retryAfter: number | null = null) {
+  constructor(
+    status: number,
+    code: ErrorCode | null,
+    message: string,
+    details?: unknown,
+    retryAfter: number | null = null,
+  ) {
     super(message);
     this.name = "ApiRequestError";
     this.status = status;
@@ -44,7 +50,8 @@ export class ApiRequestError extends Error {
     const fields = (this.details as { fields?: unknown } | undefined)?.fields;
     if (Array.isArray(fields)) {
       for (const f of fields as FieldProblem[]) {
-        if (f && typeof f.path === "string" && typeof f.message === "string" && !(f.path in out)) out[f.path] = f.message;
+        if (f && typeof f.path === "string" && typeof f.message === "string" && !(f.path in out))
+          out[f.path] = f.message;
       }
     }
     return out;

@@ -42,7 +42,15 @@ import {
 import { commentHideSchema, commentWriteSchema, threadCreateSchema, threadPatchSchema } from "./comments/schemas";
 import type { CommentChangeDto, ThreadDto, ThreadListDto, UnreadCountsDto } from "./comments/schemas";
 import { lockSchema, positionSchema, signatureSchema, unlockSchema } from "./signoff";
-import type { FinalVersionDto, PositionDto, SignatureDto, SignoffHistoryDto, SignoffMatrixWire, VersionDto, VersionSummaryDto } from "./signoff";
+import type {
+  FinalVersionDto,
+  PositionDto,
+  SignatureDto,
+  SignoffHistoryDto,
+  SignoffMatrixWire,
+  VersionDto,
+  VersionSummaryDto,
+} from "./signoff";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -68,66 +76,181 @@ type Ok = { ok: true };
 /** The table (see the module comment). Keys name the calls: `api.createThread(statementId, body)`. */
 export const ApiRoutes = {
   // Accounts and sessions
-  signup: { method: "POST", path: "/api/auth/signup", body: signupSchema, response: json<{ user: UserDto; joinedStatementId: string | null }>() },
+  signup: {
+    method: "POST",
+    path: "/api/auth/signup",
+    body: signupSchema,
+    response: json<{ user: UserDto; joinedStatementId: string | null }>(),
+  },
   login: { method: "POST", path: "/api/auth/login", body: loginSchema, response: json<{ user: UserDto }>() },
   logout: { method: "POST", path: "/api/auth/logout", response: json<Ok>() },
   changePassword: { method: "POST", path: "/api/auth/password", body: passwordChangeSchema, response: json<Ok>() },
   me: { method: "GET", path: "/api/me", response: json<{ user: UserDto }>() },
   sessions: { method: "GET", path: "/api/auth/sessions", response: json<{ sessions: SessionDto[] }>() },
   /** Ends every session but this one; their open editors are disconnected. */
-  signOutOtherSessions: { method: "POST", path: "/api/auth/sessions/revoke-others", response: json<{ ok: true; endedSessions: number }>() },
+  signOutOtherSessions: {
+    method: "POST",
+    path: "/api/auth/sessions/revoke-others",
+    response: json<{ ok: true; endedSessions: number }>(),
+  },
   endSession: { method: "DELETE", path: "/api/auth/sessions/:id", response: json<Ok>() },
 
   // Organizations
   organizations: { method: "GET", path: "/api/organizations", response: json<{ organizations: OrganizationDto[] }>() },
-  organizationPermissions: { method: "GET", path: "/api/organizations/permissions", response: json<{ permissions: OrganizationPermissionsDto }>() },
-  createOrganization: { method: "POST", path: "/api/organizations", body: organizationSchema, response: json<{ organization: OrganizationDto }>() },
-  updateOrganization: { method: "PATCH", path: "/api/organizations/:id", body: organizationPatchSchema, response: json<{ organization: OrganizationDto }>() },
-  mergeOrganization: { method: "POST", path: "/api/organizations/:id/merge", body: organizationMergeSchema, response: json<{ organization: OrganizationDto }>() },
+  organizationPermissions: {
+    method: "GET",
+    path: "/api/organizations/permissions",
+    response: json<{ permissions: OrganizationPermissionsDto }>(),
+  },
+  createOrganization: {
+    method: "POST",
+    path: "/api/organizations",
+    body: organizationSchema,
+    response: json<{ organization: OrganizationDto }>(),
+  },
+  updateOrganization: {
+    method: "PATCH",
+    path: "/api/organizations/:id",
+    body: organizationPatchSchema,
+    response: json<{ organization: OrganizationDto }>(),
+  },
+  mergeOrganization: {
+    method: "POST",
+    path: "/api/organizations/:id/merge",
+    body: organizationMergeSchema,
+    response: json<{ organization: OrganizationDto }>(),
+  },
   deleteOrganization: { method: "DELETE", path: "/api/organizations/:id", response: json<Ok>() },
 
   // Statements, members, invites
   statements: { method: "GET", path: "/api/statements", response: json<{ statements: StatementSummaryDto[] }>() },
-  createStatement: { method: "POST", path: "/api/statements", body: statementCreateSchema, response: json<{ statement: StatementSummaryDto }>() },
+  createStatement: {
+    method: "POST",
+    path: "/api/statements",
+    body: statementCreateSchema,
+    response: json<{ statement: StatementSummaryDto }>(),
+  },
   statement: { method: "GET", path: "/api/statements/:id", response: json<StatementDetailDto>() },
-  renameStatement: { method: "PATCH", path: "/api/statements/:id", body: statementCreateSchema, response: json<{ ok: true; title: string }>() },
-  addMember: { method: "POST", path: "/api/statements/:id/members", body: memberAddSchema, response: json<{ member: MemberDto }>() },
-  updateMember: { method: "PATCH", path: "/api/statements/:id/members", body: memberPatchSchema, response: json<{ member: MemberDto }>() },
-  removeMember: { method: "DELETE", path: "/api/statements/:id/members", body: memberRemoveSchema, response: json<Ok>() },
-  createInvite: { method: "POST", path: "/api/statements/:id/invites", body: inviteCreateSchema, response: json<InviteCreatedDto>() },
+  renameStatement: {
+    method: "PATCH",
+    path: "/api/statements/:id",
+    body: statementCreateSchema,
+    response: json<{ ok: true; title: string }>(),
+  },
+  addMember: {
+    method: "POST",
+    path: "/api/statements/:id/members",
+    body: memberAddSchema,
+    response: json<{ member: MemberDto }>(),
+  },
+  updateMember: {
+    method: "PATCH",
+    path: "/api/statements/:id/members",
+    body: memberPatchSchema,
+    response: json<{ member: MemberDto }>(),
+  },
+  removeMember: {
+    method: "DELETE",
+    path: "/api/statements/:id/members",
+    body: memberRemoveSchema,
+    response: json<Ok>(),
+  },
+  createInvite: {
+    method: "POST",
+    path: "/api/statements/:id/invites",
+    body: inviteCreateSchema,
+    response: json<InviteCreatedDto>(),
+  },
   invite: { method: "GET", path: "/api/invites/:token", response: json<InviteInfoDto>() },
   acceptInvite: { method: "POST", path: "/api/invites/:token/accept", response: json<{ statementId: string }>() },
   /** The newest audit entries; `?limit=` (≤ 1000) and `?before=<next>` page back through the log. */
-  audit: { method: "GET", path: "/api/statements/:id/audit", response: json<{ entries: AuditEntryDto[]; next: number | null }>() },
+  audit: {
+    method: "GET",
+    path: "/api/statements/:id/audit",
+    response: json<{ entries: AuditEntryDto[]; next: number | null }>(),
+  },
   /** The canonical Markdown, with its SHA-256 in `X-Content-SHA256` and a file name in `Content-Disposition`. */
   exportMarkdown: { method: "GET", path: "/api/statements/:id/export.md", response: json<Response>(), file: true },
 
   // Comments
   threads: { method: "GET", path: "/api/statements/:id/threads", response: json<ThreadListDto>() },
   thread: { method: "GET", path: "/api/threads/:id", response: json<{ thread: ThreadDto }>() },
-  createThread: { method: "POST", path: "/api/statements/:id/threads", body: threadCreateSchema, response: json<{ thread: ThreadDto }>() },
-  reply: { method: "POST", path: "/api/threads/:id/comments", body: commentWriteSchema, response: json<CommentChangeDto>() },
-  setThreadStatus: { method: "PATCH", path: "/api/threads/:id", body: threadPatchSchema, response: json<{ thread: ThreadDto }>() },
+  createThread: {
+    method: "POST",
+    path: "/api/statements/:id/threads",
+    body: threadCreateSchema,
+    response: json<{ thread: ThreadDto }>(),
+  },
+  reply: {
+    method: "POST",
+    path: "/api/threads/:id/comments",
+    body: commentWriteSchema,
+    response: json<CommentChangeDto>(),
+  },
+  setThreadStatus: {
+    method: "PATCH",
+    path: "/api/threads/:id",
+    body: threadPatchSchema,
+    response: json<{ thread: ThreadDto }>(),
+  },
   markThreadRead: { method: "POST", path: "/api/threads/:id/read", response: json<{ thread: ThreadDto }>() },
-  editComment: { method: "PATCH", path: "/api/comments/:id", body: commentWriteSchema, response: json<CommentChangeDto>() },
+  editComment: {
+    method: "PATCH",
+    path: "/api/comments/:id",
+    body: commentWriteSchema,
+    response: json<CommentChangeDto>(),
+  },
   deleteComment: { method: "DELETE", path: "/api/comments/:id", response: json<CommentChangeDto>() },
-  hideComment: { method: "POST", path: "/api/comments/:id/hide", body: commentHideSchema, response: json<CommentChangeDto>() },
+  hideComment: {
+    method: "POST",
+    path: "/api/comments/:id/hide",
+    body: commentHideSchema,
+    response: json<CommentChangeDto>(),
+  },
   unread: { method: "GET", path: "/api/me/unread", response: json<UnreadCountsDto>() },
 
   // Sign-off, signature, lock, versions
   /** The compact matrix (`expandMatrix` turns it into what the views use); changes arrive as `signoffs.changed`. */
   signoffs: { method: "GET", path: "/api/statements/:id/signoffs", response: json<SignoffMatrixWire>() },
   /** The positions ever given on one clause, newest first (`?organizationId=` for one cell). */
-  signoffHistory: { method: "GET", path: "/api/statements/:id/signoffs/history/:clauseId", response: json<SignoffHistoryDto>() },
+  signoffHistory: {
+    method: "GET",
+    path: "/api/statements/:id/signoffs/history/:clauseId",
+    response: json<SignoffHistoryDto>(),
+  },
   /** Records a position on the clause as shown (`clauseHash`, `clauseText`); `text_changed` if it changed since. */
-  setPosition: { method: "PUT", path: "/api/statements/:id/signoffs", body: positionSchema, response: json<{ position: PositionDto }>() },
+  setPosition: {
+    method: "PUT",
+    path: "/api/statements/:id/signoffs",
+    body: positionSchema,
+    response: json<{ position: PositionDto }>(),
+  },
   /** Signs the text as shown (`documentHash`, `documentText`); `text_changed` if it changed since. */
-  sign: { method: "POST", path: "/api/statements/:id/signature", body: signatureSchema, response: json<{ signature: SignatureDto }>() },
+  sign: {
+    method: "POST",
+    path: "/api/statements/:id/signature",
+    body: signatureSchema,
+    response: json<{ signature: SignatureDto }>(),
+  },
   /** Locks the text as confirmed; `override` lists what the convener locks over (see shared/signoff.ts). */
-  lock: { method: "POST", path: "/api/statements/:id/lock", body: lockSchema, response: json<{ final: FinalVersionDto }>() },
-  unlock: { method: "POST", path: "/api/statements/:id/unlock", body: unlockSchema, response: json<{ voidedSignatures: number }>() },
+  lock: {
+    method: "POST",
+    path: "/api/statements/:id/lock",
+    body: lockSchema,
+    response: json<{ final: FinalVersionDto }>(),
+  },
+  unlock: {
+    method: "POST",
+    path: "/api/statements/:id/unlock",
+    body: unlockSchema,
+    response: json<{ voidedSignatures: number }>(),
+  },
   final: { method: "GET", path: "/api/statements/:id/final", response: json<{ final: FinalVersionDto | null }>() },
-  versions: { method: "GET", path: "/api/statements/:id/versions", response: json<{ versions: VersionSummaryDto[] }>() },
+  versions: {
+    method: "GET",
+    path: "/api/statements/:id/versions",
+    response: json<{ versions: VersionSummaryDto[] }>(),
+  },
   version: { method: "GET", path: "/api/statements/:id/versions/:vid", response: json<{ version: VersionDto }>() },
   /** The audit log as CSV, for the browser to download. */
   auditCsv: { method: "GET", path: "/api/statements/:id/audit.csv", response: json<Response>(), file: true },

@@ -29,10 +29,14 @@ describe("canonical markdown", () => {
   it("renders headings, paragraphs with marks, lists, one blank line between blocks and a final newline", () => {
     const doc = docWith(() => [
       block("heading", { level: 1, clauseId: "h" }, [text([["Statement of Purpose"]])]),
-      block("paragraph", { clauseId: "p1" }, [text([["We, the "], ["undersigned", { bold: {} }], [" registries, "], ["agree", { italic: {} }], ["."]])]),
+      block("paragraph", { clauseId: "p1" }, [
+        text([["We, the "], ["undersigned", { bold: {} }], [" registries, "], ["agree", { italic: {} }], ["."]]),
+      ]),
       block("bulletList", { clauseId: "l1" }, [
         block("listItem", {}, [block("paragraph", {}, [text([["open standards"]])])]),
-        block("listItem", {}, [block("paragraph", {}, [text([["multistakeholder "], ["governance", { bold: {}, italic: {} }]])])]),
+        block("listItem", {}, [
+          block("paragraph", {}, [text([["multistakeholder "], ["governance", { bold: {}, italic: {} }]])]),
+        ]),
       ]),
       block("orderedList", { clauseId: "l2", start: 1 }, [
         block("listItem", {}, [block("paragraph", {}, [text([["first"]])])]),
@@ -46,7 +50,12 @@ describe("canonical markdown", () => {
         "- open standards\n- multistakeholder ***governance***\n\n" +
         "1. first\n2. second\n",
     );
-    expect(canonicalClauses(doc.getXmlFragment(DOCUMENT_FIELD)).map((c) => c.clauseId)).toEqual(["h", "p1", "l1", "l2"]);
+    expect(canonicalClauses(doc.getXmlFragment(DOCUMENT_FIELD)).map((c) => c.clauseId)).toEqual([
+      "h",
+      "p1",
+      "l1",
+      "l2",
+    ]);
   });
 
   it("normalizes to NFC, escapes Markdown punctuation and block starts, and drops trailing spaces", () => {
@@ -68,7 +77,11 @@ describe("canonical markdown", () => {
   });
 
   it("skips empty paragraphs and gives an empty document an empty text", () => {
-    const doc = docWith(() => [block("paragraph", {}, []), block("paragraph", {}, [text([["Only"]])]), block("paragraph", {}, [])]);
+    const doc = docWith(() => [
+      block("paragraph", {}, []),
+      block("paragraph", {}, [text([["Only"]])]),
+      block("paragraph", {}, []),
+    ]);
     expect(canonicalMarkdown(doc.getXmlFragment(DOCUMENT_FIELD))).toBe("Only\n");
     expect(canonicalMarkdown(new Y.Doc().getXmlFragment(DOCUMENT_FIELD))).toBe("");
   });

@@ -3,7 +3,10 @@ import { diffWords, isUnchanged, wordTokens } from "./diff";
 import type { DiffPart } from "./diff";
 
 const side = (parts: DiffPart[], keep: "delete" | "insert") =>
-  parts.filter((p) => p.op === "equal" || p.op === keep).map((p) => p.text).join("");
+  parts
+    .filter((p) => p.op === "equal" || p.op === keep)
+    .map((p) => p.text)
+    .join("");
 
 describe("wordTokens", () => {
   it("splits words, punctuation and white space, and joins back to the input", () => {
@@ -56,7 +59,10 @@ describe("diffWords", () => {
     expect(side(d, "insert")).toBe(after);
     expect(isUnchanged(d)).toBe(false);
     // Words both texts share in order stay equal.
-    const equalText = d.filter((p) => p.op === "equal").map((p) => p.text).join("");
+    const equalText = d
+      .filter((p) => p.op === "equal")
+      .map((p) => p.text)
+      .join("");
     for (const w of ["members agree to", "and maintain", "every"]) expect(equalText).toContain(w);
   });
 

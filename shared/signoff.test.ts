@@ -23,12 +23,9 @@ describe("sortSignatories", () => {
       "DENIC eG",
       ".PT",
     ]);
-    expect(sortSignatories([{ name: "Éco" }, { name: "eco2" }, { name: "Ecole" }, { name: "ECN" }]).map((o) => o.name)).toEqual([
-      "ECN",
-      "Éco",
-      "eco2",
-      "Ecole",
-    ]);
+    expect(
+      sortSignatories([{ name: "Éco" }, { name: "eco2" }, { name: "Ecole" }, { name: "ECN" }]).map((o) => o.name),
+    ).toEqual(["ECN", "Éco", "eco2", "Ecole"]);
   });
 
   it("uses the sort key when there is one, so 'The X Foundation' sorts under X", () => {
@@ -38,7 +35,12 @@ describe("sortSignatories", () => {
       { name: "Wikimedia", sortKey: "" },
       { name: "Zeta" },
     ];
-    expect(sortSignatories(list).map((o) => o.name)).toEqual(["Tucows", "Wikimedia", "The Xylophone Foundation", "Zeta"]);
+    expect(sortSignatories(list).map((o) => o.name)).toEqual([
+      "Tucows",
+      "Wikimedia",
+      "The Xylophone Foundation",
+      "Zeta",
+    ]);
   });
 
   it("does not reorder its input", () => {
@@ -52,19 +54,41 @@ describe("positionSchema", () => {
   const shown = { clauseHash: sha256Hex("We agree."), clauseText: "We agree." };
 
   it("requires a reason for an objection only", () => {
-    expect(positionSchema.safeParse({ ...shown, clauseId: "c1", organizationId: "o1", position: "object" }).success).toBe(false);
-    expect(positionSchema.safeParse({ ...shown, clauseId: "c1", organizationId: "o1", position: "object", reason: "   " }).success).toBe(false);
-    expect(positionSchema.safeParse({ ...shown, clauseId: "c1", organizationId: "o1", position: "object", reason: "Too vague" }).success).toBe(true);
-    expect(positionSchema.safeParse({ ...shown, clauseId: "c1", organizationId: "o1", position: "approve" }).success).toBe(true);
-    expect(positionSchema.safeParse({ ...shown, clauseId: "c1", organizationId: "o1", position: "maybe" }).success).toBe(false);
+    expect(
+      positionSchema.safeParse({ ...shown, clauseId: "c1", organizationId: "o1", position: "object" }).success,
+    ).toBe(false);
+    expect(
+      positionSchema.safeParse({ ...shown, clauseId: "c1", organizationId: "o1", position: "object", reason: "   " })
+        .success,
+    ).toBe(false);
+    expect(
+      positionSchema.safeParse({
+        ...shown,
+        clauseId: "c1",
+        organizationId: "o1",
+        position: "object",
+        reason: "Too vague",
+      }).success,
+    ).toBe(true);
+    expect(
+      positionSchema.safeParse({ ...shown, clauseId: "c1", organizationId: "o1", position: "approve" }).success,
+    ).toBe(true);
+    expect(
+      positionSchema.safeParse({ ...shown, clauseId: "c1", organizationId: "o1", position: "maybe" }).success,
+    ).toBe(false);
   });
 
   it("requires the clause as shown: its text and the hash of exactly that text", () => {
     const base = { clauseId: "c1", organizationId: "o1", position: "approve" };
     expect(positionSchema.safeParse(base).success).toBe(false);
     expect(positionSchema.safeParse({ ...base, clauseHash: shown.clauseHash }).success).toBe(false);
-    expect(positionSchema.safeParse({ ...base, clauseHash: shown.clauseHash, clauseText: "We agree!" }).success).toBe(false);
-    expect(positionSchema.safeParse({ ...base, clauseHash: shown.clauseHash.toUpperCase(), clauseText: shown.clauseText }).success).toBe(false);
+    expect(positionSchema.safeParse({ ...base, clauseHash: shown.clauseHash, clauseText: "We agree!" }).success).toBe(
+      false,
+    );
+    expect(
+      positionSchema.safeParse({ ...base, clauseHash: shown.clauseHash.toUpperCase(), clauseText: shown.clauseText })
+        .success,
+    ).toBe(false);
     expect(positionSchema.safeParse({ ...base, ...shown }).success).toBe(true);
   });
 });
@@ -74,7 +98,9 @@ describe("signatureSchema and lockSchema", () => {
 
   it("require the document as shown, with a matching hash", () => {
     expect(signatureSchema.safeParse({ organizationId: "o1" }).success).toBe(false);
-    expect(signatureSchema.safeParse({ organizationId: "o1", ...doc, documentText: "We agree!\n" }).success).toBe(false);
+    expect(signatureSchema.safeParse({ organizationId: "o1", ...doc, documentText: "We agree!\n" }).success).toBe(
+      false,
+    );
     expect(signatureSchema.safeParse({ organizationId: "o1", ...doc }).success).toBe(true);
     expect(lockSchema.safeParse({}).success).toBe(false);
     expect(lockSchema.safeParse({ override: true }).success).toBe(false);
@@ -89,7 +115,9 @@ describe("sameLockLists", () => {
       { organizationId: "a", organizationName: "Alpha" },
       { organizationId: "b", organizationName: "Beta" },
     ],
-    objections: [{ clauseId: "c1", clauseNumber: 1, organizationId: "b", organizationName: "Beta", reason: "No", stale: false }],
+    objections: [
+      { clauseId: "c1", clauseNumber: 1, organizationId: "b", organizationName: "Beta", reason: "No", stale: false },
+    ],
   };
 
   it("matches the lists a convener was shown, in any order, and nothing else", () => {
@@ -98,7 +126,9 @@ describe("sameLockLists", () => {
     expect(sameLockLists({ ...shown, unsigned: ["b", "a"] }, readiness)).toBe(true);
     expect(sameLockLists({ ...shown, unsigned: ["a"] }, readiness)).toBe(false);
     expect(sameLockLists({ ...shown, objections: [] }, readiness)).toBe(false);
-    expect(sameLockLists({ ...shown, objections: [{ clauseId: "c1", organizationId: "b", reason: "Yes" }] }, readiness)).toBe(false);
+    expect(
+      sameLockLists({ ...shown, objections: [{ clauseId: "c1", organizationId: "b", reason: "Yes" }] }, readiness),
+    ).toBe(false);
     expect(sameLockLists({ unsigned: [], objections: [] }, { unsigned: [], objections: [] })).toBe(true);
   });
 });
@@ -120,7 +150,11 @@ describe("matrix arithmetic", () => {
   it("gives each cell its state and counts them per clause and per organization", () => {
     expect(cellState(undefined)).toBe("pending");
     expect(cellState(positions[1])).toBe("stale");
-    const { byClause, byOrganization } = matrixTotals({ clauses: clauses as never, organizations: organizations as never, positions: positions as never });
+    const { byClause, byOrganization } = matrixTotals({
+      clauses: clauses as never,
+      organizations: organizations as never,
+      positions: positions as never,
+    });
     expect(byClause.get("c1")).toEqual({ approve: 1, object: 0, abstain: 0, stale: 1, pending: 0 });
     expect(byClause.get("c2")).toEqual({ approve: 0, object: 0, abstain: 1, stale: 0, pending: 1 });
     expect(byOrganization.get("a")).toEqual({ approve: 1, object: 0, abstain: 1, stale: 0, pending: 0 });
@@ -167,9 +201,35 @@ describe("rejudge", () => {
       clauses: [c1],
       organizations: [{ id: "a", name: "Alpha", shortName: "A", stakeholderGroup: "academia", sortKey: null }],
       positions: [
-        { id: 1, clauseId: "c1", organizationId: "a", position: "approve", reason: null, clauseHash: c1.hash, clauseText: c1.markdown, stale: false, removed: false, diff: null, userId: "u", userName: "U", at: 1 },
+        {
+          id: 1,
+          clauseId: "c1",
+          organizationId: "a",
+          position: "approve",
+          reason: null,
+          clauseHash: c1.hash,
+          clauseText: c1.markdown,
+          stale: false,
+          removed: false,
+          diff: null,
+          userId: "u",
+          userName: "U",
+          at: 1,
+        },
       ],
-      signatures: [{ id: 1, organizationId: "a", hash: "h-old", voidReason: null, signedText: null, versionId: 1, userId: "u", userName: "U", at: 1 }],
+      signatures: [
+        {
+          id: 1,
+          organizationId: "a",
+          hash: "h-old",
+          voidReason: null,
+          signedText: null,
+          versionId: 1,
+          userId: "u",
+          userName: "U",
+          at: 1,
+        },
+      ],
       version: 1,
       readiness: { ready: true, unsigned: [], objections: [] },
       final: null,

@@ -48,7 +48,10 @@ const shownTextSchema = z.string().max(SHOWN_TEXT_MAX);
 const hashMatchesText = (hash: string, text: string | undefined) => text === undefined || sha256Hex(text) === hash;
 
 /** The `documentHash` and (when it is small enough to send) `documentText` of a request, for a shown text. */
-export function shownDocument(text: { hash: string; markdown: string }): { documentHash: string; documentText?: string } {
+export function shownDocument(text: { hash: string; markdown: string }): {
+  documentHash: string;
+  documentText?: string;
+} {
   const small = new TextEncoder().encode(text.markdown).byteLength <= SHOWN_DOCUMENT_INLINE_MAX;
   return small ? { documentHash: text.hash, documentText: text.markdown } : { documentHash: text.hash };
 }
@@ -92,7 +95,13 @@ export type SignatureRequest = z.infer<typeof signatureSchema>;
 export const lockOverrideSchema = z.object({
   unsigned: z.array(z.string().min(1).max(64)).max(10_000),
   objections: z
-    .array(z.object({ clauseId: z.string().min(1).max(128), organizationId: z.string().min(1).max(64), reason: z.string().max(REASON_MAX) }))
+    .array(
+      z.object({
+        clauseId: z.string().min(1).max(128),
+        organizationId: z.string().min(1).max(64),
+        reason: z.string().max(REASON_MAX),
+      }),
+    )
     .max(100_000),
 });
 export type LockOverride = z.infer<typeof lockOverrideSchema>;
@@ -122,7 +131,8 @@ export function lockOverrideOf(r: Pick<LockReadiness, "unsigned" | "objections">
 /** Whether the lists a convener was shown are the current ones (order does not matter; reasons do). */
 export function sameLockLists(shown: LockOverride, current: Pick<LockReadiness, "unsigned" | "objections">): boolean {
   const now = lockOverrideOf(current);
-  const same = (a: string[], b: string[]) => a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
+  const same = (a: string[], b: string[]) =>
+    a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
   const key = (o: LockOverride["objections"][number]) => JSON.stringify([o.clauseId, o.organizationId, o.reason]);
   return same(shown.unsigned, now.unsigned) && same(shown.objections.map(key), now.objections.map(key));
 }
@@ -287,9 +297,7 @@ export interface FinalVersionDto extends VersionSummaryDto {
 }
 
 /** `GET /api/statements/:id/versions/:vid` */
-export type VersionDto =
-  | FinalVersionDto
-  | (VersionSummaryDto & { kind: "signature"; markdown: string });
+export type VersionDto = FinalVersionDto | (VersionSummaryDto & { kind: "signature"; markdown: string });
 
 /**
  * The sign-off matrix as the views use it: everything the matrix, the gutter chips and the lock dialog need
@@ -328,7 +336,9 @@ export function compareOrganizations(
 }
 
 /** Signatories (or any organizations) in alphabetical order; returns a new array. */
-export function sortSignatories<T extends { name: string; sortKey?: string | null; id?: string }>(list: readonly T[]): T[] {
+export function sortSignatories<T extends { name: string; sortKey?: string | null; id?: string }>(
+  list: readonly T[],
+): T[] {
   return [...list].sort(compareOrganizations);
 }
 
@@ -370,7 +380,9 @@ export function positionKey(clauseId: string, organizationId: string): string {
 }
 
 /** Current positions by cell. */
-export function positionIndex<P extends { clauseId: string; organizationId: string }>(positions: readonly P[]): Map<string, P> {
+export function positionIndex<P extends { clauseId: string; organizationId: string }>(
+  positions: readonly P[],
+): Map<string, P> {
   return new Map(positions.map((p) => [positionKey(p.clauseId, p.organizationId), p]));
 }
 
@@ -437,7 +449,13 @@ export function rejudge(m: SignoffMatrixDto, text: { hash: string; clauses: Sign
     const voidReason = signatureVoidReason({ hash: s.hash, unlocked: s.voidReason === "unlocked" }, text.hash);
     return { ...s, voidReason, signedText: voidReason === "text-changed" ? s.signedText : null };
   });
-  const readiness = lockReadiness({ documentHash: text.hash, clauses: text.clauses, organizations: m.organizations, positions, signatures });
+  const readiness = lockReadiness({
+    documentHash: text.hash,
+    clauses: text.clauses,
+    organizations: m.organizations,
+    positions,
+    signatures,
+  });
   return { ...m, documentHash: text.hash, clauses: text.clauses, positions, signatures, readiness };
 }
 
@@ -455,7 +473,10 @@ export function signoffText(doc: Y.Doc): { markdown: string; hash: string; claus
  * `signoffText` with another SHA-256 implementation (the server's native one: the same hex, a tenth of the
  * time on a large document).
  */
-export function signoffTextWith(doc: Y.Doc, hashHex: (text: string) => string): { markdown: string; hash: string; clauses: SignoffClause[] } {
+export function signoffTextWith(
+  doc: Y.Doc,
+  hashHex: (text: string) => string,
+): { markdown: string; hash: string; clauses: SignoffClause[] } {
   const all = canonicalClauses(doc.getXmlFragment(DOCUMENT_FIELD));
   const markdown = joinClauses(all);
   const seen = new Set<string>();
@@ -463,7 +484,13 @@ export function signoffTextWith(doc: Y.Doc, hashHex: (text: string) => string): 
   for (const c of all) {
     if (c.clauseId === null || c.markdown.trim() === "" || seen.has(c.clauseId)) continue;
     seen.add(c.clauseId);
-    clauses.push({ clauseId: c.clauseId, index: clauses.length, type: c.type, markdown: c.markdown, hash: hashHex(c.markdown) });
+    clauses.push({
+      clauseId: c.clauseId,
+      index: clauses.length,
+      type: c.type,
+      markdown: c.markdown,
+      hash: hashHex(c.markdown),
+    });
   }
   return { markdown, hash: hashHex(markdown), clauses };
 }
@@ -476,7 +503,17 @@ export function signoffTextWith(doc: Y.Doc, hashHex: (text: string) => string): 
  */
 export type SignoffCell =
   | [clauseId: string, org: number, position: number, reason: string | null, user: number, at: number, id: number]
-  | [clauseId: string, org: number, position: number, reason: string | null, user: number, at: number, id: number, clauseHash: string, clauseText: string];
+  | [
+      clauseId: string,
+      org: number,
+      position: number,
+      reason: string | null,
+      user: number,
+      at: number,
+      id: number,
+      clauseHash: string,
+      clauseText: string,
+    ];
 
 /**
  * `GET /api/statements/:id/signoffs`: the matrix, compact. Each clause's text and hash are sent once; positions
@@ -514,7 +551,21 @@ export interface SignoffHistoryDto {
 
 /** The compact cells of current positions (participating organizations only), judged against `clauses`. */
 export function compactCells(
-  positions: ReadonlyArray<Pick<PositionDto, "id" | "clauseId" | "organizationId" | "position" | "reason" | "clauseHash" | "clauseText" | "userId" | "userName" | "at">>,
+  positions: ReadonlyArray<
+    Pick<
+      PositionDto,
+      | "id"
+      | "clauseId"
+      | "organizationId"
+      | "position"
+      | "reason"
+      | "clauseHash"
+      | "clauseText"
+      | "userId"
+      | "userName"
+      | "at"
+    >
+  >,
   clauses: ReadonlyArray<Pick<SignoffClause, "clauseId" | "hash">>,
   organizations: ReadonlyArray<Pick<SignoffOrganization, "id">>,
 ): { users: SignoffMatrixWire["users"]; cells: SignoffCell[] } {
@@ -594,6 +645,12 @@ export function applySignoffDelta(
     if (at === undefined) positions.push(judged);
     else positions[at] = judged;
   }
-  const readiness = lockReadiness({ documentHash: m.documentHash, clauses: m.clauses, organizations: m.organizations, positions, signatures: m.signatures });
+  const readiness = lockReadiness({
+    documentHash: m.documentHash,
+    clauses: m.clauses,
+    organizations: m.organizations,
+    positions,
+    signatures: m.signatures,
+  });
   return { ...m, positions, readiness, version: delta.version };
 }

@@ -88,5 +88,10 @@ export const inviteCreateSchema = z.object({
   role: z.enum(Roles),
   organizationId: z.string().min(1).max(64).nullable().optional(),
   /** Hours until the link expires. */
-  expiresInHours: z.number().int().min(1).max(24 * 30).optional(),
+  expiresInHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .optional(),
 });

@@ -1,5 +1,5 @@
 /** Shared bits for scenarios: connecting many clients in bounded batches, marker observation. */
-import * as Y from "yjs";
+import type * as Y from "yjs";
 import type { Instance, ProviderClient } from "../lib/targets";
 import type { RawClient } from "../lib/protocol";
 import { markersIn } from "../lib/workload";
@@ -67,11 +67,7 @@ export function destroyAll(clients: ProviderClient[]): void {
  * now − sentAt[marker]. Updates are recognised by content, not by frames, so coalescing or suppressed echoes do
  * not matter.
  */
-export function observeMarkers(
-  doc: Y.Doc,
-  sentAt: Float64Array,
-  onLatency: (ms: number) => void,
-): () => void {
+export function observeMarkers(doc: Y.Doc, sentAt: Float64Array, onLatency: (ms: number) => void): () => void {
   const fragment = doc.getXmlFragment(DOCUMENT_FIELD);
   const handler = (event: Y.YXmlEvent) => {
     const now = performance.now();

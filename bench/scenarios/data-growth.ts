@@ -103,7 +103,12 @@ interface Server {
   dataDir: string;
 }
 
-async function http(s: Server, method: string, p: string, body?: unknown): Promise<{ status: number; text: string; ms: number }> {
+async function http(
+  s: Server,
+  method: string,
+  p: string,
+  body?: unknown,
+): Promise<{ status: number; text: string; ms: number }> {
   const t0 = performance.now();
   const res = await fetch(s.base + p, {
     method,
@@ -142,7 +147,11 @@ async function start(): Promise<Server> {
   const res = await fetch(`${base}/api/auth/signup`, {
     method: "POST",
     headers: { "content-type": "application/json", origin: base },
-    body: JSON.stringify({ email: `growth-${Date.now()}@example.org`, password: "bench-password-not-secret-1234", name: "Convener" }),
+    body: JSON.stringify({
+      email: `growth-${Date.now()}@example.org`,
+      password: "bench-password-not-secret-1234",
+      name: "Convener",
+    }),
   });
   const cookie = /concord_session=[^;]+/.exec(res.headers.get("set-cookie") ?? "")?.[0];
   if (!cookie) throw new Error(`signup: ${res.status} ${await res.text()}`);
@@ -166,7 +175,8 @@ async function eventLoopMaxMs(s: Server): Promise<number> {
 }
 
 async function newStatement(s: Server, title: string): Promise<string> {
-  return (JSON.parse((await http(s, "POST", "/api/statements", { title })).text) as { statement: { id: string } }).statement.id;
+  return (JSON.parse((await http(s, "POST", "/api/statements", { title })).text) as { statement: { id: string } })
+    .statement.id;
 }
 
 /** Organizations represented by one new drafter each on a statement (written straight into storage). */
@@ -177,11 +187,18 @@ function seedOrganizations(s: Server, statementId: string, n: number): Array<{ o
     for (let i = 0; i < n; i++) {
       const orgId = randomUUID();
       const userId = randomUUID();
-      s.db.prepare("insert into organizations (id, name, short_name, stakeholder_group, sort_key, created_by, created_at) values (?, ?, ?, ?, null, ?, ?)")
+      s.db
+        .prepare(
+          "insert into organizations (id, name, short_name, stakeholder_group, sort_key, created_by, created_at) values (?, ?, ?, ?, null, ?, ?)",
+        )
         .run(orgId, `Organization ${statementId.slice(0, 6)} ${i}`, `Org ${i}`, "civil-society", s.userId, now);
-      s.db.prepare("insert into users (id, email, name, password_hash, is_admin, created_at) values (?, ?, ?, 'x', 0, ?)")
+      s.db
+        .prepare("insert into users (id, email, name, password_hash, is_admin, created_at) values (?, ?, ?, 'x', 0, ?)")
         .run(userId, `rep-${userId}@example.org`, `Representative ${i}`, now);
-      s.db.prepare("insert into members (statement_id, user_id, role, organization_id, added_by, added_at) values (?, ?, 'drafter', ?, ?, ?)")
+      s.db
+        .prepare(
+          "insert into members (statement_id, user_id, role, organization_id, added_by, added_at) values (?, ?, 'drafter', ?, ?, ?)",
+        )
         .run(statementId, userId, orgId, s.userId, now);
       out.push({ orgId, userId });
     }
@@ -200,7 +217,10 @@ function syncUpdateFrame(update: Uint8Array): Uint8Array {
 
 function openSocket(s: Server, statementId: string, onFrame?: (data: Buffer) => void): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${s.base.replace("http", "ws")}/ws/${statementId}`, { headers: { cookie: s.cookie, origin: s.base }, perMessageDeflate: false });
+    const ws = new WebSocket(`${s.base.replace("http", "ws")}/ws/${statementId}`, {
+      headers: { cookie: s.cookie, origin: s.base },
+      perMessageDeflate: false,
+    });
     ws.on("message", (d: Buffer) => onFrame?.(d));
     ws.once("open", () => resolve(ws));
     ws.once("error", reject);
@@ -211,7 +231,11 @@ function openSocket(s: Server, statementId: string, onFrame?: (data: Buffer) => 
  * Writes a document of `clauses` paragraphs (or of about `bytes` of Markdown) as a client would, in updates
  * under the frame limit, waits until all are stored, and disconnects (the room then unloads).
  */
-async function writeDocument(s: Server, statementId: string, opts: { clauses?: number; bytes?: number }): Promise<Y.Doc> {
+async function writeDocument(
+  s: Server,
+  statementId: string,
+  opts: { clauses?: number; bytes?: number },
+): Promise<Y.Doc> {
   const doc = new Y.Doc();
   const updates: Uint8Array[] = [];
   doc.on("update", (u: Uint8Array) => updates.push(u));
@@ -220,17 +244,23 @@ async function writeDocument(s: Server, statementId: string, opts: { clauses?: n
   for (let i = 0; i < total; i += perUpdate) {
     doc.transact(() => {
       for (let k = i; k < Math.min(total, i + perUpdate); k++) {
-        const text = opts.bytes ? `${k}. ${CLAUSE_TEXT}. ${CLAUSE_TEXT}. ${CLAUSE_TEXT}. ${CLAUSE_TEXT}.` : `${k + 1}. ${CLAUSE_TEXT}.`;
+        const text = opts.bytes
+          ? `${k}. ${CLAUSE_TEXT}. ${CLAUSE_TEXT}. ${CLAUSE_TEXT}. ${CLAUSE_TEXT}.`
+          : `${k + 1}. ${CLAUSE_TEXT}.`;
         appendParagraph(doc, text, `c${String(k).padStart(5, "0")}`);
       }
     });
   }
   const ws = await openSocket(s, statementId);
-  const seq0 = Number((s.db.prepare("select doc_seq from statements where id = ?").get(statementId) as { doc_seq: number }).doc_seq);
+  const seq0 = Number(
+    (s.db.prepare("select doc_seq from statements where id = ?").get(statementId) as { doc_seq: number }).doc_seq,
+  );
   for (const u of updates) ws.send(syncUpdateFrame(u));
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const seq = Number((s.db.prepare("select doc_seq from statements where id = ?").get(statementId) as { doc_seq: number }).doc_seq);
+    const seq = Number(
+      (s.db.prepare("select doc_seq from statements where id = ?").get(statementId) as { doc_seq: number }).doc_seq,
+    );
     if (seq >= seq0 + updates.length) break;
     if (Date.now() > deadline) throw new Error(`document not stored (${seq - seq0} of ${updates.length} updates)`);
     await new Promise((r) => setTimeout(r, 25));
@@ -239,7 +269,10 @@ async function writeDocument(s: Server, statementId: string, opts: { clauses?: n
   // Let the room unload (commit, compact into a snapshot: seconds of work for a large document) before
   // measuring reads with nobody connected, so that no measurement overlaps it.
   const folded = Date.now() + 60_000;
-  while ((s.db.prepare("select count(*) as n from doc_updates where statement_id = ?").get(statementId) as { n: number }).n > 0) {
+  while (
+    (s.db.prepare("select count(*) as n from doc_updates where statement_id = ?").get(statementId) as { n: number }).n >
+    0
+  ) {
     if (Date.now() > folded) throw new Error("the document was not compacted after its room unloaded");
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -262,11 +295,13 @@ async function matrixRun(s: Server, orgs: number, clauses: number, requests: num
   const reps = seedOrganizations(s, id, orgs);
   const text = signoffText(doc);
   const old = "An earlier wording of this clause.";
-  const oldHash = signoffText((() => {
-    const d = new Y.Doc();
-    appendParagraph(d, old, "x");
-    return d;
-  })()).clauses[0].hash;
+  const oldHash = signoffText(
+    (() => {
+      const d = new Y.Doc();
+      appendParagraph(d, old, "x");
+      return d;
+    })(),
+  ).clauses[0].hash;
   const insert = s.db.prepare(
     "insert into clause_positions (statement_id, clause_id, organization_id, position, reason, clause_hash, clause_text, user_id, at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
   );
@@ -278,7 +313,17 @@ async function matrixRun(s: Server, orgs: number, clauses: number, requests: num
         // Mostly approvals; some abstentions, objections with a reason, and positions given on an older wording.
         const stale = k % 29 === 0;
         const position = k % 17 === 0 ? "object" : k % 7 === 0 ? "abstain" : "approve";
-        insert.run(id, c.clauseId, r.orgId, position, position === "object" ? "Name who reports, and to whom." : null, stale ? oldHash : c.hash, stale ? old : c.markdown, r.userId, Date.now() - k);
+        insert.run(
+          id,
+          c.clauseId,
+          r.orgId,
+          position,
+          position === "object" ? "Name who reports, and to whom." : null,
+          stale ? oldHash : c.hash,
+          stale ? old : c.markdown,
+          r.userId,
+          Date.now() - k,
+        );
       }
     }
   })();
@@ -300,7 +345,9 @@ async function pushRun(s: Server, run: Awaited<ReturnType<typeof matrixRun>>, cl
     );
   }
   // The convener speaks for the first organization (written into storage) and approves one clause again.
-  s.db.prepare("update members set organization_id = ? where statement_id = ? and user_id = ?").run(run.reps[0].orgId, run.id, s.userId);
+  s.db
+    .prepare("update members set organization_id = ? where statement_id = ? and user_id = ?")
+    .run(run.reps[0].orgId, run.id, s.userId);
   const clause = run.text.clauses[1];
   await new Promise((r) => setTimeout(r, 200));
   await http(s, "PUT", `/api/statements/${run.id}/signoffs`, {
@@ -357,8 +404,23 @@ async function threadsRun(s: Server, n: number, requests: number) {
   s.db.transaction(() => {
     for (let i = 0; i < n; i++) {
       const tid = randomUUID();
-      thread.run(tid, id, clauses[i % clauses.length].clauseId, i % 4 === 0 ? "resolved" : "open", s.userId, now + i, now + i);
-      comment.run(randomUUID(), tid, id, s.userId, `Comment ${i}: should this clause name who reports, and to whom? ${CLAUSE_TEXT}.`, now + i);
+      thread.run(
+        tid,
+        id,
+        clauses[i % clauses.length].clauseId,
+        i % 4 === 0 ? "resolved" : "open",
+        s.userId,
+        now + i,
+        now + i,
+      );
+      comment.run(
+        randomUUID(),
+        tid,
+        id,
+        s.userId,
+        `Comment ${i}: should this clause name who reports, and to whom? ${CLAUSE_TEXT}.`,
+        now + i,
+      );
     }
   })();
   return { threads: n, ...(await timed(s, `/api/statements/${id}/threads`, requests)) };
@@ -367,11 +429,20 @@ async function threadsRun(s: Server, n: number, requests: number) {
 async function auditRun(s: Server, rows: number) {
   const id = await newStatement(s, "Long audit log");
   const orgs = seedOrganizations(s, id, 10);
-  const insert = s.db.prepare("insert into audit_log (statement_id, actor_id, action, detail, hash, at) values (?, ?, 'position.set', ?, ?, ?)");
+  const insert = s.db.prepare(
+    "insert into audit_log (statement_id, actor_id, action, detail, hash, at) values (?, ?, 'position.set', ?, ?, ?)",
+  );
   const hash = "a".repeat(64);
   s.db.transaction(() => {
     for (let i = 0; i < rows; i++) {
-      const detail = { clauseId: `c${i % 300}`, clauseNumber: (i % 300) + 1, organizationId: orgs[i % orgs.length].orgId, position: "approve", reason: null, previous: null };
+      const detail = {
+        clauseId: `c${i % 300}`,
+        clauseNumber: (i % 300) + 1,
+        organizationId: orgs[i % orgs.length].orgId,
+        position: "approve",
+        reason: null,
+        previous: null,
+      };
       insert.run(id, s.userId, JSON.stringify(detail), hash, Date.now());
     }
   })();
@@ -380,7 +451,9 @@ async function auditRun(s: Server, rows: number) {
   let peak = rssBefore;
   const sampler = setInterval(() => (peak = Math.max(peak, s.proc.rssBytes())), 20);
   const t0 = performance.now();
-  const res = await fetch(`${s.base}/api/statements/${id}/audit.csv`, { headers: { cookie: s.cookie, origin: s.base } });
+  const res = await fetch(`${s.base}/api/statements/${id}/audit.csv`, {
+    headers: { cookie: s.cookie, origin: s.base },
+  });
   let bytes = 0;
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.byteLength;
   const ms = performance.now() - t0;
@@ -398,7 +471,9 @@ export async function runDataGrowth(cfg: GrowthConfig, log: (line: string) => vo
     for (const [orgs, clauses] of cfg.matrices) {
       const run = await matrixRun(s, orgs, clauses, cfg.requests);
       matrix.push({ organizations: orgs, clauses, ...run.latency });
-      log(`  matrix ${orgs} × ${clauses}: ${(run.latency.bytes / 1024).toFixed(1)} KB, p50 ${run.latency.p50Ms.toFixed(1)} ms, p95 ${run.latency.p95Ms.toFixed(1)} ms`);
+      log(
+        `  matrix ${orgs} × ${clauses}: ${(run.latency.bytes / 1024).toFixed(1)} KB, p50 ${run.latency.p50Ms.toFixed(1)} ms, p95 ${run.latency.p95Ms.toFixed(1)} ms`,
+      );
       if (orgs * clauses <= 15 * 100 || !largest) largest = run;
     }
     const push = await pushRun(s, largest!, cfg.pushClients);
@@ -409,9 +484,13 @@ export async function runDataGrowth(cfg: GrowthConfig, log: (line: string) => vo
         `repeats p50 ${exp.repeat.p50Ms.toFixed(1)} ms (longest block ${exp.maxBlockRepeatsMs.toFixed(1)} ms)`,
     );
     const threads = await threadsRun(s, cfg.threads, cfg.requests);
-    log(`  threads ${threads.threads}: ${(threads.bytes / 1024).toFixed(0)} KB, p50 ${threads.p50Ms.toFixed(1)} ms, p95 ${threads.p95Ms.toFixed(1)} ms`);
+    log(
+      `  threads ${threads.threads}: ${(threads.bytes / 1024).toFixed(0)} KB, p50 ${threads.p50Ms.toFixed(1)} ms, p95 ${threads.p95Ms.toFixed(1)} ms`,
+    );
     const audit = await auditRun(s, cfg.auditRows);
-    log(`  audit.csv ${audit.rows} rows: ${(audit.bytes / 2 ** 20).toFixed(1)} MB in ${audit.ms.toFixed(0)} ms, server RSS ${audit.rssBeforeMb.toFixed(0)} → peak ${audit.rssPeakMb.toFixed(0)} MB`);
+    log(
+      `  audit.csv ${audit.rows} rows: ${(audit.bytes / 2 ** 20).toFixed(1)} MB in ${audit.ms.toFixed(0)} ms, server RSS ${audit.rssBeforeMb.toFixed(0)} → peak ${audit.rssPeakMb.toFixed(0)} MB`,
+    );
     return { matrix, push, export: exp, threads, audit };
   } finally {
     s.db.close();

@@ -40,7 +40,12 @@ async function timeJoin(inst: Instance, room: string, built: BuiltDoc): Promise<
   }
 }
 
-export async function runJoin(inst: Instance, built: BuiltDoc, warmJoins: number, storageJoins: number): Promise<JoinResult> {
+export async function runJoin(
+  inst: Instance,
+  built: BuiltDoc,
+  warmJoins: number,
+  storageJoins: number,
+): Promise<JoinResult> {
   const [room] = await inst.newDocs(1);
   const [loader] = await connectRaw(inst, [room]);
   const warm: number[] = [];

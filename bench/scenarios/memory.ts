@@ -34,7 +34,12 @@ async function warmUp(inst: Instance, room: string, small: BuiltDoc): Promise<vo
   await c.close();
 }
 
-export async function runMemoryDocs(inst: Instance, count: number, small: BuiltDoc, settleMs: number): Promise<MemoryResult> {
+export async function runMemoryDocs(
+  inst: Instance,
+  count: number,
+  small: BuiltDoc,
+  settleMs: number,
+): Promise<MemoryResult> {
   const rooms = await inst.newDocs(count + 1);
   const warmRoom = rooms.pop()!;
   await warmUp(inst, warmRoom, small);
@@ -49,7 +54,12 @@ export async function runMemoryDocs(inst: Instance, count: number, small: BuiltD
   }
 }
 
-export async function runMemoryConns(inst: Instance, count: number, small: BuiltDoc, settleMs: number): Promise<MemoryResult> {
+export async function runMemoryConns(
+  inst: Instance,
+  count: number,
+  small: BuiltDoc,
+  settleMs: number,
+): Promise<MemoryResult> {
   const [room] = await inst.newDocs(1);
   // One connection keeps the document loaded (and holds ~5 KB) while the baseline is taken.
   const [holder] = await connectRaw(inst, [room]);

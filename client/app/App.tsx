@@ -47,14 +47,58 @@ function GuestOnly({ children }: { children: ReactNode }) {
 const EditorPage = lazy(() => import("../editor/EditorPage").then((m) => ({ default: m.EditorPage })));
 
 const routes: Route[] = [
-  { pattern: "/login", render: () => <GuestOnly><LoginPage /></GuestOnly> },
-  { pattern: "/signup", render: () => <GuestOnly><SignupPage /></GuestOnly> },
+  {
+    pattern: "/login",
+    render: () => (
+      <GuestOnly>
+        <LoginPage />
+      </GuestOnly>
+    ),
+  },
+  {
+    pattern: "/signup",
+    render: () => (
+      <GuestOnly>
+        <SignupPage />
+      </GuestOnly>
+    ),
+  },
   { pattern: "/invite/:token", render: ({ token }) => <InvitePage token={token} /> },
   { pattern: "/p/:slug", render: ({ slug }) => <PublicPage slug={slug} /> },
-  { pattern: "/s/:id/publication", render: ({ id }) => <RequireUser><PublicationPage key={id} id={id} /></RequireUser> },
-  { pattern: "/admin/outbox", render: () => <RequireUser><OutboxPage /></RequireUser> },
-  { pattern: "/s/:id", render: ({ id }) => <RequireUser><Suspense fallback={<LoadingBlock label="Opening the editor…" />}><EditorPage key={id} id={id} /></Suspense></RequireUser> },
-  { pattern: "/", render: () => <RequireUser><DashboardPage /></RequireUser> },
+  {
+    pattern: "/s/:id/publication",
+    render: ({ id }) => (
+      <RequireUser>
+        <PublicationPage key={id} id={id} />
+      </RequireUser>
+    ),
+  },
+  {
+    pattern: "/admin/outbox",
+    render: () => (
+      <RequireUser>
+        <OutboxPage />
+      </RequireUser>
+    ),
+  },
+  {
+    pattern: "/s/:id",
+    render: ({ id }) => (
+      <RequireUser>
+        <Suspense fallback={<LoadingBlock label="Opening the editor…" />}>
+          <EditorPage key={id} id={id} />
+        </Suspense>
+      </RequireUser>
+    ),
+  },
+  {
+    pattern: "/",
+    render: () => (
+      <RequireUser>
+        <DashboardPage />
+      </RequireUser>
+    ),
+  },
 ];
 
 function NotFound() {

@@ -54,7 +54,9 @@ function UserMenu() {
       >
         <Avatar name={user.name} color={colorForUser(user.id)} size="sm" />
         <span className="user-menu-name">{user.name}</span>
-        <span aria-hidden="true" className="caret-down">▾</span>
+        <span aria-hidden="true" className="caret-down">
+          ▾
+        </span>
       </button>
       {open && (
         <div className="menu" role="menu" onKeyDown={(e) => e.key === "Escape" && setOpen(false)}>
@@ -115,7 +117,15 @@ export function AppLayout({ children, actions, wide }: { children: ReactNode; ac
 }
 
 /** A centred card for log-in, sign-up and invitation pages. */
-export function AuthLayout({ title, subtitle, children }: { title: string; subtitle?: ReactNode; children: ReactNode }) {
+export function AuthLayout({
+  title,
+  subtitle,
+  children,
+}: {
+  title: string;
+  subtitle?: ReactNode;
+  children: ReactNode;
+}) {
   return (
     <div className="auth-shell">
       <div className="auth-brand">

@@ -17,9 +17,7 @@ import { Label } from "../testids";
 import { SignupForm } from "./SignupForm";
 
 type InviteState =
-  | { status: "loading" }
-  | { status: "ready"; invite: InviteInfoDto }
-  | { status: "error"; message: string };
+  { status: "loading" } | { status: "ready"; invite: InviteInfoDto } | { status: "error"; message: string };
 
 /** The invitation page. */
 export function InvitePage({ token }: { token: string }) {

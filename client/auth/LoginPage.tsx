@@ -72,7 +72,8 @@ export function LoginPage() {
         </SubmitButton>
       </form>
       <p className="auth-switch">
-        New to Concord? <Link to={next === "/" ? "/signup" : `/signup?next=${encodeURIComponent(next)}`}>Create an account</Link>
+        New to Concord?{" "}
+        <Link to={next === "/" ? "/signup" : `/signup?next=${encodeURIComponent(next)}`}>Create an account</Link>
       </p>
     </AuthLayout>
   );

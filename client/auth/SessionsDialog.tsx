@@ -8,7 +8,13 @@ import { api, errorMessage } from "../api";
 import type { SessionDto } from "../../shared/api";
 import { describeUserAgent } from "./user-agent";
 
-const ROW_STYLE = { display: "flex", alignItems: "center", gap: 10, padding: "8px 0", borderTop: "1px solid var(--border)" } as const;
+const ROW_STYLE = {
+  display: "flex",
+  alignItems: "center",
+  gap: 10,
+  padding: "8px 0",
+  borderTop: "1px solid var(--border)",
+} as const;
 
 /** A modal listing the live sessions (created, last used, browser) with per-session and bulk sign-out. */
 export function SessionsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
@@ -63,7 +69,10 @@ export function SessionsDialog({ open, onClose }: { open: boolean; onClose: () =
                     {s.current && <strong> · this device</strong>}
                   </span>
                   <br />
-                  <span className="org-group" title={`Signed in ${absoluteTime(s.createdAt)}; last used ${absoluteTime(s.lastUsedAt)}`}>
+                  <span
+                    className="org-group"
+                    title={`Signed in ${absoluteTime(s.createdAt)}; last used ${absoluteTime(s.lastUsedAt)}`}
+                  >
                     signed in {relativeTime(s.createdAt)}, last used {relativeTime(s.lastUsedAt)}
                   </span>
                 </span>

@@ -12,7 +12,8 @@ export function SignupPage() {
     <AuthLayout title="Create your account" subtitle="Draft, review and sign statements with your coalition.">
       <SignupForm onDone={() => navigate(next, { replace: true })} />
       <p className="auth-switch">
-        Already have an account? <Link to={next === "/" ? "/login" : `/login?next=${encodeURIComponent(next)}`}>Log in</Link>
+        Already have an account?{" "}
+        <Link to={next === "/" ? "/login" : `/login?next=${encodeURIComponent(next)}`}>Log in</Link>
       </p>
     </AuthLayout>
   );

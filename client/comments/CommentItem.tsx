@@ -83,7 +83,12 @@ export function CommentItem(props: {
   }
 
   return (
-    <li className={`comment comment-${c.content.kind}`} data-testid={CommentTestId.comment} data-comment-id={c.id} data-state={c.content.kind}>
+    <li
+      className={`comment comment-${c.content.kind}`}
+      data-testid={CommentTestId.comment}
+      data-comment-id={c.id}
+      data-state={c.content.kind}
+    >
       <div className="comment-meta">
         <Avatar name={c.author.name} color={colorForUser(c.author.id)} size="sm" />
         <span className="comment-author">{c.author.name}</span>
@@ -141,7 +146,13 @@ export function CommentItem(props: {
             void run(() => store.hide(c.id, reason.trim() || undefined));
           }}
         >
-          <input aria-label="Reason (optional)" placeholder="Reason (optional)" value={reason} maxLength={CommentLimits.reasonMax} onChange={(e) => setReason(e.target.value)} />
+          <input
+            aria-label="Reason (optional)"
+            placeholder="Reason (optional)"
+            value={reason}
+            maxLength={CommentLimits.reasonMax}
+            onChange={(e) => setReason(e.target.value)}
+          />
           <button type="submit" className="btn btn-danger btn-sm">
             {CommentLabel.hide}
           </button>

@@ -29,7 +29,9 @@ export function CommentsPanel({ ctx }: { ctx: EditorPageContext }) {
   const docLoaded = order.size > 0;
   const exists = (t: ThreadDto) => (docLoaded ? order.has(t.clauseId) : t.clauseExists);
 
-  const visible = snap.threads.filter((t) => threadMatches(t, snap.filter, me.userId) && (!snap.focusedClause || t.clauseId === snap.focusedClause));
+  const visible = snap.threads.filter(
+    (t) => threadMatches(t, snap.filter, me.userId) && (!snap.focusedClause || t.clauseId === snap.focusedClause),
+  );
   const placed = sortThreads(visible.filter(exists), docLoaded ? order : undefined);
   const removed = sortThreads(visible.filter((t) => !exists(t)));
   const groups: Array<{ clauseId: string; threads: ThreadDto[] }> = [];
@@ -96,28 +98,59 @@ export function CommentsPanel({ ctx }: { ctx: EditorPageContext }) {
         </div>
       )}
       {groups.map((g) => (
-        <section key={g.clauseId} className="comments-clause" aria-label={clauseLabel(g.clauseId)} data-clause-id={g.clauseId}>
+        <section
+          key={g.clauseId}
+          className="comments-clause"
+          aria-label={clauseLabel(g.clauseId)}
+          data-clause-id={g.clauseId}
+        >
           <h3 className="comments-clause-title">
             <span>{clauseLabel(g.clauseId)}</span>
             <span className="comments-clause-snippet">{snippet.get(g.clauseId)}</span>
-            <span className="tab-badge" title={`${g.threads.length} ${g.threads.length === 1 ? "thread" : "threads"} shown`}>
+            <span
+              className="tab-badge"
+              title={`${g.threads.length} ${g.threads.length === 1 ? "thread" : "threads"} shown`}
+            >
               {g.threads.length}
             </span>
           </h3>
           {g.threads.map((t) => (
-            <ThreadCard key={t.id} thread={t} ctx={ctx} store={store} memberNames={memberNames} orgs={orgs} active={t.id === snap.hovered || t.id === snap.selected} selected={t.id === snap.selected} />
+            <ThreadCard
+              key={t.id}
+              thread={t}
+              ctx={ctx}
+              store={store}
+              memberNames={memberNames}
+              orgs={orgs}
+              active={t.id === snap.hovered || t.id === snap.selected}
+              selected={t.id === snap.selected}
+            />
           ))}
         </section>
       ))}
       {removed.length > 0 && (
-        <section className="comments-clause comments-removed" data-testid={CommentTestId.removed} aria-label="On removed text">
+        <section
+          className="comments-clause comments-removed"
+          data-testid={CommentTestId.removed}
+          aria-label="On removed text"
+        >
           <h3 className="comments-clause-title">
             <span>On removed text</span>
             <span className="tab-badge">{removed.length}</span>
           </h3>
           <p className="muted comments-removed-note">The clauses these threads were on have been deleted.</p>
           {removed.map((t) => (
-            <ThreadCard key={t.id} thread={t} ctx={ctx} store={store} memberNames={memberNames} orgs={orgs} active={t.id === snap.hovered || t.id === snap.selected} selected={t.id === snap.selected} removedClause />
+            <ThreadCard
+              key={t.id}
+              thread={t}
+              ctx={ctx}
+              store={store}
+              memberNames={memberNames}
+              orgs={orgs}
+              active={t.id === snap.hovered || t.id === snap.selected}
+              selected={t.id === snap.selected}
+              removedClause
+            />
           ))}
         </section>
       )}

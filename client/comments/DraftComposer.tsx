@@ -7,14 +7,29 @@ import { useComposer } from "./useComposer";
 import { CommentLabel, CommentTestId } from "./testids";
 
 /** Writes the store's draft; submitting creates the thread, Escape or Cancel drops it. */
-export function DraftComposer({ store, members, clauseName, quote }: { store: CommentStore; members: readonly MemberDto[]; clauseName: string; quote: string | null }) {
+export function DraftComposer({
+  store,
+  members,
+  clauseName,
+  quote,
+}: {
+  store: CommentStore;
+  members: readonly MemberDto[];
+  clauseName: string;
+  quote: string | null;
+}) {
   const c = useComposer();
   async function onSubmit(e?: FormEvent) {
     e?.preventDefault();
     await c.submit((body) => store.submitDraft(body));
   }
   return (
-    <form className="comment-card comment-draft" data-testid={CommentTestId.draft} onSubmit={onSubmit} aria-label={CommentLabel.newComment}>
+    <form
+      className="comment-card comment-draft"
+      data-testid={CommentTestId.draft}
+      onSubmit={onSubmit}
+      aria-label={CommentLabel.newComment}
+    >
       <p className="comment-draft-where">
         New comment on <strong>{clauseName}</strong>
       </p>

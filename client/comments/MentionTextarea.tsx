@@ -39,7 +39,15 @@ export function MentionTextarea(props: MentionTextareaProps) {
     if (!query) return [];
     const q = query.query.toLocaleLowerCase();
     return members
-      .filter((m) => m.name.toLocaleLowerCase().split(/\s+/).some((w) => w.startsWith(q)) || m.name.toLocaleLowerCase().startsWith(q) || m.email.toLocaleLowerCase().startsWith(q))
+      .filter(
+        (m) =>
+          m.name
+            .toLocaleLowerCase()
+            .split(/\s+/)
+            .some((w) => w.startsWith(q)) ||
+          m.name.toLocaleLowerCase().startsWith(q) ||
+          m.email.toLocaleLowerCase().startsWith(q),
+      )
       .slice(0, MAX_SUGGESTIONS);
   }, [query, members]);
   const open = suggestions.length > 0;
@@ -124,7 +132,13 @@ export function MentionTextarea(props: MentionTextareaProps) {
         onKeyDown={onKeyDown}
       />
       {open && (
-        <ul className="mention-suggestions" role="listbox" id={listId} data-testid={CommentTestId.mentionList} aria-label="Members">
+        <ul
+          className="mention-suggestions"
+          role="listbox"
+          id={listId}
+          data-testid={CommentTestId.mentionList}
+          aria-label="Members"
+        >
           {suggestions.map((m, i) => (
             <li
               key={m.userId}

@@ -34,7 +34,8 @@ export function ThreadCard(props: {
   const [error, setError] = useState<string | null>(null);
   // The quote's state in the document as this client has it now (the server's view may lag behind).
   const live = thread.anchor && !removedClause ? resolvePlacement(ctx.ydoc, thread) : null;
-  const quoteState = live && live.kind === "range" ? live.quote : thread.placement.kind === "range" ? thread.placement.quote : "removed";
+  const quoteState =
+    live && live.kind === "range" ? live.quote : thread.placement.kind === "range" ? thread.placement.quote : "removed";
 
   // "New" stays while the thread is selected: selecting marks it read, and if the badge vanished at once the
   // card would shrink between a button's mousedown and mouseup, so the click that selected it would be lost.
@@ -92,7 +93,11 @@ export function ThreadCard(props: {
         )}
       </header>
       {thread.anchor && (
-        <blockquote className={`comment-quote comment-quote-${quoteState}`} data-testid={CommentTestId.quote} data-quote={quoteState}>
+        <blockquote
+          className={`comment-quote comment-quote-${quoteState}`}
+          data-testid={CommentTestId.quote}
+          data-quote={quoteState}
+        >
           {quoteState === "removed" ? (
             <>
               <del>{thread.anchor.quote}</del>
@@ -108,7 +113,17 @@ export function ThreadCard(props: {
       )}
       <ol className="comment-list">
         {thread.comments.map((c) => (
-          <CommentItem key={c.id} comment={c} role={me.role} userId={me.userId} store={store} memberNames={memberNames} orgs={orgs} members={ctx.detail.members} onError={setError} />
+          <CommentItem
+            key={c.id}
+            comment={c}
+            role={me.role}
+            userId={me.userId}
+            store={store}
+            memberNames={memberNames}
+            orgs={orgs}
+            members={ctx.detail.members}
+            onError={setError}
+          />
         ))}
       </ol>
       {error && (

@@ -14,7 +14,13 @@ function parseFilter(v: string): ThreadFilter {
 }
 
 /** The filter select, with the open and resolved counts; `canComment` adds the how-to-comment hint. */
-export function ThreadFilterBar({ filter, onChange, counts, orgs, canComment }: {
+export function ThreadFilterBar({
+  filter,
+  onChange,
+  counts,
+  orgs,
+  canComment,
+}: {
   filter: ThreadFilter;
   onChange: (filter: ThreadFilter) => void;
   counts: { open: number; resolved: number };
@@ -25,7 +31,11 @@ export function ThreadFilterBar({ filter, onChange, counts, orgs, canComment }: 
     <div className="comments-toolbar">
       <label className="comments-filter">
         <span>{CommentLabel.filter}</span>
-        <select aria-label={CommentLabel.filter} value={filterValue(filter)} onChange={(e) => onChange(parseFilter(e.target.value))}>
+        <select
+          aria-label={CommentLabel.filter}
+          value={filterValue(filter)}
+          onChange={(e) => onChange(parseFilter(e.target.value))}
+        >
           <option value="open">Open ({counts.open})</option>
           <option value="resolved">Resolved ({counts.resolved})</option>
           <option value="mine">Mine</option>
@@ -41,9 +51,7 @@ export function ThreadFilterBar({ filter, onChange, counts, orgs, canComment }: 
           )}
         </select>
       </label>
-      {canComment && (
-        <span className="muted comments-hint">Select text and press Ctrl+Alt+M to comment.</span>
-      )}
+      {canComment && <span className="muted comments-hint">Select text and press Ctrl+Alt+M to comment.</span>}
     </div>
   );
 }

@@ -31,7 +31,13 @@ export function UnreadThreadsBadge({ count }: { count: number | undefined }) {
   if (!count) return null;
   const label = `${count} comment ${count === 1 ? "thread waits" : "threads wait"} for you`;
   return (
-    <span className="badge badge-info comments-unread-badge" data-testid={CommentTestId.unreadBadge} data-count={count} title={label} aria-label={label}>
+    <span
+      className="badge badge-info comments-unread-badge"
+      data-testid={CommentTestId.unreadBadge}
+      data-count={count}
+      title={label}
+      aria-label={label}
+    >
       {count} unread
     </span>
   );

@@ -4,7 +4,11 @@
  * range to highlight. Relative positions follow concurrent edits, so highlights stay on their words.
  */
 import type { EditorState } from "@tiptap/pm/state";
-import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition, ySyncPluginKey } from "@tiptap/y-tiptap";
+import {
+  absolutePositionToRelativePosition,
+  relativePositionToAbsolutePosition,
+  ySyncPluginKey,
+} from "@tiptap/y-tiptap";
 import type * as Y from "yjs";
 import { CLAUSE_ID_ATTR, DOCUMENT_FIELD } from "../../shared/canonical";
 import { CommentLimits } from "../../shared/comments/schemas";
@@ -58,7 +62,11 @@ export function draftFromSelection(state: EditorState, ydoc: Y.Doc): Draft | nul
 }
 
 /** Where an anchor lies in the editor now, or null when its words are gone (or not rendered yet). */
-export function rangeOfAnchor(state: EditorState, ydoc: Y.Doc, anchor: AnchorInput): { from: number; to: number } | null {
+export function rangeOfAnchor(
+  state: EditorState,
+  ydoc: Y.Doc,
+  anchor: AnchorInput,
+): { from: number; to: number } | null {
   const binding = bindingOf(state);
   if (!binding) return null;
   const fragment = ydoc.getXmlFragment(DOCUMENT_FIELD);

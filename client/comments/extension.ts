@@ -129,7 +129,9 @@ class CommentsView {
     if (e.key === "Escape" && !e.defaultPrevented) {
       const target = e.target as Node | null;
       // Escape inside the editor or the comments panel closes what comments opened.
-      const inside = !!target && (this.view.dom.contains(target) || !!(target as Element).closest?.(`[data-testid="${CommentTestId.panel}"]`));
+      const inside =
+        !!target &&
+        (this.view.dom.contains(target) || !!(target as Element).closest?.(`[data-testid="${CommentTestId.panel}"]`));
       if (inside && this.store.escape()) e.preventDefault();
     }
   };
@@ -165,7 +167,9 @@ class CommentsView {
     const decoKey = keyParts.join("|");
     if (decoKey !== this.decorationKey) {
       this.decorationKey = decoKey;
-      this.view.dispatch(state.tr.setMeta(key, DecorationSet.create(state.doc, decorations)).setMeta("addToHistory", false));
+      this.view.dispatch(
+        state.tr.setMeta(key, DecorationSet.create(state.doc, decorations)).setMeta("addToHistory", false),
+      );
     }
 
     // Bring the opened thread's words into view.

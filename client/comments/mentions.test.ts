@@ -9,7 +9,9 @@ describe("mentions while typing", () => {
       ["Ana", "u2"],
     ]);
     const body = toBody("@Ana Ruiz and @Ana, see @Anastasia and mail@Ana Ruiz", picked);
-    expect(body).toBe(`${mentionToken("Ana Ruiz", "u1")} and ${mentionToken("Ana", "u2")}, see @Anastasia and mail@Ana Ruiz`);
+    expect(body).toBe(
+      `${mentionToken("Ana Ruiz", "u1")} and ${mentionToken("Ana", "u2")}, see @Anastasia and mail@Ana Ruiz`,
+    );
     expect(parseMentions(body)).toEqual(["u1", "u2"]);
     const back = toEditable(body);
     expect(back.text).toBe("@Ana Ruiz and @Ana, see @Anastasia and mail@Ana Ruiz");

@@ -11,7 +11,9 @@ registerEditorExtension((ctx) => commentsExtension(ctx));
 registerSidePanelTab({
   ...SidePanelSlot.comments,
   badge: (ctx) => {
-    const n = commentStoreFor(ctx).getSnapshot().threads.filter((t) => t.status === "open").length;
+    const n = commentStoreFor(ctx)
+      .getSnapshot()
+      .threads.filter((t) => t.status === "open").length;
     return n > 0 ? n : null;
   },
   subscribeBadge: (ctx, onChange) => commentStoreFor(ctx).subscribe(onChange),

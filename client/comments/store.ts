@@ -74,7 +74,8 @@ export class CommentStore {
   ) {
     this.disposers.push(
       onAppEvent((event) => {
-        if (event.type === "threads.changed" && event.statementId === statementId) void this.refreshThread(event.threadId);
+        if (event.type === "threads.changed" && event.statementId === statementId)
+          void this.refreshThread(event.threadId);
         // Membership changes can change names, organizations and mentions.
         if (event.type === "members.changed") void this.load();
       }),
@@ -130,7 +131,8 @@ export class CommentStore {
       const { threads } = await api.threads(this.statementId);
       if (seq === this.loadSeq) this.set({ threads, status: "ready", error: null });
     } catch (err) {
-      if (seq === this.loadSeq) this.set({ status: this.snapshot.threads.length ? "ready" : "error", error: errorMessage(err) });
+      if (seq === this.loadSeq)
+        this.set({ status: this.snapshot.threads.length ? "ready" : "error", error: errorMessage(err) });
     }
   }
 
@@ -156,7 +158,10 @@ export class CommentStore {
     const t = threadId ? this.snapshot.threads.find((x) => x.id === threadId) : undefined;
     if (t?.unread) {
       this.upsert({ ...t, unread: false });
-      api.markThreadRead(t.id).then(({ thread }) => this.upsert(thread), () => undefined);
+      api.markThreadRead(t.id).then(
+        ({ thread }) => this.upsert(thread),
+        () => undefined,
+      );
     }
   }
 

@@ -37,6 +37,5 @@ export function useClauses(ydoc: Y.Doc): { order: Map<string, number>; snippet: 
         snippet.set(id, text.length > 60 ? `${text.slice(0, 57)}…` : text);
       });
     return { order, snippet, version };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ydoc, version]);
 }

@@ -6,7 +6,11 @@ import type { ConnectionState } from "./collaboration";
 import { TestId } from "../testids";
 
 /** Text and tone for a connection state. */
-export function describeConnection(state: ConnectionState): { text: string; detail: string; tone: "ok" | "wait" | "warn" | "bad" } {
+export function describeConnection(state: ConnectionState): {
+  text: string;
+  detail: string;
+  tone: "ok" | "wait" | "warn" | "bad";
+} {
   switch (state.kind) {
     case "connected":
       return state.saving

@@ -41,7 +41,12 @@ export function EditorPage({ id }: { id: string }) {
   const { state, reload } = useStatementDetail(id);
   const onEvent = useCallback(
     (event: AppEvent) => {
-      if (event.type === "members.changed" || event.type === "statement.changed" || event.type === "locked" || event.type === "unlocked") {
+      if (
+        event.type === "members.changed" ||
+        event.type === "statement.changed" ||
+        event.type === "locked" ||
+        event.type === "unlocked"
+      ) {
         reload();
       }
     },
@@ -84,7 +89,17 @@ export function EditorPage({ id }: { id: string }) {
   return <LoadedEditor id={id} detail={state.detail} reload={reload} collab={collab} />;
 }
 
-function AccessLost({ code, message, hadAccess, statementId }: { code: DeniedCode; message: string; hadAccess: boolean; statementId: string }) {
+function AccessLost({
+  code,
+  message,
+  hadAccess,
+  statementId,
+}: {
+  code: DeniedCode;
+  message: string;
+  hadAccess: boolean;
+  statementId: string;
+}) {
   const loginHref = `/login?next=${encodeURIComponent(`/s/${statementId}`)}`;
   return (
     <AppLayout wide>
@@ -107,7 +122,9 @@ function AccessLost({ code, message, hadAccess, statementId }: { code: DeniedCod
           </>
         ) : (
           <>
-            <p className="empty-title">{code === ErrorCode.notFound ? "Statement not found" : "You do not have access"}</p>
+            <p className="empty-title">
+              {code === ErrorCode.notFound ? "Statement not found" : "You do not have access"}
+            </p>
             <p>{message}</p>
             <Link to="/" className="btn btn-secondary">
               Back to your statements
@@ -126,17 +143,39 @@ function closedMessage(conn: ConnectionState): { title: string; text: string; lo
     case CloseCode.unauthorized:
       return { title: "Your session has ended", text: "Log in again to keep working on this statement.", login: true };
     case CloseCode.forbidden:
-      return { title: "You no longer have access", text: "A convener removed you from this statement, or your access changed.", login: false };
+      return {
+        title: "You no longer have access",
+        text: "A convener removed you from this statement, or your access changed.",
+        login: false,
+      };
     case CloseCode.notFound:
       return { title: "This statement no longer exists", text: "It may have been deleted.", login: false };
     case CloseCode.documentTooLarge:
-      return { title: "The document is too large", text: "The server refused further changes. Contact the convener.", login: false };
+      return {
+        title: "The document is too large",
+        text: "The server refused further changes. Contact the convener.",
+        login: false,
+      };
     default:
-      return { title: "Disconnected", text: conn.reason || "The server closed the connection. Reload the page to reconnect.", login: false };
+      return {
+        title: "Disconnected",
+        text: conn.reason || "The server closed the connection. Reload the page to reconnect.",
+        login: false,
+      };
   }
 }
 
-function LoadedEditor({ id, detail, reload, collab }: { id: string; detail: StatementDetailDto; reload: () => void; collab: Collaboration | null }) {
+function LoadedEditor({
+  id,
+  detail,
+  reload,
+  collab,
+}: {
+  id: string;
+  detail: StatementDetailDto;
+  reload: () => void;
+  collab: Collaboration | null;
+}) {
   const { user } = useSession();
   const [editor, setEditor] = useState<Editor | null>(null);
   const connection = useConnectionState(collab);
@@ -148,12 +187,25 @@ function LoadedEditor({ id, detail, reload, collab }: { id: string; detail: Stat
   const canEdit = canEditText(me.role, statement.phase) && !closed && connection.kind !== "refused";
 
   const awarenessUser = useMemo(
-    () => ({ id: me.userId, name: user?.name ?? detail.members.find((m) => m.userId === me.userId)?.name ?? "Me", color: me.color }),
+    () => ({
+      id: me.userId,
+      name: user?.name ?? detail.members.find((m) => m.userId === me.userId)?.name ?? "Me",
+      color: me.color,
+    }),
     [me.userId, me.color, user?.name, detail.members],
   );
 
   const ctx: EditorPageContext | null = collab
-    ? { statementId: id, detail, reloadDetail: reload, ydoc: collab.ydoc, provider: collab.provider, editor, canEdit, onAppEvent: collab.onAppEvent }
+    ? {
+        statementId: id,
+        detail,
+        reloadDetail: reload,
+        ydoc: collab.ydoc,
+        provider: collab.provider,
+        editor,
+        canEdit,
+        onAppEvent: collab.onAppEvent,
+      }
     : null;
 
   // Extensions are built once per connection: the editor is recreated only when the document changes.
@@ -192,7 +244,9 @@ function LoadedEditor({ id, detail, reload, collab }: { id: string; detail: Stat
           ),
         },
     );
-    const others = registered.filter((t) => !Object.values(SidePanelSlot).some((s) => s.id === t.id) && t.id !== "people");
+    const others = registered.filter(
+      (t) => !Object.values(SidePanelSlot).some((s) => s.id === t.id) && t.id !== "people",
+    );
     return [people, ...slots, ...others]
       .sort((a, b) => (a.order ?? 100) - (b.order ?? 100))
       .map((t) => ({
@@ -214,7 +268,12 @@ function LoadedEditor({ id, detail, reload, collab }: { id: string; detail: Stat
             <Link to="/" className="back-link">
               ← All statements
             </Link>
-            <TitleEditor id={id} title={statement.title} canRename={canManageMembers(me.role) && statement.phase === "drafting"} onRenamed={reload} />
+            <TitleEditor
+              id={id}
+              title={statement.title}
+              canRename={canManageMembers(me.role) && statement.phase === "drafting"}
+              onRenamed={reload}
+            />
             <div className="doc-meta">
               <PhaseBadge phase={statement.phase} />
               <RoleBadge role={me.role} />
@@ -240,7 +299,9 @@ function LoadedEditor({ id, detail, reload, collab }: { id: string; detail: Stat
         )}
         <RefusedEditNotice refusal={refusal} onDismiss={() => collab?.refusals.dismiss()} />
         <ReadOnlyBanner role={me.role} phase={statement.phase} />
-        {statement.phase === "final" && <FinalBanner key={statement.updatedAt} statementId={id} canPublish={canManageMembers(me.role)} />}
+        {statement.phase === "final" && (
+          <FinalBanner key={statement.updatedAt} statementId={id} canPublish={canManageMembers(me.role)} />
+        )}
         <div className="editor-layout">
           <section className="editor-column" aria-label="Statement">
             {collab && ctx ? (
@@ -265,7 +326,17 @@ function LoadedEditor({ id, detail, reload, collab }: { id: string; detail: Stat
 }
 
 /** The statement title; the convener can rename it in place while drafting. */
-function TitleEditor({ id, title, canRename, onRenamed }: { id: string; title: string; canRename: boolean; onRenamed: () => void }) {
+function TitleEditor({
+  id,
+  title,
+  canRename,
+  onRenamed,
+}: {
+  id: string;
+  title: string;
+  canRename: boolean;
+  onRenamed: () => void;
+}) {
   const [editing, setEditing] = useState(false);
   const [value, setValue] = useState(title);
   const [error, setError] = useState<string | null>(null);

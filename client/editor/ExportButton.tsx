@@ -38,7 +38,12 @@ export function ExportButton({ statementId, slug }: { statementId: string; slug:
       const local = sha256Hex(text);
       const name = filename === "statement.md" && slug ? `${slug}.md` : filename;
       download(text, name);
-      setState({ status: "done", sha256: sha256 ?? local, matches: sha256 === null || sha256 === local, filename: name });
+      setState({
+        status: "done",
+        sha256: sha256 ?? local,
+        matches: sha256 === null || sha256 === local,
+        filename: name,
+      });
     } catch (e) {
       setState({ status: "error", message: errorMessage(e) });
     }
@@ -46,7 +51,13 @@ export function ExportButton({ statementId, slug }: { statementId: string; slug:
 
   return (
     <div className="export">
-      <button type="button" className="btn btn-secondary btn-sm" onClick={run} disabled={state.status === "busy"} data-testid={TestId.exportButton}>
+      <button
+        type="button"
+        className="btn btn-secondary btn-sm"
+        onClick={run}
+        disabled={state.status === "busy"}
+        data-testid={TestId.exportButton}
+      >
         {state.status === "busy" && <Spinner label="Exporting" />}
         <span>{Label.exportMarkdown}</span>
       </button>
@@ -67,8 +78,15 @@ export function ExportButton({ statementId, slug }: { statementId: string; slug:
           >
             {copied ? "Copied" : "Copy"}
           </button>
-          {!state.matches && <span className="field-error">The downloaded file does not match this hash. Export again.</span>}
-          <button type="button" className="btn-icon" aria-label="Hide hash" onClick={() => setState({ status: "idle" })}>
+          {!state.matches && (
+            <span className="field-error">The downloaded file does not match this hash. Export again.</span>
+          )}
+          <button
+            type="button"
+            className="btn-icon"
+            aria-label="Hide hash"
+            onClick={() => setState({ status: "idle" })}
+          >
             ×
           </button>
         </div>

@@ -10,7 +10,12 @@ export function PresenceList({ people }: { people: Presence[] }) {
   const shown = people.slice(0, MAX_SHOWN);
   const rest = people.length - shown.length;
   return (
-    <div className="presence" data-testid={TestId.presence} aria-label={`${people.length} ${people.length === 1 ? "person" : "people"} in this document`} role="group">
+    <div
+      className="presence"
+      data-testid={TestId.presence}
+      aria-label={`${people.length} ${people.length === 1 ? "person" : "people"} in this document`}
+      role="group"
+    >
       {shown.map((p) => (
         <Avatar
           key={p.user.id}
@@ -23,7 +28,13 @@ export function PresenceList({ people }: { people: Presence[] }) {
         />
       ))}
       {rest > 0 && (
-        <span className="avatar avatar-sm avatar-more" title={people.slice(MAX_SHOWN).map((p) => p.user.name).join(", ")}>
+        <span
+          className="avatar avatar-sm avatar-more"
+          title={people
+            .slice(MAX_SHOWN)
+            .map((p) => p.user.name)
+            .join(", ")}
+        >
           +{rest}
         </span>
       )}

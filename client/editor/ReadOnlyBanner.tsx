@@ -17,7 +17,11 @@ export function ReadOnlyBanner({ role, phase }: { role: Role; phase: Phase }) {
   const reason = readOnlyReason(role, phase);
   if (!reason) return null;
   return (
-    <div className={`banner ${phase === "final" ? "banner-final" : "banner-info"}`} role="status" data-testid={TestId.readonlyBanner}>
+    <div
+      className={`banner ${phase === "final" ? "banner-final" : "banner-info"}`}
+      role="status"
+      data-testid={TestId.readonlyBanner}
+    >
       <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true">
         <rect x="4" y="9" width="12" height="8" rx="1.5" fill="none" stroke="currentColor" strokeWidth="1.6" />
         <path d="M7 9V6.5a3 3 0 0 1 6 0V9" fill="none" stroke="currentColor" strokeWidth="1.6" />

@@ -63,21 +63,41 @@ const Icon = {
   ),
   ordered: (
     <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true">
-      <text x="1.5" y="7" fontSize="6" fill="currentColor" fontFamily="sans-serif">1</text>
-      <text x="1.5" y="12.5" fontSize="6" fill="currentColor" fontFamily="sans-serif">2</text>
-      <text x="1.5" y="18" fontSize="6" fill="currentColor" fontFamily="sans-serif">3</text>
+      <text x="1.5" y="7" fontSize="6" fill="currentColor" fontFamily="sans-serif">
+        1
+      </text>
+      <text x="1.5" y="12.5" fontSize="6" fill="currentColor" fontFamily="sans-serif">
+        2
+      </text>
+      <text x="1.5" y="18" fontSize="6" fill="currentColor" fontFamily="sans-serif">
+        3
+      </text>
       <path d="M8 5h9M8 10h9M8 15h9" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
     </svg>
   ),
   undo: (
     <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true">
-      <path d="M7 5 3 9l4 4" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
+      <path
+        d="M7 5 3 9l4 4"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.8"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
       <path d="M3.5 9H12a5 5 0 0 1 0 10h-2" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
     </svg>
   ),
   redo: (
     <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true">
-      <path d="m13 5 4 4-4 4" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
+      <path
+        d="m13 5 4 4-4 4"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.8"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
       <path d="M16.5 9H8a5 5 0 0 0 0 10h2" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
     </svg>
   ),
@@ -104,25 +124,86 @@ export function Toolbar({ editor, disabled }: { editor: Editor; disabled: boolea
   const chain = () => editor.chain().focus();
   const groups: ButtonSpec[][] = [
     [
-      { label: Label.bold, shortcut: "Mod-B", icon: Icon.bold, active: s.bold, enabled: s.canBold, run: () => chain().toggleBold().run() },
-      { label: Label.italic, shortcut: "Mod-I", icon: Icon.italic, active: s.italic, enabled: s.canItalic, run: () => chain().toggleItalic().run() },
+      {
+        label: Label.bold,
+        shortcut: "Mod-B",
+        icon: Icon.bold,
+        active: s.bold,
+        enabled: s.canBold,
+        run: () => chain().toggleBold().run(),
+      },
+      {
+        label: Label.italic,
+        shortcut: "Mod-I",
+        icon: Icon.italic,
+        active: s.italic,
+        enabled: s.canItalic,
+        run: () => chain().toggleItalic().run(),
+      },
     ],
     [
-      { label: Label.heading1, shortcut: "Mod-Alt-1", icon: Icon.h(1), active: s.h1, enabled: true, run: () => chain().toggleHeading({ level: 1 }).run() },
-      { label: Label.heading2, shortcut: "Mod-Alt-2", icon: Icon.h(2), active: s.h2, enabled: true, run: () => chain().toggleHeading({ level: 2 }).run() },
-      { label: Label.heading3, shortcut: "Mod-Alt-3", icon: Icon.h(3), active: s.h3, enabled: true, run: () => chain().toggleHeading({ level: 3 }).run() },
+      {
+        label: Label.heading1,
+        shortcut: "Mod-Alt-1",
+        icon: Icon.h(1),
+        active: s.h1,
+        enabled: true,
+        run: () => chain().toggleHeading({ level: 1 }).run(),
+      },
+      {
+        label: Label.heading2,
+        shortcut: "Mod-Alt-2",
+        icon: Icon.h(2),
+        active: s.h2,
+        enabled: true,
+        run: () => chain().toggleHeading({ level: 2 }).run(),
+      },
+      {
+        label: Label.heading3,
+        shortcut: "Mod-Alt-3",
+        icon: Icon.h(3),
+        active: s.h3,
+        enabled: true,
+        run: () => chain().toggleHeading({ level: 3 }).run(),
+      },
     ],
     [
-      { label: Label.bulletList, shortcut: "Mod-Shift-8", icon: Icon.bullet, active: s.bullet, enabled: true, run: () => chain().toggleBulletList().run() },
-      { label: Label.orderedList, shortcut: "Mod-Shift-7", icon: Icon.ordered, active: s.ordered, enabled: true, run: () => chain().toggleOrderedList().run() },
+      {
+        label: Label.bulletList,
+        shortcut: "Mod-Shift-8",
+        icon: Icon.bullet,
+        active: s.bullet,
+        enabled: true,
+        run: () => chain().toggleBulletList().run(),
+      },
+      {
+        label: Label.orderedList,
+        shortcut: "Mod-Shift-7",
+        icon: Icon.ordered,
+        active: s.ordered,
+        enabled: true,
+        run: () => chain().toggleOrderedList().run(),
+      },
     ],
     [
       { label: Label.undo, shortcut: "Mod-Z", icon: Icon.undo, enabled: s.canUndo, run: () => chain().undo().run() },
-      { label: Label.redo, shortcut: "Mod-Shift-Z", icon: Icon.redo, enabled: s.canRedo, run: () => chain().redo().run() },
+      {
+        label: Label.redo,
+        shortcut: "Mod-Shift-Z",
+        icon: Icon.redo,
+        enabled: s.canRedo,
+        run: () => chain().redo().run(),
+      },
     ],
   ];
   return (
-    <div className="toolbar" role="toolbar" aria-label="Formatting" data-testid={TestId.editorToolbar} aria-disabled={disabled || undefined}>
+    <div
+      className="toolbar"
+      role="toolbar"
+      aria-label="Formatting"
+      data-testid={TestId.editorToolbar}
+      aria-disabled={disabled || undefined}
+    >
       {groups.map((g, i) => (
         <div className="tool-group" key={i}>
           {g.map((spec) => (

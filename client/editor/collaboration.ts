@@ -244,7 +244,8 @@ export function useCollaboration(
       // A server that refuses an invalid update may close for good (4422) right after its permission-denied;
       // should that message be missed, the close alone still rolls the unconfirmed edits back.
       provider.on("closed", ({ code, reason }: { code: number; reason: string }) => {
-        if (code === UPDATE_REFUSED_CLOSE) onDenied(session, reason || "invalid update: the edit was refused and not saved");
+        if (code === UPDATE_REFUSED_CLOSE)
+          onDenied(session, reason || "invalid update: the edit was refused and not saved");
       });
       provider.connect();
       return session;

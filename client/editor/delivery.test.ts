@@ -6,7 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as authProtocol from "y-protocols/auth";
 import type { RunningServer } from "../../server/server";
-import { connectProvider, eventually, startTestServer, statementWithMembers, synced } from "../../server/testing/harness";
+import {
+  connectProvider,
+  eventually,
+  startTestServer,
+  statementWithMembers,
+  synced,
+} from "../../server/testing/harness";
 import { MessageType, PermissionDeniedReason } from "../../shared/protocol";
 import { canonicalMarkdownOfDoc, DOCUMENT_FIELD } from "../../shared/canonical";
 import * as Y from "yjs";

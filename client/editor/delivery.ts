@@ -107,7 +107,12 @@ export class Delivery {
 
   private update(patch: Partial<DeliverySnapshot>): void {
     const next = { ...this.snapshot, ...patch };
-    if (next.unsent === this.snapshot.unsent && next.slow === this.snapshot.slow && next.refused === this.snapshot.refused) return;
+    if (
+      next.unsent === this.snapshot.unsent &&
+      next.slow === this.snapshot.slow &&
+      next.refused === this.snapshot.refused
+    )
+      return;
     const becameUnsent = next.unsent !== this.snapshot.unsent;
     this.snapshot = next;
     if (becameUnsent) this.local?.setUnsent(next.unsent);

@@ -10,7 +10,7 @@
  * Besides the updates, the database keeps one flag, `unsent` (custom store), set while local edits are not
  * confirmed by the server (see delivery.ts): restored edits show as unsent until the server confirms them.
  */
-import * as Y from "yjs";
+import type * as Y from "yjs";
 import * as idb from "lib0/indexeddb";
 import { IndexeddbPersistence } from "y-indexeddb";
 
@@ -97,9 +97,7 @@ export class LocalCopy {
 
 async function clearStores(name: string): Promise<void> {
   try {
-    const db = await idb.openDB(name, (d) =>
-      idb.createStores(d, [["updates", { autoIncrement: true }], ["custom"]]),
-    );
+    const db = await idb.openDB(name, (d) => idb.createStores(d, [["updates", { autoIncrement: true }], ["custom"]]));
     await new Promise<void>((resolve, reject) => {
       const tx = db.transaction(["updates", "custom"], "readwrite");
       tx.objectStore("updates").clear();
@@ -124,7 +122,14 @@ export async function forgetLocalCopies(userId: string): Promise<void> {
     const dbs = await indexedDB.databases();
     const mine = dbs.map((d) => d.name ?? "").filter((n) => n.startsWith(`${PREFIX}${userId}:`));
     // A database another tab still holds open is deleted when that tab lets go; do not wait for it.
-    await Promise.all(mine.map((n) => withTimeout(clearStores(n).then(() => idb.deleteDB(n)), 2000)));
+    await Promise.all(
+      mine.map((n) =>
+        withTimeout(
+          clearStores(n).then(() => idb.deleteDB(n)),
+          2000,
+        ),
+      ),
+    );
   } catch (err) {
     console.warn("Could not delete the local copies", err);
   }

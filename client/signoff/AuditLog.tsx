@@ -24,12 +24,17 @@ export function AuditLog({ statementId }: { statementId: string }) {
         }}
       >
         <summary className="small">Audit log</summary>
-        {error && <p className="form-error" role="alert">{error}</p>}
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
         {entries && (
           <ul className="small signoff-audit">
             {entries.map((e) => (
               <li key={e.id}>
-                <span title={absoluteTime(e.at)}>{relativeTime(e.at)}</span> · {e.actorName ?? "system"} · <strong>{e.action}</strong>
+                <span title={absoluteTime(e.at)}>{relativeTime(e.at)}</span> · {e.actorName ?? "system"} ·{" "}
+                <strong>{e.action}</strong>
                 {typeof e.detail.position === "string" ? ` ${e.detail.position}` : ""}
                 {typeof e.detail.clauseNumber === "number" ? ` (clause ${e.detail.clauseNumber})` : ""}
                 {typeof e.detail.reason === "string" && e.detail.reason ? ` — “${excerpt(e.detail.reason, 80)}”` : ""}

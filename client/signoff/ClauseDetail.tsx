@@ -43,7 +43,9 @@ export function ClauseDetail({
   const [read, setRead] = useState({ hash: clause.hash, text: clause.markdown });
   const moved = read.hash !== clause.hash;
   // The server refused because the clause changed while it was being read: the position waits for a second look.
-  const [changed, setChanged] = useState<{ details: TextChangedDetails; position: Position; reason?: string } | null>(null);
+  const [changed, setChanged] = useState<{ details: TextChangedDetails; position: Position; reason?: string } | null>(
+    null,
+  );
 
   /** Records a position on the clause as shown (by default, as this view shows it). */
   async function record(position: Position, why?: string, shown: { hash: string; text: string } = read) {
@@ -73,7 +75,12 @@ export function ClauseDetail({
   }
 
   return (
-    <section className="signoff-section" data-testid={SignoffTestId.clauseDetail} data-clause-id={clauseId} aria-label={SignoffLabel.clause(clause.index + 1)}>
+    <section
+      className="signoff-section"
+      data-testid={SignoffTestId.clauseDetail}
+      data-clause-id={clauseId}
+      aria-label={SignoffLabel.clause(clause.index + 1)}
+    >
       <h3>{SignoffLabel.clause(clause.index + 1)}</h3>
       <blockquote className="signoff-clause-text" aria-label="Clause as you read it">
         {read.text}
@@ -82,7 +89,11 @@ export function ClauseDetail({
         <div className="signoff-void small" data-testid={SignoffTestId.clauseMoved}>
           <p>This clause has changed since you opened it.</p>
           <DiffView parts={diffWords(read.text, clause.markdown)} label="Changes since you opened it" />
-          <button type="button" className="link-button small" onClick={() => setRead({ hash: clause.hash, text: clause.markdown })}>
+          <button
+            type="button"
+            className="link-button small"
+            onClick={() => setRead({ hash: clause.hash, text: clause.markdown })}
+          >
             {SignoffLabel.readAgain}
           </button>
         </div>
@@ -117,7 +128,12 @@ export function ClauseDetail({
               {POSITION_ACTION.object}
             </button>
             {mine?.stale && !mine.removed && (
-              <button type="button" className="btn btn-sm btn-secondary" disabled={busy} onClick={() => record(mine.position, mine.reason ?? undefined)}>
+              <button
+                type="button"
+                className="btn btn-sm btn-secondary"
+                disabled={busy}
+                onClick={() => record(mine.position, mine.reason ?? undefined)}
+              >
                 {SignoffLabel.confirm}
               </button>
             )}
@@ -133,7 +149,13 @@ export function ClauseDetail({
             >
               <label className="field">
                 <span>{SignoffLabel.reason}</span>
-                <textarea value={reason} maxLength={REASON_MAX} rows={3} onChange={(e) => setReason(e.target.value)} autoFocus />
+                <textarea
+                  value={reason}
+                  maxLength={REASON_MAX}
+                  rows={3}
+                  onChange={(e) => setReason(e.target.value)}
+                  autoFocus
+                />
               </label>
               <div className="row">
                 <button type="submit" className="btn btn-primary btn-sm" disabled={busy}>
@@ -155,7 +177,10 @@ export function ClauseDetail({
                     className="btn btn-primary btn-sm"
                     disabled={busy}
                     onClick={() =>
-                      record(changed.position, changed.reason, { hash: changed.details.currentHash!, text: changed.details.currentText! })
+                      record(changed.position, changed.reason, {
+                        hash: changed.details.currentHash!,
+                        text: changed.details.currentText!,
+                      })
                     }
                   >
                     {SignoffLabel.confirmChanged} ({POSITION_ACTION[changed.position]})
@@ -167,7 +192,11 @@ export function ClauseDetail({
               </div>
             </div>
           )}
-          {error && <p className="form-error" role="alert">{error}</p>}
+          {error && (
+            <p className="form-error" role="alert">
+              {error}
+            </p>
+          )}
         </div>
       )}
 

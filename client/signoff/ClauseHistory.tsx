@@ -34,8 +34,10 @@ export function ClauseHistory({ matrix, clauseId }: { matrix: SignoffMatrixDto; 
       <ul className="small">
         {(entries ?? []).map((h) => (
           <li key={h.id}>
-            <span title={absoluteTime(h.at)}>{relativeTime(h.at)}</span>: {names.get(h.organizationId) ?? "?"} {h.position}
-            {h.reason ? ` — “${excerpt(h.reason, 80)}”` : ""} ({h.userName}, clause <code className="hash">{h.clauseHash.slice(0, 8)}</code>)
+            <span title={absoluteTime(h.at)}>{relativeTime(h.at)}</span>: {names.get(h.organizationId) ?? "?"}{" "}
+            {h.position}
+            {h.reason ? ` — “${excerpt(h.reason, 80)}”` : ""} ({h.userName}, clause{" "}
+            <code className="hash">{h.clauseHash.slice(0, 8)}</code>)
           </li>
         ))}
       </ul>

@@ -26,12 +26,18 @@ export function FinalBanner({ statementId, canPublish = false }: { statementId: 
   }, [statementId]);
 
   return (
-    <div className="banner banner-final final-banner" role="status" data-testid={SignoffTestId.finalBanner} data-hash={final?.hash ?? ""}>
+    <div
+      className="banner banner-final final-banner"
+      role="status"
+      data-testid={SignoffTestId.finalBanner}
+      data-hash={final?.hash ?? ""}
+    >
       <strong>Final</strong>
       {final ? (
         <span>
           Locked {absoluteTime(final.createdAt)}
-          {final.createdByName ? ` by ${final.createdByName}` : ""} · {final.signatories.length} signator{final.signatories.length === 1 ? "y" : "ies"} · SHA-256{" "}
+          {final.createdByName ? ` by ${final.createdByName}` : ""} · {final.signatories.length} signator
+          {final.signatories.length === 1 ? "y" : "ies"} · SHA-256{" "}
           <code className="hash final-hash" data-testid={SignoffTestId.finalHash}>
             {final.hash}
           </code>

@@ -73,7 +73,11 @@ export function FinalBox({ statementId, matrix }: { statementId: string; matrix:
             {SignoffLabel.unlock}
           </button>
           <p className="small muted">Unlocking voids every signature and is recorded in the audit log.</p>
-          {error && <p className="form-error" role="alert">{error}</p>}
+          {error && (
+            <p className="form-error" role="alert">
+              {error}
+            </p>
+          )}
         </form>
       )}
     </section>

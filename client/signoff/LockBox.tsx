@@ -27,7 +27,17 @@ interface Shown {
 }
 
 /** The lock section and its confirmation dialog. */
-export function LockBox({ statementId, ydoc, matrix, onDone }: { statementId: string; ydoc: Y.Doc; matrix: SignoffMatrixDto; onDone: () => void }) {
+export function LockBox({
+  statementId,
+  ydoc,
+  matrix,
+  onDone,
+}: {
+  statementId: string;
+  ydoc: Y.Doc;
+  matrix: SignoffMatrixDto;
+  onDone: () => void;
+}) {
   const [shown, setShown] = useState<Shown | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -36,7 +46,8 @@ export function LockBox({ statementId, ydoc, matrix, onDone }: { statementId: st
   function look() {
     const t = signoffText(ydoc);
     // The lists judged against exactly this reading of the text, so that hash and lists go together.
-    const readiness = t.clauses.length === 0 && matrix.clauses.length > 0 ? matrix.readiness : rejudge(matrix, t).readiness;
+    const readiness =
+      t.clauses.length === 0 && matrix.clauses.length > 0 ? matrix.readiness : rejudge(matrix, t).readiness;
     setShown({ hash: t.hash, text: t.markdown, readiness, changed: null, listChanged: false });
     setError(null);
   }
@@ -57,7 +68,13 @@ export function LockBox({ statementId, ydoc, matrix, onDone }: { statementId: st
       const changed = textChangedDetails(err);
       const refused = lockRefusal(err);
       if (changed && changed.currentHash !== null && changed.currentText !== null) {
-        setShown({ hash: changed.currentHash, text: changed.currentText, readiness: null, changed, listChanged: false });
+        setShown({
+          hash: changed.currentHash,
+          text: changed.currentText,
+          readiness: null,
+          changed,
+          listChanged: false,
+        });
       } else if (refused) {
         setShown({
           ...shown,
@@ -75,14 +92,20 @@ export function LockBox({ statementId, ydoc, matrix, onDone }: { statementId: st
   const r = shown?.readiness ?? null;
   // The live view no longer matches what the dialog shows (an edit, a signature, a new objection).
   const drifted =
-    shown !== null && shown.changed === null && r !== null && (matrix.documentHash !== shown.hash || !sameLockLists(lockOverrideOf(r), matrix.readiness));
+    shown !== null &&
+    shown.changed === null &&
+    r !== null &&
+    (matrix.documentHash !== shown.hash || !sameLockLists(lockOverrideOf(r), matrix.readiness));
 
   return (
     <section className="signoff-section" aria-label="Lock">
       <h3>Lock</h3>
       <p className="small">
         {signedCount} of {matrix.organizations.length} organizations signed the current text
-        {matrix.readiness.objections.length > 0 ? ` · ${matrix.readiness.objections.length} standing objection${matrix.readiness.objections.length === 1 ? "" : "s"}` : ""}.
+        {matrix.readiness.objections.length > 0
+          ? ` · ${matrix.readiness.objections.length} standing objection${matrix.readiness.objections.length === 1 ? "" : "s"}`
+          : ""}
+        .
       </p>
       <button type="button" className="btn btn-secondary btn-sm" onClick={look}>
         {SignoffLabel.lock}
@@ -91,7 +114,8 @@ export function LockBox({ statementId, ydoc, matrix, onDone }: { statementId: st
         {shown && (
           <div data-testid={SignoffTestId.lockDialog} className="stack">
             <p>
-              Locking stores the canonical text, its SHA-256 and the signatories. Nobody can change the text afterwards; only the instance admin can unlock.
+              Locking stores the canonical text, its SHA-256 and the signatories. Nobody can change the text afterwards;
+              only the instance admin can unlock.
             </p>
             {shown.changed && <TextChangedNotice details={shown.changed} />}
             <p className="small">
@@ -107,7 +131,9 @@ export function LockBox({ statementId, ydoc, matrix, onDone }: { statementId: st
               </pre>
             </details>
             {r === null ? (
-              <p className="small muted">Who has signed this text, and which objections stand, is checked again when you lock.</p>
+              <p className="small muted">
+                Who has signed this text, and which objections stand, is checked again when you lock.
+              </p>
             ) : r.ready ? (
               <p className="success">Every organization has signed this text and no objection stands.</p>
             ) : (

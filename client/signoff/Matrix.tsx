@@ -26,7 +26,9 @@ const GROUP_SHORT: Record<StakeholderGroup, string> = {
 };
 
 /** Organizations grouped by stakeholder group, groups in their usual order, signatory order inside. */
-export function groupOrganizations(orgs: SignoffOrganization[]): Array<{ group: StakeholderGroup; orgs: SignoffOrganization[] }> {
+export function groupOrganizations(
+  orgs: SignoffOrganization[],
+): Array<{ group: StakeholderGroup; orgs: SignoffOrganization[] }> {
   const order = Object.keys(StakeholderGroupLabel) as StakeholderGroup[];
   return order
     .map((group) => ({ group, orgs: orgs.filter((o) => o.stakeholderGroup === group) }))
@@ -66,7 +68,11 @@ export function SignoffMatrix({
 
   if (matrix.clauses.length === 0) return <p className="muted small">The statement has no clauses yet.</p>;
   if (columns.length === 0) {
-    return <p className="muted small">No member represents an organization yet: add members with an organization to collect sign-offs.</p>;
+    return (
+      <p className="muted small">
+        No member represents an organization yet: add members with an organization to collect sign-offs.
+      </p>
+    );
   }
 
   return (
@@ -78,7 +84,13 @@ export function SignoffMatrix({
               <span className="visually-hidden">Clause</span>
             </th>
             {groups.map((g) => (
-              <th key={g.group} colSpan={g.orgs.length} scope="colgroup" className="sm-group" title={StakeholderGroupLabel[g.group]}>
+              <th
+                key={g.group}
+                colSpan={g.orgs.length}
+                scope="colgroup"
+                className="sm-group"
+                title={StakeholderGroupLabel[g.group]}
+              >
                 {wide || g.orgs.length > 4 ? StakeholderGroupLabel[g.group] : GROUP_SHORT[g.group]}
               </th>
             ))}
@@ -139,7 +151,10 @@ export function SignoffMatrix({
                     );
                   }),
                 )}
-                <td className="sm-total" title={`${t.approve} approve, ${t.object} object, ${t.abstain} abstain, ${t.stale} stale, ${t.pending} pending`}>
+                <td
+                  className="sm-total"
+                  title={`${t.approve} approve, ${t.object} object, ${t.abstain} abstain, ${t.stale} stale, ${t.pending} pending`}
+                >
                   <span className="t-approve">{t.approve}</span>/<span className="t-object">{t.object}</span>
                   {t.stale > 0 && <span className="t-stale">/{t.stale}!</span>}
                 </td>

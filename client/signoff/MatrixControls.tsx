@@ -3,11 +3,22 @@ import type { MatrixFilter } from "./Matrix";
 import { CELL_LABEL, CELL_SYMBOL } from "./labels";
 
 /** The clause filter of the matrix, as toggle chips. */
-export function FilterChips(props: { label: string; filters: Array<[MatrixFilter, string]>; value: MatrixFilter; onChange: (f: MatrixFilter) => void }) {
+export function FilterChips(props: {
+  label: string;
+  filters: Array<[MatrixFilter, string]>;
+  value: MatrixFilter;
+  onChange: (f: MatrixFilter) => void;
+}) {
   return (
     <div className="signoff-filters" role="group" aria-label={props.label}>
       {props.filters.map(([f, label]) => (
-        <button key={f} type="button" className={`chip-button ${props.value === f ? "chip-active" : ""}`} aria-pressed={props.value === f} onClick={() => props.onChange(f)}>
+        <button
+          key={f}
+          type="button"
+          className={`chip-button ${props.value === f ? "chip-active" : ""}`}
+          aria-pressed={props.value === f}
+          onClick={() => props.onChange(f)}
+        >
           {label}
         </button>
       ))}

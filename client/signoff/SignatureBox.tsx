@@ -25,7 +25,13 @@ interface Shown {
 }
 
 /** Sign the whole text for my organization, or see why my signature is void. */
-export function SignatureBox(props: { statementId: string; ydoc: Y.Doc; matrix: SignoffMatrixDto; org: SignoffOrganization; onDone: () => void }) {
+export function SignatureBox(props: {
+  statementId: string;
+  ydoc: Y.Doc;
+  matrix: SignoffMatrixDto;
+  org: SignoffOrganization;
+  onDone: () => void;
+}) {
   const { statementId, ydoc, matrix, org, onDone } = props;
   const sig = matrix.signatures.find((s) => s.organizationId === org.id) ?? null;
   const [busy, setBusy] = useState(false);
@@ -47,7 +53,10 @@ export function SignatureBox(props: { statementId: string; ydoc: Y.Doc; matrix: 
     setBusy(true);
     setDialogError(null);
     try {
-      await api.sign(statementId, { organizationId: org.id, ...shownDocument({ hash: shown.hash, markdown: shown.text }) });
+      await api.sign(statementId, {
+        organizationId: org.id,
+        ...shownDocument({ hash: shown.hash, markdown: shown.text }),
+      });
       setShown(null);
       onDone();
     } catch (err) {
@@ -72,7 +81,12 @@ export function SignatureBox(props: { statementId: string; ydoc: Y.Doc; matrix: 
 
   const current = matrix.clauses.map((c) => c.markdown).join("\n\n");
   return (
-    <section className="signoff-section signoff-signature" data-testid={SignoffTestId.signature} data-state={state} aria-label="Signature">
+    <section
+      className="signoff-section signoff-signature"
+      data-testid={SignoffTestId.signature}
+      data-state={state}
+      aria-label="Signature"
+    >
       <h3>{org.name}</h3>
       {state === "signed" && sig && (
         <p className="success">
@@ -86,8 +100,10 @@ export function SignatureBox(props: { statementId: string; ydoc: Y.Doc; matrix: 
         <div className="signoff-void">
           <p>
             <strong>Signature void</strong>:{" "}
-            {sig.voidReason === "unlocked" ? "the statement was unlocked by the admin." : "the text changed since it was signed."} (Signed by {sig.userName}{" "}
-            {relativeTime(sig.at)}.)
+            {sig.voidReason === "unlocked"
+              ? "the statement was unlocked by the admin."
+              : "the text changed since it was signed."}{" "}
+            (Signed by {sig.userName} {relativeTime(sig.at)}.)
           </p>
           {sig.voidReason === "text-changed" &&
             (diff === null ? (
@@ -101,14 +117,23 @@ export function SignatureBox(props: { statementId: string; ydoc: Y.Doc; matrix: 
       )}
       {state === "unsigned" && <p className="muted">{org.shortName} has not signed the text.</p>}
       {matrix.me.canSign && state !== "signed" && (
-        <button type="button" className="btn btn-primary btn-sm signoff-wrap-button" onClick={openDialog} disabled={busy || matrix.clauses.length === 0}>
+        <button
+          type="button"
+          className="btn btn-primary btn-sm signoff-wrap-button"
+          onClick={openDialog}
+          disabled={busy || matrix.clauses.length === 0}
+        >
           {SignoffLabel.signFor(org.name)}
         </button>
       )}
       {!matrix.me.canSign && matrix.phase === "drafting" && (
         <p className="muted small">Only a convener or drafter representing {org.shortName} can sign for it.</p>
       )}
-      {error && <p className="form-error" role="alert">{error}</p>}
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
 
       <Dialog open={shown !== null} title={SignoffLabel.signFor(org.name)} onClose={() => setShown(null)}>
         {shown && (
@@ -116,7 +141,8 @@ export function SignatureBox(props: { statementId: string; ydoc: Y.Doc; matrix: 
             {shown.changed && <TextChangedNotice details={shown.changed} />}
             <p>
               You sign this text for <strong>{org.name}</strong>
-              {shown.changed ? ", as it reads now" : ""}. Your signature is bound to its SHA-256 and is void once the text changes.
+              {shown.changed ? ", as it reads now" : ""}. Your signature is bound to its SHA-256 and is void once the
+              text changes.
             </p>
             <pre className="signoff-shown-text" aria-label="Text to sign">
               {shown.text}

@@ -28,7 +28,17 @@ export function SignoffPanel({ ctx }: { ctx: EditorPageContext }) {
   const [wide, setWide] = useState(false);
 
   if (!matrix) {
-    return <div className="signoff-panel">{error ? <p className="form-error" role="alert">{error}</p> : <p className="muted">Loading sign-off…</p>}</div>;
+    return (
+      <div className="signoff-panel">
+        {error ? (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        ) : (
+          <p className="muted">Loading sign-off…</p>
+        )}
+      </div>
+    );
   }
   const myOrg = matrix.organizations.find((o) => o.id === matrix.me.organizationId) ?? null;
   const selectedClause = matrix.clauses.find((c) => c.clauseId === selected) ?? null;
@@ -41,10 +51,24 @@ export function SignoffPanel({ ctx }: { ctx: EditorPageContext }) {
 
   return (
     <div className="signoff-panel" data-testid={SignoffTestId.panel}>
-      {error && <p className="form-error" role="alert">{error}</p>}
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
       {matrix.final && <FinalBox statementId={ctx.statementId} matrix={matrix} />}
-      {myOrg && <SignatureBox statementId={ctx.statementId} ydoc={ctx.ydoc} matrix={matrix} org={myOrg} onDone={store.refresh} />}
-      {matrix.me.canLock && <LockBox statementId={ctx.statementId} ydoc={ctx.ydoc} matrix={matrix} onDone={store.refresh} />}
+      {myOrg && (
+        <SignatureBox
+          statementId={ctx.statementId}
+          ydoc={ctx.ydoc}
+          matrix={matrix}
+          org={myOrg}
+          onDone={store.refresh}
+        />
+      )}
+      {matrix.me.canLock && (
+        <LockBox statementId={ctx.statementId} ydoc={ctx.ydoc} matrix={matrix} onDone={store.refresh} />
+      )}
 
       <section className="signoff-section" aria-label="Sign-off matrix">
         <div className="signoff-section-head">

@@ -7,14 +7,20 @@ import { SignoffTestId } from "./testids";
 export function TextChangedNotice({ details }: { details: TextChangedDetails }) {
   const what = details.scope === "clause" ? "clause" : "text";
   return (
-    <div className="signoff-void signoff-text-changed" role="alert" data-testid={SignoffTestId.textChanged} data-current-hash={details.currentHash ?? ""}>
+    <div
+      className="signoff-void signoff-text-changed"
+      role="alert"
+      data-testid={SignoffTestId.textChanged}
+      data-current-hash={details.currentHash ?? ""}
+    >
       {details.currentHash === null ? (
         <p>
           <strong>The clause was removed while you were reading it.</strong> Nothing was recorded.
         </p>
       ) : (
         <p>
-          <strong>The {what} changed while you were reading it.</strong> Nothing was recorded. Read the changes, then confirm the new {what}.
+          <strong>The {what} changed while you were reading it.</strong> Nothing was recorded. Read the changes, then
+          confirm the new {what}.
         </p>
       )}
       {details.diff ? (

@@ -55,7 +55,9 @@ function build(doc: PMNode, m: SignoffMatrixDto | null): DecorationSet {
     if (typeof id !== "string" || !known.has(id)) return;
     // A key that changes with the content of the chips lets ProseMirror reuse unchanged widgets.
     const sig = m.organizations.map((o) => cellState(positionIndex(m.positions).get(positionKey(id, o.id)))).join("");
-    decorations.push(Decoration.widget(offset, () => chipsFor(m, id), { side: -1, key: `${id}:${sig}`, ignoreSelection: true }));
+    decorations.push(
+      Decoration.widget(offset, () => chipsFor(m, id), { side: -1, key: `${id}:${sig}`, ignoreSelection: true }),
+    );
   });
   return DecorationSet.create(doc, decorations);
 }

@@ -16,7 +16,9 @@ export type LockRefusalCode = typeof ErrorCode.lockNeedsConfirmation | typeof Er
 
 /** What stands in the way of a lock, when the server asks for (another) explicit confirmation. */
 export function lockRefusal(err: unknown): { code: LockRefusalCode; details: LockRefusedDetails } | null {
-  if (hasErrorCode(err, ErrorCode.lockNeedsConfirmation)) return { code: ErrorCode.lockNeedsConfirmation, details: err.details as LockRefusedDetails };
-  if (hasErrorCode(err, ErrorCode.lockListChanged)) return { code: ErrorCode.lockListChanged, details: err.details as LockRefusedDetails };
+  if (hasErrorCode(err, ErrorCode.lockNeedsConfirmation))
+    return { code: ErrorCode.lockNeedsConfirmation, details: err.details as LockRefusedDetails };
+  if (hasErrorCode(err, ErrorCode.lockListChanged))
+    return { code: ErrorCode.lockListChanged, details: err.details as LockRefusedDetails };
   return null;
 }

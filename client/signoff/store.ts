@@ -53,7 +53,13 @@ export class SignoffStore {
     this.cleanups.push(
       onAppEvent((e) => {
         if (e.type === "signoffs.changed" && e.delta) this.apply(e.delta);
-        else if (e.type === "signoffs.changed" || e.type === "locked" || e.type === "unlocked" || e.type === "members.changed") this.refresh();
+        else if (
+          e.type === "signoffs.changed" ||
+          e.type === "locked" ||
+          e.type === "unlocked" ||
+          e.type === "members.changed"
+        )
+          this.refresh();
       }),
     );
     const onUpdate = () => this.scheduleRejudge();
@@ -88,7 +94,11 @@ export class SignoffStore {
   private apply(delta: SignoffDelta): void {
     if (!this.server) return this.refresh(); // the first load may have been read before this change
     if (delta.version <= this.server.version) return; // already in what was fetched
-    const next = applySignoffDelta(this.server, delta, (hash) => this.local?.clauses.find((c) => c.hash === hash)?.markdown);
+    const next = applySignoffDelta(
+      this.server,
+      delta,
+      (hash) => this.local?.clauses.find((c) => c.hash === hash)?.markdown,
+    );
     if (!next) return this.refresh();
     this.server = next;
     this.rejudgeNow();
@@ -108,7 +118,8 @@ export class SignoffStore {
     const text = localText(this.ydoc);
     this.local = text;
     // An empty local document means it has not synced yet: show the server's view meanwhile.
-    const matrix = text.clauses.length === 0 && this.server.clauses.length > 0 ? this.server : rejudge(this.server, text);
+    const matrix =
+      text.clauses.length === 0 && this.server.clauses.length > 0 ? this.server : rejudge(this.server, text);
     this.set({ matrix, error: null });
   }
 

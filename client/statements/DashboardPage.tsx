@@ -28,7 +28,8 @@ export function DashboardPage() {
 
   const loadStatements = useCallback(() => {
     api.statements().then(
-      ({ statements }) => setStatements({ status: "ready", data: [...statements].sort((a, b) => b.updatedAt - a.updatedAt) }),
+      ({ statements }) =>
+        setStatements({ status: "ready", data: [...statements].sort((a, b) => b.updatedAt - a.updatedAt) }),
       (e) => setStatements({ status: "error", message: errorMessage(e) }),
     );
   }, []);

@@ -56,7 +56,10 @@ export function OrganizationsSection({ state, onCreated }: { state: Load<Organiz
   };
 
   async function remove(o: OrganizationDto) {
-    if (!confirmAction(`Delete ${o.name}? Only an organization nobody represents and nothing refers to can be deleted.`)) return;
+    if (
+      !confirmAction(`Delete ${o.name}? Only an organization nobody represents and nothing refers to can be deleted.`)
+    )
+      return;
     setError(null);
     try {
       await api.deleteOrganization(o.id);
@@ -94,7 +97,9 @@ export function OrganizationsSection({ state, onCreated }: { state: Load<Organiz
         (state.data.length === 0 ? (
           <p className="muted">
             No organizations yet.{" "}
-            {can?.create ? "Add the ones taking part so members can represent them." : "The administrator or a convener adds them."}
+            {can?.create
+              ? "Add the ones taking part so members can represent them."
+              : "The administrator or a convener adds them."}
           </p>
         ) : (
           <ul className="org-list" data-testid={TestId.organizationList}>
@@ -117,23 +122,46 @@ export function OrganizationsSection({ state, onCreated }: { state: Load<Organiz
                   {(canEdit(o.id) || can?.merge || can?.delete) && (
                     <div style={ACTIONS_STYLE}>
                       {canEdit(o.id) && (
-                        <button type="button" className="btn btn-secondary btn-sm" onClick={() => setEditing(o.id)} aria-label={`Edit ${o.name}`}>
+                        <button
+                          type="button"
+                          className="btn btn-secondary btn-sm"
+                          onClick={() => setEditing(o.id)}
+                          aria-label={`Edit ${o.name}`}
+                        >
                           Edit
                         </button>
                       )}
                       {can?.merge && state.data.length > 1 && (
-                        <button type="button" className="btn btn-secondary btn-sm" onClick={() => setMerging(merging === o.id ? null : o.id)} aria-label={`Merge ${o.name}`}>
+                        <button
+                          type="button"
+                          className="btn btn-secondary btn-sm"
+                          onClick={() => setMerging(merging === o.id ? null : o.id)}
+                          aria-label={`Merge ${o.name}`}
+                        >
                           Merge…
                         </button>
                       )}
                       {can?.delete && (
-                        <button type="button" className="btn btn-secondary btn-sm" onClick={() => void remove(o)} aria-label={`Delete ${o.name}`}>
+                        <button
+                          type="button"
+                          className="btn btn-secondary btn-sm"
+                          onClick={() => void remove(o)}
+                          aria-label={`Delete ${o.name}`}
+                        >
                           Delete
                         </button>
                       )}
                     </div>
                   )}
-                  {merging === o.id && <div style={{ gridColumn: "1 / -1" }}><MergeForm source={o} others={state.data.filter((x) => x.id !== o.id)} onDone={(merged) => (merged ? changed() : setMerging(null))} /></div>}
+                  {merging === o.id && (
+                    <div style={{ gridColumn: "1 / -1" }}>
+                      <MergeForm
+                        source={o}
+                        others={state.data.filter((x) => x.id !== o.id)}
+                        onDone={(merged) => (merged ? changed() : setMerging(null))}
+                      />
+                    </div>
+                  )}
                 </li>
               ),
             )}
@@ -144,7 +172,15 @@ export function OrganizationsSection({ state, onCreated }: { state: Load<Organiz
 }
 
 /** Picks the organization that remains; every member, position and signature of `source` moves there. */
-function MergeForm({ source, others, onDone }: { source: OrganizationDto; others: OrganizationDto[]; onDone: (merged: boolean) => void }) {
+function MergeForm({
+  source,
+  others,
+  onDone,
+}: {
+  source: OrganizationDto;
+  others: OrganizationDto[];
+  onDone: (merged: boolean) => void;
+}) {
   const [intoId, setIntoId] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -153,7 +189,12 @@ function MergeForm({ source, others, onDone }: { source: OrganizationDto; others
     e.preventDefault();
     const into = others.find((o) => o.id === intoId);
     if (!into) return setError("Choose the organization to keep.");
-    if (!confirmAction(`Merge ${source.name} into ${into.name}? Its members, positions and signatures move to ${into.name}, and ${source.name} is removed.`)) return;
+    if (
+      !confirmAction(
+        `Merge ${source.name} into ${into.name}? Its members, positions and signatures move to ${into.name}, and ${source.name} is removed.`,
+      )
+    )
+      return;
     setBusy(true);
     setError(null);
     try {
@@ -234,7 +275,13 @@ function OrganizationForm({
   return (
     <form className="stack org-form" onSubmit={onSubmit} noValidate aria-label={ariaLabel}>
       <FormError message={errors.form} />
-      <TextField label={Label.orgName} value={name} onChange={(e) => setName(e.target.value)} error={errors.fields.name} autoFocus />
+      <TextField
+        label={Label.orgName}
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        error={errors.fields.name}
+        autoFocus
+      />
       <TextField
         label={Label.orgShortName}
         value={shortName}

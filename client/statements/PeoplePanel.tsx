@@ -153,7 +153,8 @@ function MemberRow(props: {
 
   async function remove() {
     const who = isMe ? "yourself" : m.name;
-    if (!confirmAction(`Remove ${who} from this statement? ${isMe ? "You" : "They"} will lose access right away.`)) return;
+    if (!confirmAction(`Remove ${who} from this statement? ${isMe ? "You" : "They"} will lose access right away.`))
+      return;
     setBusy(true);
     onError(null);
     try {
@@ -195,9 +196,22 @@ function MemberRow(props: {
             >
               <OrgOptions orgs={orgs} compact />
             </SelectField>
-            <button type="button" className="btn-icon btn-danger-icon" aria-label={`Remove ${m.name}`} title="Remove" onClick={remove} disabled={busy}>
+            <button
+              type="button"
+              className="btn-icon btn-danger-icon"
+              aria-label={`Remove ${m.name}`}
+              title="Remove"
+              onClick={remove}
+              disabled={busy}
+            >
               <svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true">
-                <path d="M5 6h10M8 6V4h4v2M6.5 6l.7 10h5.6l.7-10" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinejoin="round" />
+                <path
+                  d="M5 6h10M8 6V4h4v2M6.5 6l.7 10h5.6l.7-10"
+                  fill="none"
+                  stroke="currentColor"
+                  strokeWidth="1.6"
+                  strokeLinejoin="round"
+                />
               </svg>
             </button>
             {busy && <Spinner label="Saving" />}
@@ -215,7 +229,15 @@ function MemberRow(props: {
   );
 }
 
-function AddMemberForm({ statementId, orgs, onChanged }: { statementId: string; orgs: OrganizationDto[]; onChanged: () => void }) {
+function AddMemberForm({
+  statementId,
+  orgs,
+  onChanged,
+}: {
+  statementId: string;
+  orgs: OrganizationDto[];
+  onChanged: () => void;
+}) {
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("drafter");
   const [organizationId, setOrg] = useState("");
@@ -262,10 +284,20 @@ function AddMemberForm({ statementId, orgs, onChanged }: { statementId: string; 
           placeholder="name@example.org"
         />
         <div className="row">
-          <SelectField label={Label.memberRole} value={role} onChange={(e) => setRole(e.target.value as Role)} error={errors.fields.role}>
+          <SelectField
+            label={Label.memberRole}
+            value={role}
+            onChange={(e) => setRole(e.target.value as Role)}
+            error={errors.fields.role}
+          >
             <RoleOptions />
           </SelectField>
-          <SelectField label={Label.memberOrganization} value={organizationId} onChange={(e) => setOrg(e.target.value)} error={errors.fields.organizationId}>
+          <SelectField
+            label={Label.memberOrganization}
+            value={organizationId}
+            onChange={(e) => setOrg(e.target.value)}
+            error={errors.fields.organizationId}
+          >
             <OrgOptions orgs={orgs} />
           </SelectField>
         </div>
@@ -310,7 +342,9 @@ function InviteForm({ statementId, orgs }: { statementId: string; orgs: Organiza
     setError(null);
     setCopied(false);
     try {
-      setInvite(await api.createInvite(statementId, { role, organizationId: organizationId || null, expiresInHours: hours }));
+      setInvite(
+        await api.createInvite(statementId, { role, organizationId: organizationId || null, expiresInHours: hours }),
+      );
     } catch (err) {
       setError(errorMessage(err));
     } finally {
@@ -342,7 +376,11 @@ function InviteForm({ statementId, orgs }: { statementId: string; orgs: Organiza
             <OrgOptions orgs={orgs} />
           </SelectField>
         </div>
-        <SelectField label="Link expires after" value={String(hours)} onChange={(e) => setHours(Number(e.target.value))}>
+        <SelectField
+          label="Link expires after"
+          value={String(hours)}
+          onChange={(e) => setHours(Number(e.target.value))}
+        >
           {EXPIRY_CHOICES.map((c) => (
             <option key={c.hours} value={c.hours}>
               {c.label}
@@ -360,7 +398,13 @@ function InviteForm({ statementId, orgs }: { statementId: string; orgs: Organiza
             Invite link for a {roleLabel(role).toLowerCase()} (expires {absoluteTime(invite.expiresAt)})
           </label>
           <div className="copy-row">
-            <input id="invite-url" readOnly value={url} data-testid={TestId.inviteLink} onFocus={(e) => e.currentTarget.select()} />
+            <input
+              id="invite-url"
+              readOnly
+              value={url}
+              data-testid={TestId.inviteLink}
+              onFocus={(e) => e.currentTarget.select()}
+            />
             <button type="button" className="btn btn-primary btn-sm" onClick={copy}>
               {copied ? "Copied" : Label.copyInvite}
             </button>

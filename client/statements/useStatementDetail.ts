@@ -32,7 +32,12 @@ export function useStatementDetail(id: string): { state: DetailState; reload: ()
           const code = e.code as DeniedCode;
           const message = e.message;
           // A 404 after a successful load means the membership (or the statement) went away meanwhile.
-          setState((prev) => ({ status: "denied", code, message, hadAccess: prev.status === "ready" || (prev.status === "denied" && prev.hadAccess) }));
+          setState((prev) => ({
+            status: "denied",
+            code,
+            message,
+            hadAccess: prev.status === "ready" || (prev.status === "denied" && prev.hadAccess),
+          }));
         } else {
           // Keep the last good detail on a transient failure.
           setState((prev) => (prev.status === "ready" ? prev : { status: "error", message: errorMessage(e) }));

@@ -15,7 +15,10 @@ export interface FormErrors {
 export const noErrors: FormErrors = { fields: {}, form: null };
 
 /** Validates `value` with a shared zod schema; returns the parsed value or the errors to show. */
-export function validate<S extends z.ZodType>(schema: S, value: unknown): { ok: true; data: z.infer<S> } | { ok: false; errors: FormErrors } {
+export function validate<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+): { ok: true; data: z.infer<S> } | { ok: false; errors: FormErrors } {
   const r = schema.safeParse(value);
   if (r.success) return { ok: true, data: r.data };
   const fields: Record<string, string> = {};

@@ -97,7 +97,12 @@ export function SubmitButton({
   className?: string;
 }) {
   return (
-    <button type="submit" className={`btn btn-${variant} ${className ?? ""}`} disabled={busy || disabled} aria-busy={busy || undefined}>
+    <button
+      type="submit"
+      className={`btn btn-${variant} ${className ?? ""}`}
+      disabled={busy || disabled}
+      aria-busy={busy || undefined}
+    >
       {busy && <Spinner label="Working" />}
       <span>{children}</span>
     </button>

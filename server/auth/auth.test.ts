@@ -4,7 +4,16 @@ import path from "node:path";
 import type { RunningServer } from "../server";
 import { startServer } from "../server";
 import { makeConfig } from "../config";
-import { ApiClient, TEST_ARGON2, closeCode, rawSocket, signUp, startTestServer, statementWithMembers, tempDataDir } from "../testing/harness";
+import {
+  ApiClient,
+  TEST_ARGON2,
+  closeCode,
+  rawSocket,
+  signUp,
+  startTestServer,
+  statementWithMembers,
+  tempDataDir,
+} from "../testing/harness";
 import { CloseCode } from "../../shared/protocol";
 
 describe("accounts and sessions", () => {
@@ -36,7 +45,11 @@ describe("accounts and sessions", () => {
 
   it("sets an HttpOnly, SameSite=Lax, Path=/ cookie", async () => {
     const c = new ApiClient(server.url);
-    const res = await c.post("/api/auth/signup", { email: `cookie.${Date.now()}@example.org`, password: "long enough pw", name: "C" });
+    const res = await c.post("/api/auth/signup", {
+      email: `cookie.${Date.now()}@example.org`,
+      password: "long enough pw",
+      name: "C",
+    });
     const setCookie = res.headers.get("set-cookie") ?? "";
     expect(setCookie).toMatch(/concord_session=[a-z0-9]+\.[a-z0-9]+/);
     expect(setCookie).toMatch(/HttpOnly/);
@@ -48,12 +61,34 @@ describe("accounts and sessions", () => {
   it("rejects bad sign-ups with clear errors, and each refused one stores nothing", async () => {
     const db = server.services.db;
     const count = async (table: "users" | "sessions" | "members" | "audit_log") =>
-      Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
-    const snapshot = async () => ({ users: await count("users"), sessions: await count("sessions"), members: await count("members"), audit: await count("audit_log") });
+      Number(
+        (
+          await db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const snapshot = async () => ({
+      users: await count("users"),
+      sessions: await count("sessions"),
+      members: await count("members"),
+      audit: await count("audit_log"),
+    });
     const dupe = await signUp(server.url, "Dupe");
     const { convener, statementId } = await statementWithMembers(server.url, []);
-    const used = (await convener.post(`/api/statements/${statementId}/invites`, { role: "drafter" })).json.token as string;
-    expect((await new ApiClient(server.url).post("/api/auth/signup", { email: `used.${Date.now()}@example.org`, password: "long enough pw", name: "U", invite: used })).status).toBe(201);
+    const used = (await convener.post(`/api/statements/${statementId}/invites`, { role: "drafter" })).json
+      .token as string;
+    expect(
+      (
+        await new ApiClient(server.url).post("/api/auth/signup", {
+          email: `used.${Date.now()}@example.org`,
+          password: "long enough pw",
+          name: "U",
+          invite: used,
+        })
+      ).status,
+    ).toBe(201);
     const fresh = () => `fresh.${Date.now()}.${Math.random().toString(36).slice(2)}@example.org`;
 
     const bad: Array<[string, unknown, number]> = [
@@ -64,7 +99,11 @@ describe("accounts and sessions", () => {
       ["not JSON", "{not json", 400],
       ["taken email", { email: dupe.email, password: "long enough pw", name: "Dupe 2" }, 409],
       ["used invite", { email: fresh(), password: "long enough pw", name: "Late", invite: used }, 400],
-      ["unknown invite", { email: fresh(), password: "long enough pw", name: "Ghost", invite: "not-a-real-token" }, 404],
+      [
+        "unknown invite",
+        { email: fresh(), password: "long enough pw", name: "Ghost", invite: "not-a-real-token" },
+        404,
+      ],
     ];
     for (const [what, body, status] of bad) {
       const before = await snapshot();
@@ -75,15 +114,31 @@ describe("accounts and sessions", () => {
       expect(r.json.error.message.length, what).toBeGreaterThan(5);
       expect(r.headers.getSetCookie(), what).toEqual([]);
       expect(await snapshot(), what).toEqual(before);
-      if (typeof body === "object" && body && typeof (body as { email?: unknown }).email === "string" && what !== "taken email") {
-        expect(await db.selectFrom("users").select("id").where("email", "=", (body as { email: string }).email).execute(), what).toEqual([]);
+      if (
+        typeof body === "object" &&
+        body &&
+        typeof (body as { email?: unknown }).email === "string" &&
+        what !== "taken email"
+      ) {
+        expect(
+          await db
+            .selectFrom("users")
+            .select("id")
+            .where("email", "=", (body as { email: string }).email)
+            .execute(),
+          what,
+        ).toEqual([]);
       }
     }
   });
 
   it("refuses non-GET requests from a foreign Origin with 403", async () => {
     const c = new ApiClient(server.url, "http://evil.example");
-    const r = await c.post("/api/auth/signup", { email: `evil.${Date.now()}@example.org`, password: "long enough pw", name: "E" });
+    const r = await c.post("/api/auth/signup", {
+      email: `evil.${Date.now()}@example.org`,
+      password: "long enough pw",
+      name: "E",
+    });
     expect(r.status).toBe(403);
     expect(r.json.error.code).toBe("forbidden");
   });
@@ -92,7 +147,8 @@ describe("accounts and sessions", () => {
     const u = await signUp(server.url, "Target");
     const c = new ApiClient(server.url);
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await c.post("/api/auth/login", { email: u.email, password: "wrong password" })).status);
+    for (let i = 0; i < 6; i++)
+      statuses.push((await c.post("/api/auth/login", { email: u.email, password: "wrong password" })).status);
     expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
     expect(statuses).toContain(429);
     const blocked = await c.post("/api/auth/login", { email: u.email, password: "correct horse battery" });
@@ -104,7 +160,11 @@ describe("accounts and sessions", () => {
     const u = await signUp(server.url, "Hashed");
     const token = u.cookie.split("=")[1];
     const [id, secret] = token.split(".");
-    const row = await server.services.db.selectFrom("sessions").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+    const row = await server.services.db
+      .selectFrom("sessions")
+      .selectAll()
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
     const stored = Buffer.from(row.secret_hash);
     expect(stored.length).toBe(32);
     expect(stored.toString("utf8")).not.toContain(secret);
@@ -133,24 +193,43 @@ describe("accounts and sessions", () => {
     await other.post("/api/auth/login", { email: convener.email, password: "correct horse battery" });
     const ws = await rawSocket(server.url, statementId, other.cookie);
     const closed = closeCode(ws, 2000);
-    const wrong = await convener.post("/api/auth/password", { currentPassword: "nope", newPassword: "a new long password" });
+    const wrong = await convener.post("/api/auth/password", {
+      currentPassword: "nope",
+      newPassword: "a new long password",
+    });
     expect(wrong.status).toBe(401);
-    const ok = await convener.post("/api/auth/password", { currentPassword: "correct horse battery", newPassword: "a new long password" });
+    const ok = await convener.post("/api/auth/password", {
+      currentPassword: "correct horse battery",
+      newPassword: "a new long password",
+    });
     expect(ok.status).toBe(200);
     expect(await closed).toBe(CloseCode.unauthorized);
     expect((await other.get("/api/me")).status).toBe(401);
     expect((await convener.get("/api/me")).status).toBe(200);
-    expect((await new ApiClient(server.url).post("/api/auth/login", { email: convener.email, password: "a new long password" })).status).toBe(200);
+    expect(
+      (
+        await new ApiClient(server.url).post("/api/auth/login", {
+          email: convener.email,
+          password: "a new long password",
+        })
+      ).status,
+    ).toBe(200);
   });
 });
 
 describe("sessions expire after inactivity", () => {
   it("refuses a session unused for longer than the idle limit", async () => {
-    const server = await startServer(makeConfig({ dataDir: tempDataDir(), port: 0, argon2: TEST_ARGON2, sessionIdleMs: 60_000 }));
+    const server = await startServer(
+      makeConfig({ dataDir: tempDataDir(), port: 0, argon2: TEST_ARGON2, sessionIdleMs: 60_000 }),
+    );
     const u = await signUp(server.url, "Idle");
     expect((await u.get("/api/me")).status).toBe(200);
     const id = u.cookie.split("=")[1].split(".")[0];
-    await server.services.db.updateTable("sessions").set({ last_verified_at: Date.now() - 61_000 }).where("id", "=", id).execute();
+    await server.services.db
+      .updateTable("sessions")
+      .set({ last_verified_at: Date.now() - 61_000 })
+      .where("id", "=", id)
+      .execute();
     expect((await u.get("/api/me")).status).toBe(401);
     expect(await server.services.db.selectFrom("sessions").selectAll().where("id", "=", id).execute()).toEqual([]);
     await server.close();
@@ -165,7 +244,9 @@ describe("password hashing", () => {
     await c.post("/api/auth/signup", { email: "argon@example.org", password: "long enough pw", name: "A" });
     await server.close();
     const db = new SQLite(path.join(dataDir, "concord.db"), { readonly: true });
-    const row = db.prepare("select password_hash from users where email = ?").get("argon@example.org") as { password_hash: string };
+    const row = db.prepare("select password_hash from users where email = ?").get("argon@example.org") as {
+      password_hash: string;
+    };
     db.close();
     expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   });

@@ -18,10 +18,19 @@ afterEach(async () => {
 });
 
 /** One login attempt; `forwardedFor` sets X-Forwarded-For (believed only behind TRUST_PROXY). */
-async function login(url: string, email: string, password: string, forwardedFor?: string): Promise<{ status: number; retryAfter: number | null }> {
+async function login(
+  url: string,
+  email: string,
+  password: string,
+  forwardedFor?: string,
+): Promise<{ status: number; retryAfter: number | null }> {
   const headers: Record<string, string> = { "content-type": "application/json", origin: url };
   if (forwardedFor) headers["x-forwarded-for"] = forwardedFor;
-  const res = await fetch(`${url}/api/auth/login`, { method: "POST", headers, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ email, password }),
+  });
   await res.arrayBuffer();
   const ra = res.headers.get("retry-after");
   return { status: res.status, retryAfter: ra === null ? null : Number(ra) };
@@ -47,7 +56,9 @@ describe("login guessing", () => {
     const victim = await signUp(server.url, "Victim");
     const before = passwordStats.verifications;
     const started = Date.now();
-    const results = await Promise.all(Array.from({ length: 1000 }, (_, i) => login(server!.url, victim.email, `guess ${i}`)));
+    const results = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) => login(server!.url, victim.email, `guess ${i}`)),
+    );
     const elapsed = Date.now() - started;
     const checked = passwordStats.verifications - before;
     const free = THROTTLE_DEFAULTS.pairFreeFailures;
@@ -69,7 +80,9 @@ describe("login guessing", () => {
     const before = passwordStats.verifications;
     const started = Date.now();
     const results = await Promise.all(
-      Array.from({ length: 1000 }, (_, i) => login(server!.url, victim.email, `guess ${i}`, `203.0.${i >> 8}.${i & 255}`)),
+      Array.from({ length: 1000 }, (_, i) =>
+        login(server!.url, victim.email, `guess ${i}`, `203.0.${i >> 8}.${i & 255}`),
+      ),
     );
     const checked = passwordStats.verifications - before;
     expect(checked).toBeGreaterThanOrEqual(THROTTLE_DEFAULTS.accountFreeFailures);
@@ -82,7 +95,8 @@ describe("login guessing", () => {
     const victim = await signUp(server.url, "Victim");
     const before = passwordStats.verifications;
     const statuses: number[] = [];
-    for (let i = 0; i < 20; i++) statuses.push((await login(server.url, victim.email, `guess ${i}`, `198.51.100.${i}`)).status);
+    for (let i = 0; i < 20; i++)
+      statuses.push((await login(server.url, victim.email, `guess ${i}`, `198.51.100.${i}`)).status);
     expect(passwordStats.verifications - before).toBe(THROTTLE_DEFAULTS.pairFreeFailures);
     expect(statuses.filter((s) => s === 401)).toHaveLength(THROTTLE_DEFAULTS.pairFreeFailures);
   });
@@ -104,7 +118,8 @@ describe("login guessing", () => {
     const targets = await Promise.all(Array.from({ length: 12 }, (_, i) => signUp(server!.url, `Target ${i}`)));
     // Sixty failures from the shared address (three times what used to lock the whole address), sprayed
     // over twelve accounts, five each: every pair and every account is at its limit.
-    for (const t of targets) for (let i = 0; i < 5; i++) expect((await login(server.url, t.email, `guess ${i}`)).status).toBe(401);
+    for (const t of targets)
+      for (let i = 0; i < 5; i++) expect((await login(server.url, t.email, `guess ${i}`)).status).toBe(401);
     expect((await login(server.url, targets[0].email, "one more")).status).toBe(429);
     // The honest colleague at the same address is not affected.
     expect((await login(server.url, honest.email, PASSWORD)).status).toBe(200);
@@ -137,18 +152,26 @@ describe("password change guessing", () => {
     const before = passwordStats.verifications;
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) {
-      statuses.push((await victim.post("/api/auth/password", { currentPassword: `guess ${i}`, newPassword: "attacker's password" })).status);
+      statuses.push(
+        (await victim.post("/api/auth/password", { currentPassword: `guess ${i}`, newPassword: "attacker's password" }))
+          .status,
+      );
     }
     const free = THROTTLE_DEFAULTS.passwordChangeFreeFailures;
     expect(statuses).toEqual([...Array(free).fill(401), ...Array(12 - free).fill(429)]);
     expect(passwordStats.verifications - before).toBe(free);
     // In parallel, too.
     const parallel = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => victim.post("/api/auth/password", { currentPassword: `p ${i}`, newPassword: "attacker's password" })),
+      Array.from({ length: 50 }, (_, i) =>
+        victim.post("/api/auth/password", { currentPassword: `p ${i}`, newPassword: "attacker's password" }),
+      ),
     );
     expect(parallel.every((r) => r.status === 429)).toBe(true);
     expect(passwordStats.verifications - before).toBe(free);
-    const r = await victim.post("/api/auth/password", { currentPassword: PASSWORD, newPassword: "attacker's password" });
+    const r = await victim.post("/api/auth/password", {
+      currentPassword: PASSWORD,
+      newPassword: "attacker's password",
+    });
     expect(r.status).toBe(429);
     expect(Number(r.headers.get("retry-after"))).toBeGreaterThan(0);
   });
@@ -156,9 +179,20 @@ describe("password change guessing", () => {
   it("a correct current password clears the count", async () => {
     server = await startTestServer();
     const u = await signUp(server.url, "Forgetful");
-    for (let i = 0; i < 3; i++) expect((await u.post("/api/auth/password", { currentPassword: "nope", newPassword: "another long one" })).status).toBe(401);
-    expect((await u.post("/api/auth/password", { currentPassword: PASSWORD, newPassword: "another long one" })).status).toBe(200);
-    for (let i = 0; i < 3; i++) expect((await u.post("/api/auth/password", { currentPassword: "nope", newPassword: "a third long one" })).status).toBe(401);
-    expect((await u.post("/api/auth/password", { currentPassword: "another long one", newPassword: "a third long one" })).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await u.post("/api/auth/password", { currentPassword: "nope", newPassword: "another long one" })).status,
+      ).toBe(401);
+    expect(
+      (await u.post("/api/auth/password", { currentPassword: PASSWORD, newPassword: "another long one" })).status,
+    ).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await u.post("/api/auth/password", { currentPassword: "nope", newPassword: "a third long one" })).status,
+      ).toBe(401);
+    expect(
+      (await u.post("/api/auth/password", { currentPassword: "another long one", newPassword: "a third long one" }))
+        .status,
+    ).toBe(200);
   });
 });

@@ -21,7 +21,10 @@ export function sessionToken(c: Context<AppEnv>): string | undefined {
 }
 
 /** The session a cookie token names and its user, or null when either is gone. */
-export async function resolveSession(services: Services, token: string | undefined): Promise<{ session: Session; user: CurrentUser } | null> {
+export async function resolveSession(
+  services: Services,
+  token: string | undefined,
+): Promise<{ session: Session; user: CurrentUser } | null> {
   if (!token) return null;
   const session = await services.sessions.validate(token);
   if (!session) return null;

@@ -58,7 +58,12 @@ export function authRoutes(): Hono<AppEnv> {
     const existing = await db.selectFrom("users").select("id").where("email", "=", body.email).executeTakeFirst();
     if (existing) throw conflict("An account with this email already exists. Log in instead.");
     const passwordHash = await hashPassword(body.password, config.argon2);
-    const { user, joinedStatementId } = await createAccount(c.var.services, { email: body.email, name: body.name, passwordHash, invite: body.invite });
+    const { user, joinedStatementId } = await createAccount(c.var.services, {
+      email: body.email,
+      name: body.name,
+      passwordHash,
+      invite: body.invite,
+    });
     await startSession(c, user.id);
     return c.json({ user: publicUser(user), joinedStatementId }, 201);
   });
@@ -106,7 +111,11 @@ export function authRoutes(): Hono<AppEnv> {
     // A stolen cookie must not become a way to guess the password: counted per user, before the check.
     const attempt = beginAttempt([[throttles.passwordChange, user.id]]);
     if (isRefusal(attempt)) refuse(c, attempt.retryAfterMs, "Too many wrong current passwords.");
-    const row = await db.selectFrom("users").select("password_hash").where("id", "=", user.id).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom("users")
+      .select("password_hash")
+      .where("id", "=", user.id)
+      .executeTakeFirstOrThrow();
     if (!(await verifyPassword(row.password_hash, body.currentPassword))) {
       throw unauthorized("The current password is wrong.");
     }
@@ -135,7 +144,12 @@ export function authRoutes(): Hono<AppEnv> {
     const { sessions, events, db } = c.var.services;
     const ended = await sessions.invalidateOthersOfUser(user.id, c.var.session!.id);
     if (ended.length > 0) events.emit({ kind: "sessions.revoked", sessionIds: ended });
-    await recordAudit(db, { statementId: null, actorId: user.id, action: "user.sessions_revoked", detail: { count: ended.length } });
+    await recordAudit(db, {
+      statementId: null,
+      actorId: user.id,
+      action: "user.sessions_revoked",
+      detail: { count: ended.length },
+    });
     return c.json({ ok: true, endedSessions: ended.length });
   });
 

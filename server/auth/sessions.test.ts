@@ -42,7 +42,11 @@ describe("sessions", () => {
     const { convener, statementId } = await statementWithMembers(server.url, []);
     const ws = await rawSocket(server.url, statementId, convener.cookie);
     const closed = closeCode(ws, 3000);
-    const r = await convener.post("/api/auth/signup", { email: `second.${Date.now()}@example.org`, password: PASSWORD, name: "Second" });
+    const r = await convener.post("/api/auth/signup", {
+      email: `second.${Date.now()}@example.org`,
+      password: PASSWORD,
+      name: "Second",
+    });
     expect(r.status).toBe(201);
     expect(await closed).toBe(CloseCode.unauthorized);
   });
@@ -130,7 +134,9 @@ describe("the session cookie behind a trusted https proxy", () => {
       expect((await fetch(`${server.url}/api/me`, { headers: { cookie: pair, ...https } })).status).toBe(200);
       // The unprefixed name (which a sibling subdomain could plant) is not read over https.
       const token = pair.split("=")[1];
-      expect((await fetch(`${server.url}/api/me`, { headers: { cookie: `concord_session=${token}`, ...https } })).status).toBe(401);
+      expect(
+        (await fetch(`${server.url}/api/me`, { headers: { cookie: `concord_session=${token}`, ...https } })).status,
+      ).toBe(401);
       // Logout clears the prefixed cookie with the attributes it needs.
       const out = await fetch(`${server.url}/api/auth/logout`, { method: "POST", headers: { cookie: pair, ...https } });
       expect(out.headers.getSetCookie()[0]).toMatch(/^__Host-concord_session=;.*Secure/);
@@ -150,7 +156,10 @@ describe("sign-up with an invite is one transaction", () => {
   });
 
   async function userCount(): Promise<number> {
-    const r = await server.services.db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const r = await server.services.db
+      .selectFrom("users")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 
@@ -163,7 +172,12 @@ describe("sign-up with an invite is one transaction", () => {
 
   it("an already used invite is refused with 400 and creates neither account nor session", async () => {
     const { token, statementId } = await invite();
-    const first = await new ApiClient(server.url).post("/api/auth/signup", { email: `first.${Date.now()}@example.org`, password: PASSWORD, name: "First", invite: token });
+    const first = await new ApiClient(server.url).post("/api/auth/signup", {
+      email: `first.${Date.now()}@example.org`,
+      password: PASSWORD,
+      name: "First",
+      invite: token,
+    });
     expect(first.status).toBe(201);
     expect(first.json.joinedStatementId).toBe(statementId);
 
@@ -186,20 +200,36 @@ describe("sign-up with an invite is one transaction", () => {
     const before = await userCount();
     const emails = Array.from({ length: 10 }, (_, i) => `race.${i}.${Date.now()}@example.org`);
     const results = await Promise.all(
-      emails.map((email) => new ApiClient(server.url).post("/api/auth/signup", { email, password: PASSWORD, name: "Racer", invite: token })),
+      emails.map((email) =>
+        new ApiClient(server.url).post("/api/auth/signup", { email, password: PASSWORD, name: "Racer", invite: token }),
+      ),
     );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([201, ...Array(9).fill(400)]);
     expect(await userCount()).toBe(before + 1);
-    const created = await server.services.db.selectFrom("users").select(["id", "email"]).where("email", "in", emails).execute();
+    const created = await server.services.db
+      .selectFrom("users")
+      .select(["id", "email"])
+      .where("email", "in", emails)
+      .execute();
     expect(created).toHaveLength(1);
-    const members = await server.services.db.selectFrom("members").select("user_id").where("statement_id", "=", statementId).where("role", "=", "drafter").execute();
+    const members = await server.services.db
+      .selectFrom("members")
+      .select("user_id")
+      .where("statement_id", "=", statementId)
+      .where("role", "=", "drafter")
+      .execute();
     expect(members.map((m) => m.user_id)).toEqual([created[0].id]);
   });
 
   it("an unknown or expired invite creates nothing either", async () => {
     const before = await userCount();
-    const r = await new ApiClient(server.url).post("/api/auth/signup", { email: `ghost.${Date.now()}@example.org`, password: PASSWORD, name: "G", invite: "not-a-real-token" });
+    const r = await new ApiClient(server.url).post("/api/auth/signup", {
+      email: `ghost.${Date.now()}@example.org`,
+      password: PASSWORD,
+      name: "G",
+      invite: "not-a-real-token",
+    });
     expect(r.status).toBe(404);
     expect(await userCount()).toBe(before);
   });

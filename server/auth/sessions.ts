@@ -110,19 +110,33 @@ export class SessionStore {
       .where("last_verified_at", ">", Date.now() - this.idleMs)
       .orderBy("last_verified_at", "desc")
       .execute();
-    return rows.map((r) => ({ id: r.id, createdAt: Number(r.created_at), lastUsedAt: Number(r.last_verified_at), userAgent: r.user_agent }));
+    return rows.map((r) => ({
+      id: r.id,
+      createdAt: Number(r.created_at),
+      lastUsedAt: Number(r.last_verified_at),
+      userAgent: r.user_agent,
+    }));
   }
 
   /** Ends one session of a user (none of anyone else's); returns whether it existed. */
   async invalidateOfUser(userId: string, sessionId: string): Promise<boolean> {
-    const res = await this.db.deleteFrom("sessions").where("id", "=", sessionId).where("user_id", "=", userId).executeTakeFirst();
+    const res = await this.db
+      .deleteFrom("sessions")
+      .where("id", "=", sessionId)
+      .where("user_id", "=", userId)
+      .executeTakeFirst();
     return Number(res.numDeletedRows) > 0;
   }
 
   /** Ends every session of a user but `keep`; returns the ended ids so that their sockets can be closed. */
   async invalidateOthersOfUser(userId: string, keep: string): Promise<string[]> {
     // One statement (DELETE … RETURNING): a session created meanwhile is either listed or kept, never lost.
-    const rows = await this.db.deleteFrom("sessions").where("user_id", "=", userId).where("id", "!=", keep).returning("id").execute();
+    const rows = await this.db
+      .deleteFrom("sessions")
+      .where("user_id", "=", userId)
+      .where("id", "!=", keep)
+      .returning("id")
+      .execute();
     return rows.map((r) => r.id);
   }
 

@@ -20,11 +20,17 @@ export interface SignupInput {
 /** True for SQLite's (and PostgreSQL's) unique-constraint violation. */
 function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; message?: string } | null;
-  return !!e && (e.code === "SQLITE_CONSTRAINT_UNIQUE" || e.code === "23505" || /UNIQUE constraint failed/.test(e.message ?? ""));
+  return (
+    !!e &&
+    (e.code === "SQLITE_CONSTRAINT_UNIQUE" || e.code === "23505" || /UNIQUE constraint failed/.test(e.message ?? ""))
+  );
 }
 
 /** Creates the account (and joins the invite's statement); throws before anything is stored when refused. */
-export async function createAccount(services: Services, input: SignupInput): Promise<{ user: CurrentUser; joinedStatementId: string | null }> {
+export async function createAccount(
+  services: Services,
+  input: SignupInput,
+): Promise<{ user: CurrentUser; joinedStatementId: string | null }> {
   const { db } = services;
   // Checked before the transaction too, so that a dead link is refused without writing anything; the
   // conditional update inside the transaction settles races between two sign-ups with one link.
@@ -36,11 +42,21 @@ export async function createAccount(services: Services, input: SignupInput): Pro
   try {
     user = await db.transaction().execute(async (trx) => {
       // The first account of an instance is its admin.
-      const count = await trx.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst();
+      const count = await trx
+        .selectFrom("users")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirst();
       const isAdmin = Number(count?.n ?? 0) === 0;
       await trx
         .insertInto("users")
-        .values({ id, email: input.email, name: input.name, password_hash: input.passwordHash, is_admin: isAdmin ? 1 : 0, created_at: now })
+        .values({
+          id,
+          email: input.email,
+          name: input.name,
+          password_hash: input.passwordHash,
+          is_admin: isAdmin ? 1 : 0,
+          created_at: now,
+        })
         .execute();
       // Throwing (a link used by a parallel sign-up a moment earlier) rolls the user row back with it.
       if (invite) await redeemInvite(trx, invite, id, now);

@@ -38,8 +38,24 @@ describe("FailureThrottle", () => {
   it("one refusal among several keys refuses the attempt and books none", () => {
     const account = new FailureThrottle(1);
     const pair = new FailureThrottle(10);
-    beginAttempt([[account, "a"], [pair, "p"]], 0);
-    expect(isRefusal(beginAttempt([[account, "a"], [pair, "p"]], 0))).toBe(true);
+    beginAttempt(
+      [
+        [account, "a"],
+        [pair, "p"],
+      ],
+      0,
+    );
+    expect(
+      isRefusal(
+        beginAttempt(
+          [
+            [account, "a"],
+            [pair, "p"],
+          ],
+          0,
+        ),
+      ),
+    ).toBe(true);
     expect(pair.waitMs("p", 0)).toBe(0);
   });
 });

@@ -30,7 +30,12 @@ describe("comment threads API", () => {
 
   /** A statement with a convener, a drafter, two reviewers and an observer, and three clauses in its document. */
   async function setup() {
-    const { convener, statementId, members } = await statementWithMembers(server.url, ["drafter", "reviewer", "reviewer", "observer"]);
+    const { convener, statementId, members } = await statementWithMembers(server.url, [
+      "drafter",
+      "reviewer",
+      "reviewer",
+      "observer",
+    ]);
     const [drafter, reviewer, reviewer2, observer] = members as User[];
     const editor = connectProvider(server.url, statementId, convener);
     // This client ignores app events (without a handler y-websocket logs each one as unknown).
@@ -47,8 +52,14 @@ describe("comment threads API", () => {
   }
 
   async function counts() {
-    const t = await server.services.db.selectFrom("comment_threads").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-    const c = await server.services.db.selectFrom("comments").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const t = await server.services.db
+      .selectFrom("comment_threads")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    const c = await server.services.db
+      .selectFrom("comments")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     return { threads: Number(t.n), comments: Number(c.n) };
   }
 
@@ -90,7 +101,8 @@ describe("comment threads API", () => {
 
   it("answers bad bodies with clear 4xx errors and stores nothing", async () => {
     const s = await setup();
-    const good = (await s.reviewer.post(s.threadsPath, { clauseId: "c-open", body: "A thread" })).json.thread as ThreadDto;
+    const good = (await s.reviewer.post(s.threadsPath, { clauseId: "c-open", body: "A thread" })).json
+      .thread as ThreadDto;
     const anchorElsewhere = anchorForClauseRange(s.editor.doc, "c-access", 0, 6);
     const before = await counts();
 
@@ -103,9 +115,24 @@ describe("comment threads API", () => {
       ["clauseId not text", { clauseId: 7, body: "x" }, 400, /clauseId/],
       ["missing clauseId", { body: "x" }, 400, /clauseId/],
       ["anchor not an object", { clauseId: "c-open", body: "x", anchor: "here" }, 400, /anchor/],
-      ["anchor not base64", { clauseId: "c-open", body: "x", anchor: { from: "%%%", to: "%%%", quote: "q" } }, 400, /anchor\.from/],
-      ["anchor garbage", { clauseId: "c-open", body: "x", anchor: { from: "AAAA", to: "AAAA", quote: "q" } }, 400, /anchor/],
-      ["anchor in another clause", { clauseId: "c-open", body: "x", anchor: anchorElsewhere }, 400, /not inside that clause/],
+      [
+        "anchor not base64",
+        { clauseId: "c-open", body: "x", anchor: { from: "%%%", to: "%%%", quote: "q" } },
+        400,
+        /anchor\.from/,
+      ],
+      [
+        "anchor garbage",
+        { clauseId: "c-open", body: "x", anchor: { from: "AAAA", to: "AAAA", quote: "q" } },
+        400,
+        /anchor/,
+      ],
+      [
+        "anchor in another clause",
+        { clauseId: "c-open", body: "x", anchor: anchorElsewhere },
+        400,
+        /not inside that clause/,
+      ],
       ["unknown clause", { clauseId: "c-nowhere", body: "x" }, 400, /clause is not in the document/],
       ["not JSON", "{nope", 400, /JSON/],
     ];
@@ -142,12 +169,16 @@ describe("comment threads API", () => {
 
   it("replies: every commenter may reply to an open thread; observers may not; a resolved thread takes none", async () => {
     const s = await setup();
-    const t = (await s.reviewer.post(s.threadsPath, { clauseId: "c-access", body: "Affordable for whom?" })).json.thread as ThreadDto;
+    const t = (await s.reviewer.post(s.threadsPath, { clauseId: "c-access", body: "Affordable for whom?" })).json
+      .thread as ThreadDto;
     const path = `/api/threads/${t.id}/comments`;
     for (const who of [s.drafter, s.convener, s.reviewer2, s.reviewer]) {
       const r = await who.post(path, { body: `Reply by ${who.userId}` });
       expect(r.status).toBe(201);
-      expect(r.json.comment).toMatchObject({ author: { id: who.userId }, content: { kind: "visible", body: `Reply by ${who.userId}` } });
+      expect(r.json.comment).toMatchObject({
+        author: { id: who.userId },
+        content: { kind: "visible", body: `Reply by ${who.userId}` },
+      });
     }
     expect((await s.observer.post(path, { body: "I want to speak" })).status).toBe(403);
     expect((await s.drafter.patch(`/api/threads/${t.id}`, { status: "resolved" })).status).toBe(200);
@@ -155,13 +186,20 @@ describe("comment threads API", () => {
     expect(late.status).toBe(409);
     expect(late.json.error.message).toMatch(/reopen/);
     const thread = (await s.observer.get(`/api/threads/${t.id}`)).json.thread as ThreadDto;
-    expect(thread.comments.map((c) => c.author.id)).toEqual([s.reviewer.userId, s.drafter.userId, s.convener.userId, s.reviewer2.userId, s.reviewer.userId]);
+    expect(thread.comments.map((c) => c.author.id)).toEqual([
+      s.reviewer.userId,
+      s.drafter.userId,
+      s.convener.userId,
+      s.reviewer2.userId,
+      s.reviewer.userId,
+    ]);
     s.editor.destroy();
   });
 
   it("resolve and reopen: any drafter, the convener, or the thread's author; nobody else", async () => {
     const s = await setup();
-    const t = (await s.reviewer.post(s.threadsPath, { clauseId: "c-open", body: "Define 'open'." })).json.thread as ThreadDto;
+    const t = (await s.reviewer.post(s.threadsPath, { clauseId: "c-open", body: "Define 'open'." })).json
+      .thread as ThreadDto;
     const path = `/api/threads/${t.id}`;
     for (const who of [s.reviewer2, s.observer]) {
       const r = await who.patch(path, { status: "resolved" });
@@ -177,14 +215,16 @@ describe("comment threads API", () => {
       expect(reopened.json.thread).toMatchObject({ status: "open", resolved: null });
     }
     // Someone else's thread: the reviewer cannot resolve it.
-    const other = (await s.drafter.post(s.threadsPath, { clauseId: "c-open", body: "Drafter's own" })).json.thread as ThreadDto;
+    const other = (await s.drafter.post(s.threadsPath, { clauseId: "c-open", body: "Drafter's own" })).json
+      .thread as ThreadDto;
     expect((await s.reviewer.patch(`/api/threads/${other.id}`, { status: "resolved" })).status).toBe(403);
     s.editor.destroy();
   });
 
   it("edit and delete: only one's own comment; a deleted comment leaves a trace and its body is erased", async () => {
     const s = await setup();
-    const t = (await s.reviewer.post(s.threadsPath, { clauseId: "c-open", body: "Original remark" })).json.thread as ThreadDto;
+    const t = (await s.reviewer.post(s.threadsPath, { clauseId: "c-open", body: "Original remark" })).json
+      .thread as ThreadDto;
     const first = t.comments[0].id;
     const reply = (await s.drafter.post(`/api/threads/${t.id}/comments`, { body: "Answer" })).json.comment;
 
@@ -203,7 +243,11 @@ describe("comment threads API", () => {
     const seen = (await s.drafter.get(`/api/threads/${t.id}`)).json.thread as ThreadDto;
     expect(seen.comments.map((c) => c.content.kind)).toEqual(["deleted", "visible"]);
     expect(seen.comments[1].id).toBe(reply.id);
-    const row = await server.services.db.selectFrom("comments").selectAll().where("id", "=", first).executeTakeFirstOrThrow();
+    const row = await server.services.db
+      .selectFrom("comments")
+      .selectAll()
+      .where("id", "=", first)
+      .executeTakeFirstOrThrow();
     expect(row.body).toBe("");
     expect((await s.reviewer.patch(`/api/comments/${first}`, { body: "Back again" })).status).toBe(409);
     expect((await s.reviewer.delete(`/api/comments/${first}`)).status).toBe(409);
@@ -212,14 +256,20 @@ describe("comment threads API", () => {
 
   it("hide: only the convener, with a visible trace, audited; the body is no longer served", async () => {
     const s = await setup();
-    const t = (await s.reviewer.post(s.threadsPath, { clauseId: "c-preamble", body: "Something offensive" })).json.thread as ThreadDto;
+    const t = (await s.reviewer.post(s.threadsPath, { clauseId: "c-preamble", body: "Something offensive" })).json
+      .thread as ThreadDto;
     const id = t.comments[0].id;
     for (const who of [s.drafter, s.reviewer, s.reviewer2, s.observer]) {
       expect((await who.post(`/api/comments/${id}/hide`, { reason: "no" })).status).toBe(403);
     }
     const hidden = await s.convener.post(`/api/comments/${id}/hide`, { reason: "Off topic" });
     expect(hidden.status).toBe(200);
-    expect(hidden.json.comment.content).toEqual({ kind: "hidden", at: expect.any(Number), by: { id: s.convener.userId, name: "Convener" }, reason: "Off topic" });
+    expect(hidden.json.comment.content).toEqual({
+      kind: "hidden",
+      at: expect.any(Number),
+      by: { id: s.convener.userId, name: "Convener" },
+      reason: "Off topic",
+    });
     for (const who of [s.reviewer, s.observer]) {
       const seen = await who.get(`/api/threads/${t.id}`);
       expect(seen.json.thread.comments[0].content.kind).toBe("hidden");
@@ -229,7 +279,10 @@ describe("comment threads API", () => {
     expect((await s.convener.post(`/api/comments/${id}/hide`, {})).status).toBe(409);
     const audit = await s.convener.get(`/api/statements/${s.statementId}/audit`);
     const entry = audit.json.entries.find((e: { action: string }) => e.action === "comment.hidden");
-    expect(entry).toMatchObject({ actorId: s.convener.userId, detail: { commentId: id, threadId: t.id, authorId: s.reviewer.userId, reason: "Off topic" } });
+    expect(entry).toMatchObject({
+      actorId: s.convener.userId,
+      detail: { commentId: id, threadId: t.id, authorId: s.reviewer.userId, reason: "Off topic" },
+    });
     s.editor.destroy();
   });
 
@@ -303,28 +356,50 @@ describe("comment threads API", () => {
       clauseExists: true,
       quoteIntact: true,
     });
-    const onAccess = (await s.reviewer.post(s.threadsPath, { clauseId: "c-access", body: "Too vague" })).json.thread as ThreadDto;
-    const onPreamble = (await s.reviewer.post(s.threadsPath, { clauseId: "c-preamble", body: "Which city?" })).json.thread as ThreadDto;
+    const onAccess = (await s.reviewer.post(s.threadsPath, { clauseId: "c-access", body: "Too vague" })).json
+      .thread as ThreadDto;
+    const onPreamble = (await s.reviewer.post(s.threadsPath, { clauseId: "c-preamble", body: "Which city?" })).json
+      .thread as ThreadDto;
     const order = async () => ((await s.reviewer.get(s.threadsPath)).json.threads as ThreadDto[]).map((t) => t.id);
     expect(await order()).toEqual([onPreamble.id, onRange.json.thread.id, onAccess.id]);
 
     // Someone deletes the quoted word, then the whole access clause.
     const text = findClause(doc, "c-open")!.element.get(0) as import("yjs").XmlText;
     text.delete(start, "interoperable ".length);
-    await eventually(async () => {
-      const t = (await s.reviewer.get(`/api/threads/${onRange.json.thread.id}`)).json.thread as ThreadDto;
-      return t.quoteIntact === false;
-    }, 5000, "quote removed");
+    await eventually(
+      async () => {
+        const t = (await s.reviewer.get(`/api/threads/${onRange.json.thread.id}`)).json.thread as ThreadDto;
+        return t.quoteIntact === false;
+      },
+      5000,
+      "quote removed",
+    );
     const removedQuote = (await s.reviewer.get(`/api/threads/${onRange.json.thread.id}`)).json.thread as ThreadDto;
-    expect(removedQuote).toMatchObject({ clauseExists: true, placement: { kind: "range", quote: "removed" }, anchor: { quote: "interoperable" } });
+    expect(removedQuote).toMatchObject({
+      clauseExists: true,
+      placement: { kind: "range", quote: "removed" },
+      anchor: { quote: "interoperable" },
+    });
 
     doc.getXmlFragment(DOCUMENT_FIELD).delete(2, 1);
-    await eventually(async () => ((await s.reviewer.get(`/api/threads/${onAccess.id}`)).json.thread as ThreadDto).clauseExists === false, 5000, "clause removed");
+    await eventually(
+      async () =>
+        ((await s.reviewer.get(`/api/threads/${onAccess.id}`)).json.thread as ThreadDto).clauseExists === false,
+      5000,
+      "clause removed",
+    );
     const threads = (await s.reviewer.get(s.threadsPath)).json.threads as ThreadDto[];
     expect(threads.map((t) => t.id)).toEqual([onPreamble.id, onRange.json.thread.id, onAccess.id]);
-    expect(threads[2]).toMatchObject({ placement: { kind: "removed" }, clauseExists: false, quoteIntact: null, comments: [{ content: { body: "Too vague" } }] });
+    expect(threads[2]).toMatchObject({
+      placement: { kind: "removed" },
+      clauseExists: false,
+      quoteIntact: null,
+      comments: [{ content: { body: "Too vague" } }],
+    });
     // A thread on removed text still takes replies and resolution.
-    expect((await s.drafter.post(`/api/threads/${onAccess.id}/comments`, { body: "Moved to clause 2" })).status).toBe(201);
+    expect((await s.drafter.post(`/api/threads/${onAccess.id}/comments`, { body: "Moved to clause 2" })).status).toBe(
+      201,
+    );
     expect((await s.drafter.patch(`/api/threads/${onAccess.id}`, { status: "resolved" })).status).toBe(200);
     s.editor.destroy();
   });

@@ -26,11 +26,21 @@ describe("thread placement cache", () => {
     await synced(p.provider);
     appendParagraph(p.doc, "Open standards matter.", "c1");
     appendParagraph(p.doc, "Second clause.", "c2");
-    await eventually(async () => (await convener.get(`/api/statements/${statementId}/export.md`)).text.includes("Second"), 5000, "stored");
+    await eventually(
+      async () => (await convener.get(`/api/statements/${statementId}/export.md`)).text.includes("Second"),
+      5000,
+      "stored",
+    );
     const anchor = anchorForClauseRange(p.doc, "c1", 0, "Open".length);
-    expect((await convener.post(`/api/statements/${statementId}/threads`, { clauseId: "c1", body: "Which?", anchor })).status).toBe(201);
-    expect((await convener.post(`/api/statements/${statementId}/threads`, { clauseId: "c2", body: "Fine." })).status).toBe(201);
-    const list = async (): Promise<ThreadDto[]> => (await convener.get(`/api/statements/${statementId}/threads`)).json.threads;
+    expect(
+      (await convener.post(`/api/statements/${statementId}/threads`, { clauseId: "c1", body: "Which?", anchor }))
+        .status,
+    ).toBe(201);
+    expect(
+      (await convener.post(`/api/statements/${statementId}/threads`, { clauseId: "c2", body: "Fine." })).status,
+    ).toBe(201);
+    const list = async (): Promise<ThreadDto[]> =>
+      (await convener.get(`/api/statements/${statementId}/threads`)).json.threads;
 
     const first = await list();
     expect(first.map((t) => t.placement)).toEqual([
@@ -62,7 +72,11 @@ describe("thread placement cache", () => {
     const q = connectProvider(server.url, statementId, convener);
     await synced(q.provider);
     q.doc.getXmlFragment("default").delete(0, 1);
-    await eventually(async () => (await list()).find((t) => t.clauseId === "c1")!.placement.kind === "removed", 5000, "clause removal placed");
+    await eventually(
+      async () => (await list()).find((t) => t.clauseId === "c1")!.placement.kind === "removed",
+      5000,
+      "clause removal placed",
+    );
     expect((await list()).find((t) => t.clauseId === "c2")!.placement).toEqual({ kind: "clause", clauseIndex: 0 });
     q.destroy();
   });
@@ -73,14 +87,24 @@ describe("thread placement cache", () => {
     const p = connectProvider(server.url, statementId, convener);
     await synced(p.provider);
     appendParagraph(p.doc, "Only clause.", "c1");
-    await eventually(async () => (await convener.get(`/api/statements/${statementId}/export.md`)).text.includes("Only"), 5000, "stored");
+    await eventually(
+      async () => (await convener.get(`/api/statements/${statementId}/export.md`)).text.includes("Only"),
+      5000,
+      "stored",
+    );
     p.destroy();
-    const list = async (who: typeof convener): Promise<ThreadDto[]> => (await who.get(`/api/statements/${statementId}/threads`)).json.threads;
+    const list = async (who: typeof convener): Promise<ThreadDto[]> =>
+      (await who.get(`/api/statements/${statementId}/threads`)).json.threads;
     /** The cached listing equals one read without the cache (threads named one by one), for both people. */
     const agrees = async () => {
       for (const who of [convener, drafter]) {
         const cached = await list(who);
-        const fresh = await listThreads(server.services, statementId, who.userId, cached.map((t) => t.id));
+        const fresh = await listThreads(
+          server.services,
+          statementId,
+          who.userId,
+          cached.map((t) => t.id),
+        );
         expect(cached).toEqual(JSON.parse(JSON.stringify(fresh)));
       }
       return list(convener);
@@ -91,7 +115,10 @@ describe("thread placement cache", () => {
     expect((await agrees()).map((t) => t.comments.length)).toEqual([1]);
 
     expect((await drafter.post(`/api/threads/${threadId}/comments`, { body: "A reply." })).status).toBe(201);
-    expect((await agrees())[0].comments.map((c) => c.content.kind === "visible" && c.content.body)).toEqual(["First.", "A reply."]);
+    expect((await agrees())[0].comments.map((c) => c.content.kind === "visible" && c.content.body)).toEqual([
+      "First.",
+      "A reply.",
+    ]);
     const unreadBefore = (await list(convener))[0].unread;
     expect((await convener.post(`/api/threads/${threadId}/read`, {})).status).toBe(200);
     expect((await agrees())[0].unread).toBe(false);

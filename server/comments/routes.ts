@@ -24,7 +24,13 @@ import { limitBody } from "../http/body-limit";
 import { findMembership, requireMembership } from "../statements/access";
 import type { Membership } from "../statements/access";
 import { badRequest, conflict, forbidden, notFound } from "../errors";
-import { CommentLimits, commentHideSchema, commentWriteSchema, threadCreateSchema, threadPatchSchema } from "../../shared/comments/schemas";
+import {
+  CommentLimits,
+  commentHideSchema,
+  commentWriteSchema,
+  threadCreateSchema,
+  threadPatchSchema,
+} from "../../shared/comments/schemas";
 import { CommentPolicy } from "../../shared/comments/policy";
 import { findClause, validateAnchor } from "../../shared/comments/anchors";
 import { parseMentions } from "../../shared/comments/mentions";
@@ -79,7 +85,11 @@ async function commentAccess(
 }
 
 function changed(services: Services, thread: { statementId: string; id: string }): void {
-  services.events.app(thread.statementId, { type: "threads.changed", statementId: thread.statementId, threadId: thread.id });
+  services.events.app(thread.statementId, {
+    type: "threads.changed",
+    statementId: thread.statementId,
+    threadId: thread.id,
+  });
 }
 
 export function commentRoutes(): Hono<AppEnv> {
@@ -100,7 +110,13 @@ export function commentRoutes(): Hono<AppEnv> {
     const user = requireUser(c);
     const id = c.req.param("id");
     const services = c.var.services;
-    const me = await requireMembership(services.db, id, user.id, (m) => CommentPolicy.canCreateThread(m.role), "Observers can read comments but not write them.");
+    const me = await requireMembership(
+      services.db,
+      id,
+      user.id,
+      (m) => CommentPolicy.canCreateThread(m.role),
+      "Observers can read comments but not write them.",
+    );
     const body = await parseBody(c, threadCreateSchema);
     // The clause and the range must exist in the document as the server holds it now.
     const checked = await services.rooms.withDocument(id, (doc) => {
@@ -173,7 +189,9 @@ export function commentRoutes(): Hono<AppEnv> {
     if (comment.authorId !== userId) throw forbidden("Only its author can edit a comment.");
     const body = await parseBody(c, commentWriteSchema);
     if (!CommentPolicy.canEdit(me.role, userId, comment)) {
-      throw comment.state === "visible" ? forbidden("Observers cannot edit comments.") : conflict(`This comment was ${comment.state}; it can no longer be edited.`);
+      throw comment.state === "visible"
+        ? forbidden("Observers cannot edit comments.")
+        : conflict(`This comment was ${comment.state}; it can no longer be edited.`);
     }
     await editComment(services.db, comment, body.body, parseMentions(body.body));
     changed(services, thread);
@@ -186,7 +204,9 @@ export function commentRoutes(): Hono<AppEnv> {
     const services = c.var.services;
     if (comment.authorId !== userId) throw forbidden("Only its author can delete a comment.");
     if (!CommentPolicy.canDelete(me.role, userId, comment)) {
-      throw comment.state === "deleted" ? conflict("This comment is already deleted.") : forbidden("Observers cannot delete comments.");
+      throw comment.state === "deleted"
+        ? conflict("This comment is already deleted.")
+        : forbidden("Observers cannot delete comments.");
     }
     await deleteComment(services.db, comment);
     changed(services, thread);

@@ -12,7 +12,15 @@ import { newId } from "../ids";
 import { recordAudit } from "../audit/log";
 import { resolvePlacement } from "../../shared/comments/anchors";
 import { sortThreads } from "../../shared/comments/lists";
-import type { AnchorInput, CommentContent, CommentDto, ThreadDto, ThreadPlacement, ThreadStatus, UnreadCountsDto } from "../../shared/comments/schemas";
+import type {
+  AnchorInput,
+  CommentContent,
+  CommentDto,
+  ThreadDto,
+  ThreadPlacement,
+  ThreadStatus,
+  UnreadCountsDto,
+} from "../../shared/comments/schemas";
 
 type Tx = Kysely<Database> | Transaction<Database>;
 
@@ -41,7 +49,13 @@ export async function findThread(db: DB, threadId: string): Promise<ThreadRecord
     .where("id", "=", threadId)
     .executeTakeFirst();
   if (!r) return null;
-  return { id: r.id, statementId: r.statement_id, clauseId: r.clause_id, status: asStatus(r.status), authorId: r.created_by };
+  return {
+    id: r.id,
+    statementId: r.statement_id,
+    clauseId: r.clause_id,
+    status: asStatus(r.status),
+    authorId: r.created_by,
+  };
 }
 
 export async function findComment(db: DB, commentId: string): Promise<CommentRecord | null> {
@@ -137,7 +151,15 @@ export async function createThread(
 
 async function insertComment(
   trx: Tx,
-  input: { threadId: string; statementId: string; body: string; mentions: string[]; authorId: string; organizationId: string | null; at: number },
+  input: {
+    threadId: string;
+    statementId: string;
+    body: string;
+    mentions: string[];
+    authorId: string;
+    organizationId: string | null;
+    at: number;
+  },
 ): Promise<string> {
   const id = newId();
   const mentions = await memberMentions(trx, input.statementId, input.mentions);
@@ -166,7 +188,14 @@ async function insertComment(
 /** Adds a reply; the author has read the thread up to it. Returns the comment's id. */
 export async function addReply(
   db: DB,
-  input: { threadId: string; statementId: string; body: string; mentions: string[]; authorId: string; organizationId: string | null },
+  input: {
+    threadId: string;
+    statementId: string;
+    body: string;
+    mentions: string[];
+    authorId: string;
+    organizationId: string | null;
+  },
 ): Promise<string> {
   return db.transaction().execute(async (trx) => {
     const at = await nextCommentTime(trx, input.threadId);
@@ -194,7 +223,11 @@ export async function editComment(db: DB, comment: CommentRecord, body: string, 
 export async function deleteComment(db: DB, comment: CommentRecord): Promise<void> {
   const now = Date.now();
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable("comments").set({ body: "", mentions: "[]", deleted_at: now }).where("id", "=", comment.id).execute();
+    await trx
+      .updateTable("comments")
+      .set({ body: "", mentions: "[]", deleted_at: now })
+      .where("id", "=", comment.id)
+      .execute();
     await trx.updateTable("comment_threads").set({ updated_at: now }).where("id", "=", comment.threadId).execute();
   });
 }
@@ -261,7 +294,9 @@ export async function unreadCounts(db: DB, userId: string): Promise<UnreadCounts
           .whereRef("c.thread_id", "=", "t.id")
           .where("c.author_id", "!=", userId)
           .where("c.deleted_at", "is", null)
-          .where((eb2) => eb2.or([eb2("r.read_through", "is", null), eb2("c.created_at", ">", eb2.ref("r.read_through"))])),
+          .where((eb2) =>
+            eb2.or([eb2("r.read_through", "is", null), eb2("c.created_at", ">", eb2.ref("r.read_through"))]),
+          ),
       ),
     )
     .groupBy("t.statement_id")
@@ -284,10 +319,15 @@ const PLACEMENT_CACHE_STATEMENTS = 256;
  */
 const placementCache = new WeakMap<object, Map<string, { seq: number; byAnchor: Map<string, ThreadPlacement> }>>();
 
-const placeKey = (t: Placeable) => (t.anchor ? `${t.clauseId}\u0000${t.anchor.from}\u0000${t.anchor.to}\u0000${t.anchor.quote}` : t.clauseId);
+const placeKey = (t: Placeable) =>
+  t.anchor ? `${t.clauseId}\u0000${t.anchor.from}\u0000${t.anchor.to}\u0000${t.anchor.quote}` : t.clauseId;
 
 /** Where each thread sits in the statement's current document (see `placementCache`). */
-export async function placeThreads(services: Services, statementId: string, threads: readonly Placeable[]): Promise<ThreadPlacement[]> {
+export async function placeThreads(
+  services: Services,
+  statementId: string,
+  threads: readonly Placeable[],
+): Promise<ThreadPlacement[]> {
   let perServer = placementCache.get(services.rooms);
   if (!perServer) {
     perServer = new Map();
@@ -303,7 +343,9 @@ export async function placeThreads(services: Services, statementId: string, thre
   const missing = threads.filter((t) => !cached.has(placeKey(t)));
   if (missing.length > 0) {
     // Placed at least at `seq` (withDocument waits for the same commits): never older than the key says.
-    const placed = await services.rooms.withDocument(statementId, (doc) => missing.map((t) => resolvePlacement(doc, t)));
+    const placed = await services.rooms.withDocument(statementId, (doc) =>
+      missing.map((t) => resolvePlacement(doc, t)),
+    );
     missing.forEach((t, i) => cached.set(placeKey(t), placed[i]));
   }
   return threads.map((t) => cached.get(placeKey(t))!);
@@ -359,7 +401,15 @@ async function threadRows(db: DB, statementId: string, userId: string, only?: st
     ])
     // All of a statement's comments through its index when every thread is listed (a list of thousands of
     // ids costs more to match than the rows it saves).
-    .where((eb) => (only ? eb("c.thread_id", "in", threads.map((t) => t.id)) : eb("c.statement_id", "=", statementId)))
+    .where((eb) =>
+      only
+        ? eb(
+            "c.thread_id",
+            "in",
+            threads.map((t) => t.id),
+          )
+        : eb("c.statement_id", "=", statementId),
+    )
     .orderBy("c.created_at")
     .execute();
   return { threads, comments };
@@ -380,7 +430,11 @@ async function threadsFingerprint(db: DB, statementId: string): Promise<string> 
   const [t, c, a] = await Promise.all([
     db
       .selectFrom("comment_threads")
-      .select((e) => [e.fn.countAll().as("n"), e.fn.sum("updated_at").as("u"), e.fn.sum(sql<number>`length(status)`).as("s")])
+      .select((e) => [
+        e.fn.countAll().as("n"),
+        e.fn.sum("updated_at").as("u"),
+        e.fn.sum(sql<number>`length(status)`).as("s"),
+      ])
       .where("statement_id", "=", statementId)
       .executeTakeFirst(),
     db
@@ -392,7 +446,11 @@ async function threadsFingerprint(db: DB, statementId: string): Promise<string> 
       ])
       .where("statement_id", "=", statementId)
       .executeTakeFirst(),
-    db.selectFrom("audit_log").select((e) => e.fn.max("id").as("id")).where("statement_id", "=", statementId).executeTakeFirst(),
+    db
+      .selectFrom("audit_log")
+      .select((e) => e.fn.max("id").as("id"))
+      .where("statement_id", "=", statementId)
+      .executeTakeFirst(),
   ]);
   return JSON.stringify([t, c, a]);
 }
@@ -437,7 +495,12 @@ async function allThreadRows(db: DB, statementId: string, userId: string): Promi
   const names = new Map<string, string>();
   const all = [...ids];
   for (let i = 0; i < all.length; i += 500) {
-    for (const u of await db.selectFrom("users").select(["id", "name"]).where("id", "in", all.slice(i, i + 500)).execute()) names.set(u.id, u.name);
+    for (const u of await db
+      .selectFrom("users")
+      .select(["id", "name"])
+      .where("id", "in", all.slice(i, i + 500))
+      .execute())
+      names.set(u.id, u.name);
   }
   return {
     threads: threads.map((t) => ({
@@ -466,7 +529,9 @@ export async function listThreads(
 ): Promise<ThreadDto[]> {
   const { db } = services;
   if (only && only.length === 0) return [];
-  const { threads, comments } = only ? await threadRows(db, statementId, userId, only) : await allThreadRows(db, statementId, userId);
+  const { threads, comments } = only
+    ? await threadRows(db, statementId, userId, only)
+    : await allThreadRows(db, statementId, userId);
   if (threads.length === 0) return [];
   const byThread = new Map<string, CommentDto[]>();
   const unread = new Set<string>();
@@ -478,7 +543,12 @@ export async function listThreads(
       c.deleted_at !== null
         ? { kind: "deleted", at: Number(c.deleted_at) }
         : c.hidden_at !== null
-          ? { kind: "hidden", at: Number(c.hidden_at), by: { id: c.hidden_by ?? "", name: c.hider_name ?? "Convener" }, reason: c.hidden_reason }
+          ? {
+              kind: "hidden",
+              at: Number(c.hidden_at),
+              by: { id: c.hidden_by ?? "", name: c.hider_name ?? "Convener" },
+              reason: c.hidden_reason,
+            }
           : { kind: "visible", body: c.body, mentions };
     const dto: CommentDto = {
       id: c.id,
@@ -492,7 +562,8 @@ export async function listThreads(
     if (list) list.push(dto);
     else byThread.set(c.thread_id, [dto]);
     const rt = readThrough.get(c.thread_id) ?? null;
-    if (c.author_id !== userId && c.deleted_at === null && (rt === null || Number(c.created_at) > rt)) unread.add(c.thread_id);
+    if (c.author_id !== userId && c.deleted_at === null && (rt === null || Number(c.created_at) > rt))
+      unread.add(c.thread_id);
     if (mentions.includes(userId)) mentionsMe.add(c.thread_id);
   }
 

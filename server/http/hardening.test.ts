@@ -12,7 +12,17 @@ import type WebSocket from "ws";
 import type { RunningServer } from "../server";
 import { startServer } from "../server";
 import { makeConfig } from "../config";
-import { ApiClient, TEST_ARGON2, closeCode, eventually, rawSocket, signUp, startTestServer, statementWithMembers, tempDataDir } from "../testing/harness";
+import {
+  ApiClient,
+  TEST_ARGON2,
+  closeCode,
+  eventually,
+  rawSocket,
+  signUp,
+  startTestServer,
+  statementWithMembers,
+  tempDataDir,
+} from "../testing/harness";
 import { CloseCode, MessageType } from "../../shared/protocol";
 
 /** A built client in miniature: the HTML shell, a hashed script and the source map a build might leave. */
@@ -23,8 +33,14 @@ function fakeClientDir(): string {
     path.join(dir, "index.html"),
     '<!doctype html><html><head><script type="module" src="/assets/app-1a2b3c.js"></script></head><body><div id="root"></div></body></html>',
   );
-  fs.writeFileSync(path.join(dir, "assets", "app-1a2b3c.js"), "console.log('app');\n//# sourceMappingURL=app-1a2b3c.js.map\n");
-  fs.writeFileSync(path.join(dir, "assets", "app-1a2b3c.js.map"), JSON.stringify({ version: 3, sources: ["../../client/secret.ts"], mappings: "" }));
+  fs.writeFileSync(
+    path.join(dir, "assets", "app-1a2b3c.js"),
+    "console.log('app');\n//# sourceMappingURL=app-1a2b3c.js.map\n",
+  );
+  fs.writeFileSync(
+    path.join(dir, "assets", "app-1a2b3c.js.map"),
+    JSON.stringify({ version: 3, sources: ["../../client/secret.ts"], mappings: "" }),
+  );
   fs.writeFileSync(path.join(dir, "robots.txt"), "User-agent: *\n");
   return dir;
 }
@@ -69,7 +85,14 @@ describe("security headers, body limit, source maps", () => {
       ["API 200", fetch(`${server.url}/api/me`, { headers: { cookie: u.cookie } })],
       ["API 401", fetch(`${server.url}/api/me`)],
       ["API 404", fetch(`${server.url}/api/nothing-here`)],
-      ["API 400", fetch(`${server.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: "{" })],
+      [
+        "API 400",
+        fetch(`${server.url}/api/auth/login`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: "{",
+        }),
+      ],
       ["WebSocket refusal", fetch(`${server.url}/ws/nothing`)],
     ];
     for (const [what, p] of cases) {
@@ -98,7 +121,11 @@ describe("security headers, body limit, source maps", () => {
 
   it("refuses a 2 MB JSON body with 413 from its Content-Length, before reading it", async () => {
     const big = JSON.stringify({ email: "a@example.org", password: "x".repeat(2 * 1024 * 1024) });
-    const viaFetch = await fetch(`${server.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json", origin: server.url }, body: big });
+    const viaFetch = await fetch(`${server.url}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: server.url },
+      body: big,
+    });
     expect(viaFetch.status).toBe(413);
     expect((await viaFetch.json()).error.code).toBe("too_large");
 
@@ -106,7 +133,13 @@ describe("security headers, body limit, source maps", () => {
     const url = new URL(server.url);
     const status = await new Promise<number>((resolve, reject) => {
       const req = http.request(
-        { host: url.hostname, port: url.port, path: "/api/statements", method: "POST", headers: { "content-type": "application/json", "content-length": String(2 * 1024 * 1024) } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: "/api/statements",
+          method: "POST",
+          headers: { "content-type": "application/json", "content-length": String(2 * 1024 * 1024) },
+        },
         (res) => {
           res.resume();
           resolve(res.statusCode ?? 0);
@@ -140,7 +173,10 @@ describe("security headers, body limit, source maps", () => {
 
   it("keeps the comment routes' own, lower limit", async () => {
     const { convener, statementId } = await statementWithMembers(server.url, []);
-    const r = await convener.post(`/api/statements/${statementId}/threads`, { clauseId: "c1", body: "x".repeat(100 * 1024) });
+    const r = await convener.post(`/api/statements/${statementId}/threads`, {
+      clauseId: "c1",
+      body: "x".repeat(100 * 1024),
+    });
     expect(r.status).toBe(413);
   });
 });
@@ -176,13 +212,20 @@ describe("connections per user", () => {
     first.close();
     await gone;
     let again: WebSocket | null = null;
-    await eventually(async () => {
-      const ws = await rawSocket(server.url, statementId, convener.cookie);
-      const refused = await Promise.race([closeCode(ws, 300).catch(() => null), new Promise((r) => setTimeout(() => r(null), 200))]);
-      if (refused === CloseCode.tooManyConnections) return false;
-      again = ws;
-      return true;
-    }, 3000, "a freed slot");
+    await eventually(
+      async () => {
+        const ws = await rawSocket(server.url, statementId, convener.cookie);
+        const refused = await Promise.race([
+          closeCode(ws, 300).catch(() => null),
+          new Promise((r) => setTimeout(() => r(null), 200)),
+        ]);
+        if (refused === CloseCode.tooManyConnections) return false;
+        again = ws;
+        return true;
+      },
+      3000,
+      "a freed slot",
+    );
     expect((again as WebSocket | null)?.readyState).toBe(1);
     for (const ws of [...open, theirs, again!]) ws.terminate();
   });
@@ -192,11 +235,16 @@ describe("connections per user", () => {
     // The close listener is attached as each socket opens: a refused one closes right after.
     const opened = await Promise.all(
       Array.from({ length: 25 }, () =>
-        rawSocket(server.url, statementId, convener.cookie).then((ws) => ({ ws, code: closeCode(ws, 1500).catch(() => 0) })),
+        rawSocket(server.url, statementId, convener.cookie).then((ws) => ({
+          ws,
+          code: closeCode(ws, 1500).catch(() => 0),
+        })),
       ),
     );
     const sockets = opened.map((o) => o.ws);
-    const codes = await Promise.all(opened.map((o) => Promise.race([o.code, new Promise<number>((r) => setTimeout(() => r(0), 1000))])));
+    const codes = await Promise.all(
+      opened.map((o) => Promise.race([o.code, new Promise<number>((r) => setTimeout(() => r(0), 1000))])),
+    );
     expect(codes.filter((c) => c === CloseCode.tooManyConnections)).toHaveLength(5);
     for (const ws of sockets) ws.terminate();
   });
@@ -242,7 +290,8 @@ describe("log flooding", () => {
       expect((await new ApiClient(server.url).get("/api/me")).status).toBe(401);
       // Whatever the sync layer's validation makes of such frames now, every line it logs goes through the
       // server's one log function (rooms, routes, onError): a thousand failures there write five lines.
-      for (let i = 0; i < 1000; i++) server.services.log(`room r${i}abcdefghijklmnopqrstuv: relay failed`, new Error("hostile"));
+      for (let i = 0; i < 1000; i++)
+        server.services.log(`room r${i}abcdefghijklmnopqrstuv: relay failed`, new Error("hostile"));
       expect(lines.filter((l) => l.startsWith("room "))).toHaveLength(5);
       await server.close();
       if (serverErrors > 5) expect(lines.some((l) => l.includes(`suppressed ${serverErrors - 5} more`))).toBe(true);

@@ -47,7 +47,15 @@ import { CloseCode, MessageType, SyncMessageType } from "../../shared/protocol";
 const Callers = ["anon", "outsider", "observer", "reviewer", "otherOrg", "locked", "foreign"] as const;
 type Caller = (typeof Callers)[number];
 /** Expected statuses in the order of {@link Callers}. */
-type Row = readonly [anon: number, outsider: number, observer: number, reviewer: number, otherOrg: number, locked: number, foreign: number];
+type Row = readonly [
+  anon: number,
+  outsider: number,
+  observer: number,
+  reviewer: number,
+  otherOrg: number,
+  locked: number,
+  foreign: number,
+];
 
 const EVIL = "http://evil.example";
 
@@ -121,7 +129,11 @@ const TABLE: Route[] = [
   { route: "PATCH /api/statements/:id", expect: CONVENER_WRITE },
   { route: "POST /api/statements/:id/members", expect: CONVENER_WRITE },
   { route: "PATCH /api/statements/:id/members", expect: CONVENER_WRITE },
-  { route: "DELETE /api/statements/:id/members", expect: [401, 404, 403, 403, 403, 200, 403], body: (_f, on) => ({ userId: on.spareUserIds[0] }) },
+  {
+    route: "DELETE /api/statements/:id/members",
+    expect: [401, 404, 403, 403, 403, 200, 403],
+    body: (_f, on) => ({ userId: on.spareUserIds[0] }),
+  },
   { route: "DELETE /api/statements/:id/members/:userId", expect: [401, 404, 403, 403, 403, 200, 403] },
   { route: "POST /api/statements/:id/invites", expect: CONVENER_WRITE },
   { route: "POST /api/statements/:id/invites/email", expect: CONVENER_WRITE },
@@ -151,7 +163,13 @@ const TABLE: Route[] = [
     route: "PUT /api/statements/:id/signoffs",
     expect: [401, 404, 403, 403, 403, 409, 403],
     body: async (f, on) => {
-      return { clauseId: on.clauseId, organizationId: f.orgA, position: "approve", clauseHash: sha256Hex(CLAUSE_TEXT), clauseText: CLAUSE_TEXT };
+      return {
+        clauseId: on.clauseId,
+        organizationId: f.orgA,
+        position: "approve",
+        clauseHash: sha256Hex(CLAUSE_TEXT),
+        clauseText: CLAUSE_TEXT,
+      };
     },
   },
   {
@@ -171,7 +189,11 @@ const TABLE: Route[] = [
     },
   },
   // Only the instance admin unlocks; members are refused, non-members learn nothing.
-  { route: "POST /api/statements/:id/unlock", expect: [401, 404, 403, 403, 403, 403, 403], body: () => ({ reason: "route table" }) },
+  {
+    route: "POST /api/statements/:id/unlock",
+    expect: [401, 404, 403, 403, 403, 403, 403],
+    body: () => ({ reason: "route table" }),
+  },
   { route: "GET /api/statements/:id/final", expect: MEMBER_READ },
   { route: "GET /api/statements/:id/versions", expect: MEMBER_READ },
   { route: "GET /api/statements/:id/versions/:vid", expect: [401, 404, 404, 404, 404, 200, 404] },
@@ -252,13 +274,16 @@ describe("every HTTP route and every realtime message, as every caller that must
   let drafterA: Awaited<ReturnType<typeof signUp>>;
   const userIds = new Map<ApiClient, string>();
   const userIdOf = (c: ApiClient) => userIds.get(c);
-  const exportText = async (statementId: string) => (await convener.get(`/api/statements/${statementId}/export.md`)).text;
+  const exportText = async (statementId: string) =>
+    (await convener.get(`/api/statements/${statementId}/export.md`)).text;
 
   beforeAll(async () => {
     server = await startTestServer({ clientDir: "" });
     const admin = await signUp(server.url, "Admin");
     convener = await signUp(server.url, "Convener");
-    const mk = async (name: string) => (await admin.post("/api/organizations", { name, shortName: name, stakeholderGroup: "civil-society" })).json.organization.id as string;
+    const mk = async (name: string) =>
+      (await admin.post("/api/organizations", { name, shortName: name, stakeholderGroup: "civil-society" })).json
+        .organization.id as string;
     const orgA = await mk("Org A");
     const orgB = await mk("Org B");
     drafterA = await signUp(server.url, "Drafter A");
@@ -281,19 +306,34 @@ describe("every HTTP route and every realtime message, as every caller that must
       await synced(p.provider);
       const clauseId = "clause-1";
       appendParagraph(p.doc, CLAUSE_TEXT, clauseId);
-      await eventually(async () => (await convener.get(`/api/statements/${st.id}/export.md`)).text === `${CLAUSE_TEXT}\n`, 5000, "clause stored");
+      await eventually(
+        async () => (await convener.get(`/api/statements/${st.id}/export.md`)).text === `${CLAUSE_TEXT}\n`,
+        5000,
+        "clause stored",
+      );
       p.destroy();
       const thread = await drafterA.post(`/api/statements/${st.id}/threads`, { clauseId, body: "A first remark." });
       expect(thread.status).toBe(201);
-      return { id: st.id, threadId: thread.json.thread.id, commentId: thread.json.thread.comments[0].id, versionId: 999999, spareUserIds: [spares[0].userId, spares[1].userId], clauseId };
+      return {
+        id: st.id,
+        threadId: thread.json.thread.id,
+        commentId: thread.json.thread.comments[0].id,
+        versionId: 999999,
+        spareUserIds: [spares[0].userId, spares[1].userId],
+        clauseId,
+      };
     };
     const S = await statement();
     const L = await statement();
     // L: both organizations sign, the convener locks, and publishes it.
     const text = `${CLAUSE_TEXT}\n`;
     const shown = { documentHash: sha256Hex(text), documentText: text };
-    expect((await drafterA.post(`/api/statements/${L.id}/signature`, { organizationId: orgA, ...shown })).status).toBe(201);
-    expect((await drafterB.post(`/api/statements/${L.id}/signature`, { organizationId: orgB, ...shown })).status).toBe(201);
+    expect((await drafterA.post(`/api/statements/${L.id}/signature`, { organizationId: orgA, ...shown })).status).toBe(
+      201,
+    );
+    expect((await drafterB.post(`/api/statements/${L.id}/signature`, { organizationId: orgB, ...shown })).status).toBe(
+      201,
+    );
     expect((await convener.post(`/api/statements/${L.id}/lock`, shown)).status).toBe(200);
     const pub = await convener.request("PUT", `/api/statements/${L.id}/publication`, { published: true });
     expect(pub.status).toBe(200);
@@ -308,13 +348,39 @@ describe("every HTTP route and every realtime message, as every caller that must
     // The public routes' per-address limit would otherwise answer 429 long before the table is done.
     setPublicationLimits(server.services, { addressBurst: 100_000, addressPerMinute: 100_000 });
 
-    fx = { orgA, orgB, S, L, inviteToken: await invite(), inviteTokens, slug: pub.json.slug, adminSessionOfOther: admin.cookie.split("=")[1].split(".")[0], text: exportText };
+    fx = {
+      orgA,
+      orgB,
+      S,
+      L,
+      inviteToken: await invite(),
+      inviteTokens,
+      slug: pub.json.slug,
+      adminSessionOfOther: admin.cookie.split("=")[1].split(".")[0],
+      text: exportText,
+    };
     const foreign = new ApiClient(server.url, EVIL);
     foreign.cookie = convener.cookie;
     const lockedConvener = new ApiClient(server.url);
     lockedConvener.cookie = convener.cookie;
-    for (const [c, u] of [[outsider, outsider], [observer, observer], [reviewer, reviewer], [drafterB, drafterB], [lockedConvener, convener], [foreign, convener]] as const) userIds.set(c, u.userId);
-    Object.assign(clients, { anon: new ApiClient(server.url), outsider, observer, reviewer, otherOrg: drafterB, locked: lockedConvener, foreign });
+    for (const [c, u] of [
+      [outsider, outsider],
+      [observer, observer],
+      [reviewer, reviewer],
+      [drafterB, drafterB],
+      [lockedConvener, convener],
+      [foreign, convener],
+    ] as const)
+      userIds.set(c, u.userId);
+    Object.assign(clients, {
+      anon: new ApiClient(server.url),
+      outsider,
+      observer,
+      reviewer,
+      otherOrg: drafterB,
+      locked: lockedConvener,
+      foreign,
+    });
   });
   afterAll(async () => {
     await server?.close();
@@ -324,8 +390,14 @@ describe("every HTTP route and every realtime message, as every caller that must
     const app = createApp(server.services, (() => () => {}) as never);
     const registered = registeredEndpoints(app).filter((r) => !r.startsWith("GET /ws/"));
     const listed = TABLE.map((r) => registeredForm(r.route));
-    expect(registered.filter((r) => !listed.includes(r)), "routes nobody wrote down who may call").toEqual([]);
-    expect(listed.filter((r) => !registered.includes(r)), "table rows for routes that no longer exist").toEqual([]);
+    expect(
+      registered.filter((r) => !listed.includes(r)),
+      "routes nobody wrote down who may call",
+    ).toEqual([]);
+    expect(
+      listed.filter((r) => !registered.includes(r)),
+      "table rows for routes that no longer exist",
+    ).toEqual([]);
     expect(registeredEndpoints(app).filter((r) => r.startsWith("GET /ws/"))).toEqual(["GET /ws/:statementId"]);
   });
 
@@ -345,14 +417,23 @@ describe("every HTTP route and every realtime message, as every caller that must
       .replace(":vid", String(path.startsWith("/p/") ? fx.L.versionId : on.versionId))
       .replace(":rid", "no-such-request")
       .replace(":slug", fx.slug)
-      .replace(":token", route.endsWith("/accept") ? fx.inviteTokens[caller] : path.startsWith("/api/invites") ? fx.inviteToken : "no-such-token");
+      .replace(
+        ":token",
+        route.endsWith("/accept")
+          ? fx.inviteTokens[caller]
+          : path.startsWith("/api/invites")
+            ? fx.inviteToken
+            : "no-such-token",
+      );
   }
 
   it("the realtime upgrade: only members, with a session, from an allowed Origin", async () => {
     const got: number[] = [];
     for (const caller of Callers) {
       const on = caller === "locked" ? fx.L : fx.S;
-      got.push(await upgradeStatus(server.url, on.id, clients[caller].cookie, caller === "foreign" ? EVIL : server.url));
+      got.push(
+        await upgradeStatus(server.url, on.id, clients[caller].cookie, caller === "foreign" ? EVIL : server.url),
+      );
     }
     expect(got).toEqual([...UPGRADE]);
   });
@@ -370,17 +451,54 @@ describe("every HTTP route and every realtime message, as every caller that must
   const WsCallers = ["observer", "reviewer", "otherOrg", "locked"] as const;
   type WsCaller = (typeof WsCallers)[number];
   const MESSAGES: Array<{ message: string; type: number; sub?: number; expect: Record<WsCaller, Outcome> }> = [
-    { message: "sync step 1", type: MessageType.sync, sub: SyncMessageType.step1, expect: { observer: "answered", reviewer: "answered", otherOrg: "answered", locked: "answered" } },
-    { message: "sync step 2", type: MessageType.sync, sub: SyncMessageType.step2, expect: { observer: "denied", reviewer: "denied", otherOrg: "applied", locked: "denied" } },
-    { message: "sync update", type: MessageType.sync, sub: SyncMessageType.update, expect: { observer: "denied", reviewer: "denied", otherOrg: "applied", locked: "denied" } },
-    { message: "awareness, own client id", type: MessageType.awareness, expect: { observer: "stamped", reviewer: "stamped", otherOrg: "stamped", locked: "stamped" } },
-    { message: "awareness, another member's client id", type: MessageType.awareness, sub: -1, expect: { observer: "dropped", reviewer: "dropped", otherOrg: "dropped", locked: "dropped" } },
-    { message: "query awareness", type: MessageType.queryAwareness, expect: { observer: "answered", reviewer: "answered", otherOrg: "answered", locked: "answered" } },
-    { message: "auth", type: MessageType.auth, expect: { observer: "dropped", reviewer: "dropped", otherOrg: "dropped", locked: "dropped" } },
+    {
+      message: "sync step 1",
+      type: MessageType.sync,
+      sub: SyncMessageType.step1,
+      expect: { observer: "answered", reviewer: "answered", otherOrg: "answered", locked: "answered" },
+    },
+    {
+      message: "sync step 2",
+      type: MessageType.sync,
+      sub: SyncMessageType.step2,
+      expect: { observer: "denied", reviewer: "denied", otherOrg: "applied", locked: "denied" },
+    },
+    {
+      message: "sync update",
+      type: MessageType.sync,
+      sub: SyncMessageType.update,
+      expect: { observer: "denied", reviewer: "denied", otherOrg: "applied", locked: "denied" },
+    },
+    {
+      message: "awareness, own client id",
+      type: MessageType.awareness,
+      expect: { observer: "stamped", reviewer: "stamped", otherOrg: "stamped", locked: "stamped" },
+    },
+    {
+      message: "awareness, another member's client id",
+      type: MessageType.awareness,
+      sub: -1,
+      expect: { observer: "dropped", reviewer: "dropped", otherOrg: "dropped", locked: "dropped" },
+    },
+    {
+      message: "query awareness",
+      type: MessageType.queryAwareness,
+      expect: { observer: "answered", reviewer: "answered", otherOrg: "answered", locked: "answered" },
+    },
+    {
+      message: "auth",
+      type: MessageType.auth,
+      expect: { observer: "dropped", reviewer: "dropped", otherOrg: "dropped", locked: "dropped" },
+    },
     {
       message: "app event (server to client only)",
       type: MessageType.appEvent,
-      expect: { observer: `closed:${CloseCode.malformedFrame}`, reviewer: `closed:${CloseCode.malformedFrame}`, otherOrg: `closed:${CloseCode.malformedFrame}`, locked: `closed:${CloseCode.malformedFrame}` },
+      expect: {
+        observer: `closed:${CloseCode.malformedFrame}`,
+        reviewer: `closed:${CloseCode.malformedFrame}`,
+        otherOrg: `closed:${CloseCode.malformedFrame}`,
+        locked: `closed:${CloseCode.malformedFrame}`,
+      },
     },
   ];
 
@@ -397,7 +515,8 @@ describe("every HTTP route and every realtime message, as every caller that must
       for (const caller of WsCallers) {
         const on = caller === "locked" ? fx.L : fx.S;
         const outcome = await sendAs(on.id, clients[caller], m.type, m.sub);
-        if (outcome !== m.expect[caller]) mismatches.push(`${m.message} as ${caller}: ${outcome}, expected ${m.expect[caller]}`);
+        if (outcome !== m.expect[caller])
+          mismatches.push(`${m.message} as ${caller}: ${outcome}, expected ${m.expect[caller]}`);
       }
     }
     expect(mismatches).toEqual([]);
@@ -405,9 +524,16 @@ describe("every HTTP route and every realtime message, as every caller that must
 
   it("the bodies the table sends are valid: the rightful signer gets through with them", async () => {
     const row = (route: string) => TABLE.find((r) => r.route === route)!;
-    const put = await drafterA.request("PUT", `/api/statements/${fx.S.id}/signoffs`, await row("PUT /api/statements/:id/signoffs").body!(fx, fx.S, "otherOrg"));
+    const put = await drafterA.request(
+      "PUT",
+      `/api/statements/${fx.S.id}/signoffs`,
+      await row("PUT /api/statements/:id/signoffs").body!(fx, fx.S, "otherOrg"),
+    );
     expect(put.status, put.text).toBe(200);
-    const sig = await drafterA.post(`/api/statements/${fx.S.id}/signature`, await row("POST /api/statements/:id/signature").body!(fx, fx.S, "otherOrg"));
+    const sig = await drafterA.post(
+      `/api/statements/${fx.S.id}/signature`,
+      await row("POST /api/statements/:id/signature").body!(fx, fx.S, "otherOrg"),
+    );
     expect(sig.status, sig.text).toBe(201);
   });
 
@@ -422,8 +548,12 @@ describe("every HTTP route and every realtime message, as every caller that must
         const body = row.body ? await row.body(fx, on, caller) : method === "GET" ? undefined : {};
         const res = await clients[caller].request(method, pathFor(row.route, caller), body);
         // A 409 after the lock must be the lock's own refusal, not a stale body's.
-        if (res.status === 409 && caller === "locked" && res.json?.error?.code !== "statement_final") mismatches.push(`${row.route} as locked: ${res.text.slice(0, 120)}`);
-        if (res.status !== row.expect[i]) mismatches.push(`${row.route} as ${caller}: ${res.status}, expected ${row.expect[i]} (${res.text.slice(0, 120)})`);
+        if (res.status === 409 && caller === "locked" && res.json?.error?.code !== "statement_final")
+          mismatches.push(`${row.route} as locked: ${res.text.slice(0, 120)}`);
+        if (res.status !== row.expect[i])
+          mismatches.push(
+            `${row.route} as ${caller}: ${res.status}, expected ${row.expect[i]} (${res.text.slice(0, 120)})`,
+          );
       }
     }
     expect(mismatches).toEqual([]);
@@ -448,7 +578,9 @@ describe("every HTTP route and every realtime message, as every caller that must
       const aw = new awarenessProtocol.Awareness(new Y.Doc());
       if (sub === -1) aw.clientID = watcher.doc.clientID;
       const seen: Array<{ cursor?: string } | undefined> = [];
-      watcher.provider.awareness.on("change", () => seen.push(watcher.provider.awareness.getStates().get(aw.clientID) as { cursor?: string } | undefined));
+      watcher.provider.awareness.on("change", () =>
+        seen.push(watcher.provider.awareness.getStates().get(aw.clientID) as { cursor?: string } | undefined),
+      );
       const seenFrames = frames(ws).length;
       if (type === MessageType.sync) {
         const enc = encoding.createEncoder();
@@ -469,7 +601,10 @@ describe("every HTTP route and every realtime message, as every caller that must
         encoding.writeVarUint(update, 1);
         encoding.writeVarUint(update, aw.clientID);
         encoding.writeVarUint(update, clock);
-        encoding.writeVarString(update, JSON.stringify({ user: { id: drafterA.userId, name: "Impersonated" }, cursor: "forged" }));
+        encoding.writeVarString(
+          update,
+          JSON.stringify({ user: { id: drafterA.userId, name: "Impersonated" }, cursor: "forged" }),
+        );
         const enc = encoding.createEncoder();
         encoding.writeVarUint(enc, MessageType.awareness);
         encoding.writeVarUint8Array(enc, encoding.toUint8Array(update));
@@ -485,21 +620,31 @@ describe("every HTTP route and every realtime message, as every caller that must
         ws.send(encoding.toUint8Array(enc));
       }
       // A step 1 is answered by a step 2 of its own before the barrier's.
-      if (!(await barrier(ws, seenFrames, type === MessageType.sync && sub === SyncMessageType.step1 ? 1 : 0))) return `closed:${await closed}`;
+      if (!(await barrier(ws, seenFrames, type === MessageType.sync && sub === SyncMessageType.step1 ? 1 : 0)))
+        return `closed:${await closed}`;
       const after = frames(ws).slice(seenFrames);
       // The barrier's own answer is the last sync frame; what came before it answered the message.
       const answers = after.slice(0, after.length - 1);
       const text = await exportText(statementId);
       // The watcher's view of awareness after the sender's frame and the barrier (relays go out in order).
       await awarenessBarrier(watcher);
-      if (answers.some((f) => f.type === MessageType.auth)) return text === before.text ? "denied" : ("denied-but-changed" as Outcome);
+      if (answers.some((f) => f.type === MessageType.auth))
+        return text === before.text ? "denied" : ("denied-but-changed" as Outcome);
       if (text !== before.text) {
-        await eventually(() => `${plainText(watcher.doc)}\n` === text.replace(/\n\n/g, "\n"), 3000, "watcher has the update");
+        await eventually(
+          () => `${plainText(watcher.doc)}\n` === text.replace(/\n\n/g, "\n"),
+          3000,
+          "watcher has the update",
+        );
         return "applied";
       }
       if (type === MessageType.awareness) {
-        const state = watcher.provider.awareness.getStates().get(aw.clientID) as { user?: { id?: string }; cursor?: string } | undefined;
-        if (sub === -1) return state?.cursor === "watcher" && !seen.some((st) => st?.cursor === "forged") ? "dropped" : ("hijacked" as Outcome);
+        const state = watcher.provider.awareness.getStates().get(aw.clientID) as
+          { user?: { id?: string }; cursor?: string } | undefined;
+        if (sub === -1)
+          return state?.cursor === "watcher" && !seen.some((st) => st?.cursor === "forged")
+            ? "dropped"
+            : ("hijacked" as Outcome);
         return state?.user?.id === userIdOf(caller) ? "stamped" : ("relayed-unstamped" as Outcome);
       }
       if (answers.length > 0) return "answered";
@@ -550,7 +695,11 @@ async function barrier(ws: WebSocket, seen: number, step2sBefore = 0): Promise<b
  */
 export async function awarenessBarrier(watcher: ReturnType<typeof connectProvider>): Promise<void> {
   type Listener = (ev: { data: ArrayBuffer | Uint8Array }) => void;
-  const ws = watcher.provider.ws as unknown as { send(d: Uint8Array): void; addEventListener(t: string, l: Listener): void; removeEventListener(t: string, l: Listener): void };
+  const ws = watcher.provider.ws as unknown as {
+    send(d: Uint8Array): void;
+    addEventListener(t: string, l: Listener): void;
+    removeEventListener(t: string, l: Listener): void;
+  };
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error("query-awareness was never answered")), 5000);
     const onMessage: Listener = (ev) => {

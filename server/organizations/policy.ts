@@ -23,7 +23,12 @@ export type OrganizationPermissions = OrganizationPermissionsDto;
 
 /** Whether the user convenes at least one statement. */
 async function isConvener(db: DB, userId: string): Promise<boolean> {
-  const row = await db.selectFrom("members").select("statement_id").where("user_id", "=", userId).where("role", "=", "convener").executeTakeFirst();
+  const row = await db
+    .selectFrom("members")
+    .select("statement_id")
+    .where("user_id", "=", userId)
+    .where("role", "=", "convener")
+    .executeTakeFirst();
   return !!row;
 }
 
@@ -34,7 +39,9 @@ async function orgsInConvenedStatements(db: DB, userId: string, only?: string): 
     select organization_id as id from members
       where organization_id is not null and statement_id in (select statement_id from convened)
     union select organization_id from clause_positions where statement_id in (select statement_id from convened)
-    union select organization_id from document_signatures where statement_id in (select statement_id from convened)`.execute(db);
+    union select organization_id from document_signatures where statement_id in (select statement_id from convened)`.execute(
+    db,
+  );
   const ids = rows.rows.map((r) => r.id);
   return only === undefined ? ids : ids.filter((id) => id === only);
 }

@@ -64,7 +64,8 @@ export function organizationRoutes(): Hono<AppEnv> {
   app.post("/organizations", async (c) => {
     const user = requireUser(c);
     const { db } = c.var.services;
-    if (!(await canCreateOrganization(db, user))) throw forbidden("Only the administrator and conveners can add organizations.");
+    if (!(await canCreateOrganization(db, user)))
+      throw forbidden("Only the administrator and conveners can add organizations.");
     const body = await parseBody(c, organizationSchema);
     await refuseNameClash(db, body.name);
     const row: OrganizationRow = {
@@ -78,7 +79,12 @@ export function organizationRoutes(): Hono<AppEnv> {
     };
     await db.transaction().execute(async (trx) => {
       await trx.insertInto("organizations").values(row).execute();
-      await recordAudit(trx, { statementId: null, actorId: user.id, action: "organization.created", detail: { organization: organizationDto(row) } });
+      await recordAudit(trx, {
+        statementId: null,
+        actorId: user.id,
+        action: "organization.created",
+        detail: { organization: organizationDto(row) },
+      });
     });
     return c.json({ organization: organizationDto(row) }, 201);
   });
@@ -88,7 +94,9 @@ export function organizationRoutes(): Hono<AppEnv> {
     const { db } = c.var.services;
     const before = await findOrganization(db, c.req.param("id"));
     if (!(await canEditOrganization(db, user, before.id))) {
-      throw forbidden("Only the administrator and conveners of statements this organization takes part in can edit it.");
+      throw forbidden(
+        "Only the administrator and conveners of statements this organization takes part in can edit it.",
+      );
     }
     const body = await parseBody(c, organizationPatchSchema);
     if (body.name !== undefined) await refuseNameClash(db, body.name, before.id);
@@ -102,7 +110,12 @@ export function organizationRoutes(): Hono<AppEnv> {
     await db.transaction().execute(async (trx) => {
       await trx
         .updateTable("organizations")
-        .set({ name: after.name, short_name: after.short_name, stakeholder_group: after.stakeholder_group, sort_key: after.sort_key })
+        .set({
+          name: after.name,
+          short_name: after.short_name,
+          stakeholder_group: after.stakeholder_group,
+          sort_key: after.sort_key,
+        })
         .where("id", "=", before.id)
         .execute();
       await recordAudit(trx, {
@@ -112,7 +125,8 @@ export function organizationRoutes(): Hono<AppEnv> {
         detail: { before: organizationDto(before), after: organizationDto(after) },
       });
     });
-    for (const statementId of await statementsOf(db, before.id)) c.var.services.events.app(statementId, { type: "members.changed", statementId });
+    for (const statementId of await statementsOf(db, before.id))
+      c.var.services.events.app(statementId, { type: "members.changed", statementId });
     return c.json({ organization: organizationDto(after) });
   });
 
@@ -124,10 +138,17 @@ export function organizationRoutes(): Hono<AppEnv> {
     await db.transaction().execute(async (trx) => {
       const used = await referenceCounts(trx, row.id);
       if (Object.keys(used).length > 0) {
-        throw conflict(`${row.name} is still referred to (members, positions or signatures): merge it into another organization instead.`);
+        throw conflict(
+          `${row.name} is still referred to (members, positions or signatures): merge it into another organization instead.`,
+        );
       }
       await trx.deleteFrom("organizations").where("id", "=", row.id).execute();
-      await recordAudit(trx, { statementId: null, actorId: user.id, action: "organization.deleted", detail: { organization: organizationDto(row) } });
+      await recordAudit(trx, {
+        statementId: null,
+        actorId: user.id,
+        action: "organization.deleted",
+        detail: { organization: organizationDto(row) },
+      });
     });
     return c.json({ ok: true });
   });
@@ -149,7 +170,12 @@ export function organizationRoutes(): Hono<AppEnv> {
       await recordAudit(trx, { statementId: null, actorId: user.id, action: "organization.merged", detail });
       // Each statement whose records changed says so in its own audit log, which its conveners read.
       for (const statementId of statements) {
-        await recordAudit(trx, { statementId, actorId: user.id, action: "organization.merged", detail: { from: organizationDto(source), into: organizationDto(target) } });
+        await recordAudit(trx, {
+          statementId,
+          actorId: user.id,
+          action: "organization.merged",
+          detail: { from: organizationDto(source), into: organizationDto(target) },
+        });
       }
       return { moved, statements };
     });

@@ -22,8 +22,16 @@ async function seeded() {
   const convener = await signUp(server.url, "Convener");
   const statementId: string = (await convener.post("/api/statements", { title: "Long log" })).json.statement.id;
   const orgs: string[] = [];
-  for (const name of ["Alpha, Inc.", "Beta \"Quoted\"", "=Gamma"]) {
-    orgs.push((await convener.post("/api/organizations", { name: `${name} ${Date.now()}`, shortName: "x", stakeholderGroup: "academia" })).json.organization.id);
+  for (const name of ["Alpha, Inc.", 'Beta "Quoted"', "=Gamma"]) {
+    orgs.push(
+      (
+        await convener.post("/api/organizations", {
+          name: `${name} ${Date.now()}`,
+          shortName: "x",
+          stakeholderGroup: "academia",
+        })
+      ).json.organization.id,
+    );
   }
   const db = server.services.db;
   await db.transaction().execute(async (trx) => {
@@ -32,7 +40,12 @@ async function seeded() {
         statementId,
         actorId: convener.userId,
         action: "position.set",
-        detail: { clauseId: `c${i % 7}`, clauseNumber: (i % 7) + 1, organizationId: orgs[i % 3], reason: i % 5 === 0 ? `-reason, "${i}"\nline two` : null },
+        detail: {
+          clauseId: `c${i % 7}`,
+          clauseNumber: (i % 7) + 1,
+          organizationId: orgs[i % 3],
+          reason: i % 5 === 0 ? `-reason, "${i}"\nline two` : null,
+        },
         hash: (i % 16).toString(16).repeat(64),
       });
     }
@@ -50,14 +63,26 @@ async function expectedCsv(statementId: string): Promise<string> {
     .where("audit_log.statement_id", "=", statementId)
     .orderBy("audit_log.id", "asc")
     .execute();
-  const orgs = new Map((await db.selectFrom("organizations").select(["id", "name"]).execute()).map((o) => [o.id, o.name]));
+  const orgs = new Map(
+    (await db.selectFrom("organizations").select(["id", "name"]).execute()).map((o) => [o.id, o.name]),
+  );
   return toCsv([
     [...AUDIT_CSV_COLUMNS],
     ...rows.map((r) => {
       const d = JSON.parse(r.detail) as Record<string, unknown>;
       const org = typeof d.organizationId === "string" ? d.organizationId : null;
-      const clause = typeof d.clauseNumber === "number" ? String(d.clauseNumber) : typeof d.clauseId === "string" ? d.clauseId : "";
-      return [new Date(Number(r.at)).toISOString(), r.name ?? "", r.action, org ? (orgs.get(org) ?? org) : "", clause, typeof d.reason === "string" ? d.reason : "", r.hash ?? "", r.detail];
+      const clause =
+        typeof d.clauseNumber === "number" ? String(d.clauseNumber) : typeof d.clauseId === "string" ? d.clauseId : "";
+      return [
+        new Date(Number(r.at)).toISOString(),
+        r.name ?? "",
+        r.action,
+        org ? (orgs.get(org) ?? org) : "",
+        clause,
+        typeof d.reason === "string" ? d.reason : "",
+        r.hash ?? "",
+        r.detail,
+      ];
     }),
   ]);
 }
@@ -65,7 +90,9 @@ async function expectedCsv(statementId: string): Promise<string> {
 describe("audit log at length", () => {
   it("streams the CSV in pages, equal to the rows read at once", async () => {
     const { convener, statementId } = await seeded();
-    const res = await fetch(`${server.url}/api/statements/${statementId}/audit.csv`, { headers: { cookie: convener.cookie } });
+    const res = await fetch(`${server.url}/api/statements/${statementId}/audit.csv`, {
+      headers: { cookie: convener.cookie },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/csv");
     // Sent in pieces (no content-length: the length is not known in advance).
@@ -79,12 +106,19 @@ describe("audit log at length", () => {
 
   it("pages the JSON log newest first with `before`, every entry once", async () => {
     const { convener, statementId } = await seeded();
-    const all = await server.services.db.selectFrom("audit_log").select("id").where("statement_id", "=", statementId).orderBy("id", "desc").execute();
+    const all = await server.services.db
+      .selectFrom("audit_log")
+      .select("id")
+      .where("statement_id", "=", statementId)
+      .orderBy("id", "desc")
+      .execute();
     const seen: number[] = [];
     let before: number | null = null;
     let pages = 0;
     do {
-      const r = await convener.get(`/api/statements/${statementId}/audit?limit=1000${before ? `&before=${before}` : ""}`);
+      const r = await convener.get(
+        `/api/statements/${statementId}/audit?limit=1000${before ? `&before=${before}` : ""}`,
+      );
       expect(r.status).toBe(200);
       seen.push(...r.json.entries.map((e: { id: number }) => e.id));
       before = r.json.next;

@@ -9,7 +9,16 @@
 import type { DB } from "../storage/database";
 
 /** Column headings, in order. */
-export const AUDIT_CSV_COLUMNS = ["time", "actor", "action", "organization", "clause", "reason", "hash", "details"] as const;
+export const AUDIT_CSV_COLUMNS = [
+  "time",
+  "actor",
+  "action",
+  "organization",
+  "clause",
+  "reason",
+  "hash",
+  "details",
+] as const;
 
 /** Rows read per page. */
 export const AUDIT_CSV_PAGE = 1000;
@@ -60,15 +69,27 @@ export function auditCsvStream(db: DB, statementId: string, pageSize = AUDIT_CSV
         after = rows[rows.length - 1].id;
         const details = rows.map((r) => JSON.parse(r.detail) as Record<string, unknown>);
         const missing = [
-          ...new Set(details.map((d) => d.organizationId).filter((o): o is string => typeof o === "string" && !orgs.has(o))),
+          ...new Set(
+            details.map((d) => d.organizationId).filter((o): o is string => typeof o === "string" && !orgs.has(o)),
+          ),
         ];
         if (missing.length > 0) {
-          for (const o of await db.selectFrom("organizations").select(["id", "name"]).where("id", "in", missing).execute()) orgs.set(o.id, o.name);
+          for (const o of await db
+            .selectFrom("organizations")
+            .select(["id", "name"])
+            .where("id", "in", missing)
+            .execute())
+            orgs.set(o.id, o.name);
         }
         const lines = rows.map((r, i) => {
           const detail = details[i];
           const orgId = typeof detail.organizationId === "string" ? detail.organizationId : null;
-          const clause = typeof detail.clauseNumber === "number" ? String(detail.clauseNumber) : typeof detail.clauseId === "string" ? detail.clauseId : "";
+          const clause =
+            typeof detail.clauseNumber === "number"
+              ? String(detail.clauseNumber)
+              : typeof detail.clauseId === "string"
+                ? detail.clauseId
+                : "";
           return [
             new Date(Number(r.at)).toISOString(),
             r.name ?? "",

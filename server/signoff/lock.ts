@@ -85,12 +85,18 @@ async function settledRoom(services: Services, statementId: string): Promise<Roo
     await room.settle();
     if (!room.destroyed) return room;
     // Unloaded meanwhile (its last connection left, or its storage failed): open it again.
-    if (attempt >= 3) throw new AppError("internal", "The document could not be loaded; nothing was locked. Try again.");
+    if (attempt >= 3)
+      throw new AppError("internal", "The document could not be loaded; nothing was locked. Try again.");
   }
 }
 
 /** `POST /lock`: stores the final version of the text the convener confirmed and makes the statement final. */
-export async function lock(services: Services, me: Membership, user: CurrentUser, body: LockRequest): Promise<FinalVersionDto> {
+export async function lock(
+  services: Services,
+  me: Membership,
+  user: CurrentUser,
+  body: LockRequest,
+): Promise<FinalVersionDto> {
   if (!canLock(me.role)) throw forbidden("Only a convener can lock the statement.");
   if (me.phase === "final") throw statementFinal();
   try {
@@ -101,9 +107,19 @@ export async function lock(services: Services, me: Membership, user: CurrentUser
   }
 }
 
-async function decideLock(services: Services, id: string, user: CurrentUser, body: LockRequest): Promise<FinalVersionDto> {
+async function decideLock(
+  services: Services,
+  id: string,
+  user: CurrentUser,
+  body: LockRequest,
+): Promise<FinalVersionDto> {
   if ((await phaseOf(services.db, id)) === "final") throw statementFinal();
-  const shown: ShownText = { scope: "document", clauseId: null, shownHash: body.documentHash, shownText: body.documentText ?? null };
+  const shown: ShownText = {
+    scope: "document",
+    clauseId: null,
+    shownHash: body.documentHash,
+    shownText: body.documentText ?? null,
+  };
 
   // Step 2: the first look.
   await settledRoom(services, id);
@@ -136,7 +152,9 @@ async function decideLock(services: Services, id: string, user: CurrentUser, bod
       if ((await phaseOf(trx, id)) === "final") throw statementFinal();
       const { organizations, signatures, readiness } = await signoffState(trx, id, text);
       assertLockable(readiness, text.hash, body.override);
-      const holding = new Map(signatures.filter((s) => s.voidReason === null && s.hash === text.hash).map((s) => [s.organizationId, s]));
+      const holding = new Map(
+        signatures.filter((s) => s.voidReason === null && s.hash === text.hash).map((s) => [s.organizationId, s]),
+      );
       const signatories: Signatory[] = organizations
         .filter((o) => holding.has(o.id))
         .map((o) => ({
@@ -202,13 +220,23 @@ async function decideLock(services: Services, id: string, user: CurrentUser, bod
  * `POST /unlock`: the instance admin reopens a final statement, with a reason. Every signature is voided (the
  * organizations sign again), the final version stays on record, marked unlocked.
  */
-export async function unlock(services: Services, statementId: string, user: CurrentUser, reason: string): Promise<{ voidedSignatures: number }> {
+export async function unlock(
+  services: Services,
+  statementId: string,
+  user: CurrentUser,
+  reason: string,
+): Promise<{ voidedSignatures: number }> {
   if (!user.isAdmin) throw forbidden("Only the instance admin can unlock a final statement.");
   // In the lock's queue: an unlock must not hand write rights back in the middle of a lock's decision.
   return lockQueue(services).run(statementId, () => reopen(services, statementId, user, reason));
 }
 
-async function reopen(services: Services, statementId: string, user: CurrentUser, reason: string): Promise<{ voidedSignatures: number }> {
+async function reopen(
+  services: Services,
+  statementId: string,
+  user: CurrentUser,
+  reason: string,
+): Promise<{ voidedSignatures: number }> {
   const now = Date.now();
   const voided = await services.db.transaction().execute(async (trx) => {
     if ((await phaseOf(trx, statementId)) !== "final") throw conflict("This statement is not locked.");
@@ -220,7 +248,11 @@ async function reopen(services: Services, statementId: string, user: CurrentUser
       .where("unlocked_at", "is", null)
       .orderBy("id", "desc")
       .executeTakeFirst();
-    await trx.updateTable("statements").set({ phase: "drafting", updated_at: now }).where("id", "=", statementId).execute();
+    await trx
+      .updateTable("statements")
+      .set({ phase: "drafting", updated_at: now })
+      .where("id", "=", statementId)
+      .execute();
     if (final) {
       await trx
         .updateTable("statement_versions")

@@ -7,7 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as decoding from "lib0/decoding";
 import type WebSocket from "ws";
 import type { RunningServer } from "../server";
-import { ApiClient, connectProvider, eventually, rawSocket, receivedFrames, signUp, startTestServer, synced } from "../testing/harness";
+import type { ApiClient } from "../testing/harness";
+import {
+  connectProvider,
+  eventually,
+  rawSocket,
+  receivedFrames,
+  signUp,
+  startTestServer,
+  synced,
+} from "../testing/harness";
 import { appendParagraph, typeInto } from "../testing/docs";
 import { MessageType } from "../../shared/protocol";
 import type { AppEvent } from "../../shared/protocol";
@@ -27,13 +36,21 @@ afterAll(async () => {
 
 let n = 0;
 async function org(by: ApiClient, name: string): Promise<string> {
-  const r = await by.post("/api/organizations", { name: `${name} ${++n}-${Date.now()}`, shortName: name, stakeholderGroup: "civil-society" });
+  const r = await by.post("/api/organizations", {
+    name: `${name} ${++n}-${Date.now()}`,
+    shortName: name,
+    stakeholderGroup: "civil-society",
+  });
   return r.json.organization.id;
 }
 
 async function member(convener: ApiClient, statementId: string, organizationId: string | null, name: string) {
   const u = await signUp(server.url, name);
-  const r = await convener.post(`/api/statements/${statementId}/members`, { email: u.email, role: "drafter", organizationId });
+  const r = await convener.post(`/api/statements/${statementId}/members`, {
+    email: u.email,
+    role: "drafter",
+    organizationId,
+  });
   if (r.status !== 201) throw new Error(r.text);
   return u;
 }
@@ -44,16 +61,32 @@ async function wire(c: ApiClient, id: string): Promise<SignoffMatrixWire> {
   return r.json;
 }
 
-async function put(c: ApiClient, id: string, clauseId: string, organizationId: string, position: string, reason?: string) {
+async function put(
+  c: ApiClient,
+  id: string,
+  clauseId: string,
+  organizationId: string,
+  position: string,
+  reason?: string,
+) {
   const m = await wire(c, id);
   const clause = m.clauses.find((k) => k.clauseId === clauseId)!;
-  const r = await c.request("PUT", `/api/statements/${id}/signoffs`, { clauseId, organizationId, position, reason, clauseHash: clause.hash, clauseText: clause.markdown });
+  const r = await c.request("PUT", `/api/statements/${id}/signoffs`, {
+    clauseId,
+    organizationId,
+    position,
+    reason,
+    clauseHash: clause.hash,
+    clauseText: clause.markdown,
+  });
   expect(r.status, r.text).toBe(200);
 }
 
 /** Positions in a stable order, for comparing two matrices. */
 const sorted = (ps: readonly PositionDto[]) =>
-  [...ps].sort((a, b) => positionKey(a.clauseId, a.organizationId).localeCompare(positionKey(b.clauseId, b.organizationId)));
+  [...ps].sort((a, b) =>
+    positionKey(a.clauseId, a.organizationId).localeCompare(positionKey(b.clauseId, b.organizationId)),
+  );
 
 function appEvents(ws: WebSocket): AppEvent[] {
   return receivedFrames(ws)
@@ -107,15 +140,29 @@ describe("compact sign-off matrix", () => {
       ],
     });
     expect(got.positions.find((p) => p.clauseId === "c4")).toMatchObject({ stale: true, removed: true, diff: null });
-    expect(got.positions.find((p) => p.clauseId === "c3")).toMatchObject({ position: "object", reason: "Changed my mind.", stale: false });
-    expect(got.readiness).toEqual(lockReadiness({ documentHash: text.hash, clauses: text.clauses, organizations, positions: full, signatures: got.signatures }));
+    expect(got.positions.find((p) => p.clauseId === "c3")).toMatchObject({
+      position: "object",
+      reason: "Changed my mind.",
+      stale: false,
+    });
+    expect(got.readiness).toEqual(
+      lockReadiness({
+        documentHash: text.hash,
+        clauses: text.clauses,
+        organizations,
+        positions: full,
+        signatures: got.signatures,
+      }),
+    );
     expect(got.clauses).toEqual(text.clauses);
     expect(got.documentHash).toBe(text.hash);
 
     // History on demand: a cell's, newest first; a clause's, every organization.
-    const cell = (await reps[0].get(`/api/statements/${statementId}/signoffs/history/c3?organizationId=${orgs[0]}`)).json.history as PositionHistoryDto[];
+    const cell = (await reps[0].get(`/api/statements/${statementId}/signoffs/history/c3?organizationId=${orgs[0]}`))
+      .json.history as PositionHistoryDto[];
     expect(cell.map((h) => h.position)).toEqual(["object", "approve"]);
-    const clause = (await reps[0].get(`/api/statements/${statementId}/signoffs/history/c1`)).json.history as PositionHistoryDto[];
+    const clause = (await reps[0].get(`/api/statements/${statementId}/signoffs/history/c1`)).json
+      .history as PositionHistoryDto[];
     expect(clause.map((h) => h.organizationId).sort()).toEqual([orgs[0], orgs[1]].sort());
     const stranger = await signUp(server.url, "Stranger");
     expect((await stranger.get(`/api/statements/${statementId}/signoffs/history/c1`)).status).toBe(404);
@@ -129,8 +176,14 @@ describe("compact sign-off matrix", () => {
     let mine: SignoffMatrixDto = expandMatrix(await wire(convener, statementId));
     let seen = 0;
     const applyNew = async (count: number) => {
-      await eventually(() => appEvents(watcher).filter((e) => e.type === "signoffs.changed").length >= count, 5000, "events");
-      for (const e of appEvents(watcher).filter((x) => x.type === "signoffs.changed").slice(seen)) {
+      await eventually(
+        () => appEvents(watcher).filter((e) => e.type === "signoffs.changed").length >= count,
+        5000,
+        "events",
+      );
+      for (const e of appEvents(watcher)
+        .filter((x) => x.type === "signoffs.changed")
+        .slice(seen)) {
         seen++;
         if (e.type !== "signoffs.changed" || !e.delta || e.delta.version <= mine.version) continue;
         expect(JSON.stringify(e).length).toBeLessThan(2048);
@@ -159,8 +212,14 @@ describe("compact sign-off matrix", () => {
     const behind = mine;
     await put(reps[0], statementId, "c2", orgs[0], "approve");
     await put(reps[0], statementId, "c3", orgs[0], "approve");
-    await eventually(() => appEvents(watcher).filter((e) => e.type === "signoffs.changed").length >= steps.length + 3, 5000, "events");
-    const last = appEvents(watcher).filter((e) => e.type === "signoffs.changed").at(-1)!;
+    await eventually(
+      () => appEvents(watcher).filter((e) => e.type === "signoffs.changed").length >= steps.length + 3,
+      5000,
+      "events",
+    );
+    const last = appEvents(watcher)
+      .filter((e) => e.type === "signoffs.changed")
+      .at(-1)!;
     expect(last.type === "signoffs.changed" && last.delta && applySignoffDelta(behind, last.delta)).toBeNull();
     watcher.close();
     editor.destroy();

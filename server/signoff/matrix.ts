@@ -50,7 +50,13 @@ export async function signoffState(db: Db, statementId: string, text: LiveText) 
     currentSignatures(db, statementId, text.hash),
   ]);
   const positions = currentPositions(rows, text.clauses);
-  const readiness = lockReadiness({ documentHash: text.hash, clauses: text.clauses, organizations, positions, signatures });
+  const readiness = lockReadiness({
+    documentHash: text.hash,
+    clauses: text.clauses,
+    organizations,
+    positions,
+    signatures,
+  });
   return { organizations, rows, positions, signatures, readiness };
 }
 
@@ -58,7 +64,11 @@ export async function signoffState(db: Db, statementId: string, text: LiveText) 
  * The newest position row per cell (clause × organization) and the statement's position version (the newest
  * row's id), read in one statement through the `clause_positions_cell` index, without the history.
  */
-export async function latestPositionRows(db: Db, statementId: string, opts: { texts: boolean } = { texts: true }): Promise<{ rows: PositionRow[]; version: number }> {
+export async function latestPositionRows(
+  db: Db,
+  statementId: string,
+  opts: { texts: boolean } = { texts: true },
+): Promise<{ rows: PositionRow[]; version: number }> {
   const rows = await db
     .selectFrom("clause_positions")
     .leftJoin("users", "users.id", "clause_positions.user_id")
@@ -91,7 +101,10 @@ export async function latestPositionRows(db: Db, statementId: string, opts: { te
 
 /** Statements whose current positions are kept (least recently used dropped first). */
 const POSITIONS_CACHE_STATEMENTS = 256;
-const positionsCache = new WeakMap<object, Map<string, { auditId: number; latest: { rows: PositionRow[]; version: number } }>>();
+const positionsCache = new WeakMap<
+  object,
+  Map<string, { auditId: number; latest: { rows: PositionRow[]; version: number } }>
+>();
 
 /**
  * `latestPositionRows` (without texts) kept per statement until its audit log grows: every write to positions
@@ -105,7 +118,11 @@ async function cachedLatestPositions(db: Db, statementId: string): Promise<{ row
     perDb = new Map();
     positionsCache.set(db, perDb);
   }
-  const head = await db.selectFrom("audit_log").select((e) => e.fn.max("id").as("id")).where("statement_id", "=", statementId).executeTakeFirst();
+  const head = await db
+    .selectFrom("audit_log")
+    .select((e) => e.fn.max("id").as("id"))
+    .where("statement_id", "=", statementId)
+    .executeTakeFirst();
   const auditId = Number(head?.id ?? 0);
   let entry = perDb.get(statementId);
   if (!entry || entry.auditId !== auditId) {
@@ -117,16 +134,28 @@ async function cachedLatestPositions(db: Db, statementId: string): Promise<{ row
   const userIds = [...new Set(entry.latest.rows.map((r) => r.user_id))];
   const names = new Map<string, string>();
   for (let i = 0; i < userIds.length; i += 500) {
-    for (const u of await db.selectFrom("users").select(["id", "name"]).where("id", "in", userIds.slice(i, i + 500)).execute()) names.set(u.id, u.name);
+    for (const u of await db
+      .selectFrom("users")
+      .select(["id", "name"])
+      .where("id", "in", userIds.slice(i, i + 500))
+      .execute())
+      names.set(u.id, u.name);
   }
-  return { version: entry.latest.version, rows: entry.latest.rows.map((r) => ({ ...r, user_name: names.get(r.user_id) ?? null })) };
+  return {
+    version: entry.latest.version,
+    rows: entry.latest.rows.map((r) => ({ ...r, user_name: names.get(r.user_id) ?? null })),
+  };
 }
 
 /** The clause texts of some position rows, by row id. */
 export async function positionTexts(db: Db, ids: readonly number[]): Promise<Map<number, string>> {
   const out = new Map<number, string>();
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = await db.selectFrom("clause_positions").select(["id", "clause_text"]).where("id", "in", ids.slice(i, i + 500)).execute();
+    const rows = await db
+      .selectFrom("clause_positions")
+      .select(["id", "clause_text"])
+      .where("id", "in", ids.slice(i, i + 500))
+      .execute();
     for (const r of rows) out.set(Number(r.id), r.clause_text);
   }
   return out;
@@ -160,7 +189,10 @@ export async function signoffMatrix(services: Services, me: Membership): Promise
   const byId = new Map(text.clauses.map((c) => [c.clauseId, c]));
   // Only positions given on another text than the clause's current one carry their text (see SignoffCell).
   const isStale = (r: PositionRow) => byId.get(r.clause_id)?.hash !== r.clause_hash;
-  const texts = await positionTexts(db, latest.rows.filter(isStale).map((r) => r.id));
+  const texts = await positionTexts(
+    db,
+    latest.rows.filter(isStale).map((r) => r.id),
+  );
   const positions = latest.rows.map((r) => {
     const clause = byId.get(r.clause_id);
     return {
@@ -177,7 +209,13 @@ export async function signoffMatrix(services: Services, me: Membership): Promise
       at: r.at,
     };
   });
-  const readiness = lockReadiness({ documentHash: text.hash, clauses: text.clauses, organizations, positions, signatures });
+  const readiness = lockReadiness({
+    documentHash: text.hash,
+    clauses: text.clauses,
+    organizations,
+    positions,
+    signatures,
+  });
   const { users, cells } = compactCells(positions, text.clauses, organizations);
   return {
     statementId: me.statementId,
@@ -200,7 +238,12 @@ export async function signoffMatrix(services: Services, me: Membership): Promise
 }
 
 /** `GET /signoffs/history`: the positions ever given on a clause (by one organization, if named), newest first. */
-export async function positionHistory(db: Db, statementId: string, clauseId: string, organizationId: string | null): Promise<PositionHistoryDto[]> {
+export async function positionHistory(
+  db: Db,
+  statementId: string,
+  clauseId: string,
+  organizationId: string | null,
+): Promise<PositionHistoryDto[]> {
   let q = db
     .selectFrom("clause_positions")
     .leftJoin("users", "users.id", "clause_positions.user_id")

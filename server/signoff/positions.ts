@@ -85,7 +85,10 @@ export async function setPosition(services: Services, me: Membership, body: Posi
   const text = await liveText(services, me.statementId);
   const clause = text.clauses.find((c) => c.clauseId === body.clauseId);
   if (!clause || clause.hash !== body.clauseHash) {
-    throw textChanged({ scope: "clause", clauseId: body.clauseId, shownHash: body.clauseHash, shownText: body.clauseText }, clause ?? null);
+    throw textChanged(
+      { scope: "clause", clauseId: body.clauseId, shownHash: body.clauseHash, shownText: body.clauseText },
+      clause ?? null,
+    );
   }
   const reason = body.position === "object" ? (body.reason ?? "").trim() : body.reason?.trim() || null;
   const now = Date.now();
@@ -145,7 +148,11 @@ export async function setPosition(services: Services, me: Membership, body: Posi
     at: now,
   };
   // The changed cell itself, so that every connected client updates its matrix without refetching it.
-  services.events.app(me.statementId, { type: "signoffs.changed", statementId: me.statementId, delta: { after, version: id, cells: [cell] } });
+  services.events.app(me.statementId, {
+    type: "signoffs.changed",
+    statementId: me.statementId,
+    delta: { after, version: id, cells: [cell] },
+  });
   return {
     id,
     clauseId: clause.clauseId,

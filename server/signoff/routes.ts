@@ -18,7 +18,10 @@ import { currentFinalVersion, listVersions, versionById } from "./versions";
 import { lock, unlock } from "./lock";
 import { auditCsvStream } from "./audit-csv";
 
-const historyQuerySchema = z.object({ clauseId: z.string().min(1).max(128), organizationId: z.string().min(1).max(64).optional() });
+const historyQuerySchema = z.object({
+  clauseId: z.string().min(1).max(128),
+  organizationId: z.string().min(1).max(64).optional(),
+});
 
 export function signoffRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -32,9 +35,14 @@ export function signoffRoutes(): Hono<AppEnv> {
   app.get("/statements/:id/signoffs/history/:clauseId", async (c) => {
     const user = requireUser(c);
     const me = await requireMembership(c.var.services.db, c.req.param("id"), user.id);
-    const q = historyQuerySchema.safeParse({ clauseId: c.req.param("clauseId"), organizationId: c.req.query("organizationId") });
+    const q = historyQuerySchema.safeParse({
+      clauseId: c.req.param("clauseId"),
+      organizationId: c.req.query("organizationId"),
+    });
     if (!q.success) throw badRequest("Name a clause, and optionally an organization (organizationId).");
-    return c.json({ history: await positionHistory(c.var.services.db, me.statementId, q.data.clauseId, q.data.organizationId ?? null) });
+    return c.json({
+      history: await positionHistory(c.var.services.db, me.statementId, q.data.clauseId, q.data.organizationId ?? null),
+    });
   });
 
   app.put("/statements/:id/signoffs", async (c) => {
@@ -63,7 +71,11 @@ export function signoffRoutes(): Hono<AppEnv> {
     const id = c.req.param("id");
     // The instance admin may unlock without being a member; others learn nothing about statements they are not in.
     if (!user.isAdmin) await requireMembership(c.var.services.db, id, user.id);
-    const exists = await c.var.services.db.selectFrom("statements").select("id").where("id", "=", id).executeTakeFirst();
+    const exists = await c.var.services.db
+      .selectFrom("statements")
+      .select("id")
+      .where("id", "=", id)
+      .executeTakeFirst();
     if (!exists) throw notFound("Statement");
     const body = await parseBody(c, unlockSchema);
     return c.json(await unlock(c.var.services, id, user, body.reason));
@@ -98,7 +110,11 @@ export function signoffRoutes(): Hono<AppEnv> {
     const id = c.req.param("id");
     const me = await findMembership(c.var.services.db, id, user.id);
     if (!me) throw notFound("Statement");
-    const st = await c.var.services.db.selectFrom("statements").select("slug").where("id", "=", id).executeTakeFirstOrThrow();
+    const st = await c.var.services.db
+      .selectFrom("statements")
+      .select("slug")
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
     c.header("Content-Disposition", `attachment; filename="${st.slug}-audit.csv"`);
     // Streamed a page at a time as the client reads it (see audit-csv.ts).
     return c.body(auditCsvStream(c.var.services.db, id), 200, { "Content-Type": "text/csv; charset=utf-8" });

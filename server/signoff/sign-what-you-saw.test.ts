@@ -5,7 +5,7 @@
  * refuses every later edit; two lock requests at once give one final version.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as Y from "yjs";
+import type * as Y from "yjs";
 import * as decoding from "lib0/decoding";
 import type { RunningServer } from "../server";
 import { connectProvider, eventually, signUp, startTestServer, synced } from "../testing/harness";
@@ -27,9 +27,14 @@ afterAll(async () => {
   await server?.close();
 });
 
-const matrix = async (c: ApiClient, id: string): Promise<SignoffMatrixDto> => expandMatrix((await c.get(`/api/statements/${id}/signoffs`)).json);
-const exported = async (c: ApiClient, id: string): Promise<string> => (await c.get(`/api/statements/${id}/export.md`)).text;
-const audit = async (c: ApiClient, id: string): Promise<Array<{ action: string; hash: string | null; detail: Record<string, unknown> }>> =>
+const matrix = async (c: ApiClient, id: string): Promise<SignoffMatrixDto> =>
+  expandMatrix((await c.get(`/api/statements/${id}/signoffs`)).json);
+const exported = async (c: ApiClient, id: string): Promise<string> =>
+  (await c.get(`/api/statements/${id}/export.md`)).text;
+const audit = async (
+  c: ApiClient,
+  id: string,
+): Promise<Array<{ action: string; hash: string | null; detail: Record<string, unknown> }>> =>
   (await c.get(`/api/statements/${id}/audit`)).json.entries;
 
 /** What a person loading the statement now is shown: the whole text and its hash. */
@@ -69,14 +74,28 @@ async function scenario() {
   const orgs: string[] = [];
   const reps: Client[] = [];
   for (const name of ["Alpha Registry", "Beta Network"]) {
-    const org = await convener.post("/api/organizations", { name: `${name} ${Date.now()}-${orgs.length}`, shortName: name.split(" ")[0], stakeholderGroup: "civil-society" });
+    const org = await convener.post("/api/organizations", {
+      name: `${name} ${Date.now()}-${orgs.length}`,
+      shortName: name.split(" ")[0],
+      stakeholderGroup: "civil-society",
+    });
     orgs.push(org.json.organization.id);
     const rep = await signUp(server.url, `Rep ${name}`);
-    expect((await convener.post(`/api/statements/${statementId}/members`, { email: rep.email, role: "drafter", organizationId: org.json.organization.id })).status).toBe(201);
+    expect(
+      (
+        await convener.post(`/api/statements/${statementId}/members`, {
+          email: rep.email,
+          role: "drafter",
+          organizationId: org.json.organization.id,
+        })
+      ).status,
+    ).toBe(201);
     reps.push(rep);
   }
   const drafter = await signUp(server.url, "Drafter");
-  expect((await convener.post(`/api/statements/${statementId}/members`, { email: drafter.email, role: "drafter" })).status).toBe(201);
+  expect(
+    (await convener.post(`/api/statements/${statementId}/members`, { email: drafter.email, role: "drafter" })).status,
+  ).toBe(201);
   const editor = quietProvider(statementId, drafter);
   await synced(editor.provider);
   appendParagraph(editor.doc, "We support open standards.", "c1");
@@ -101,13 +120,25 @@ describe("sign what you saw", () => {
     // ... a drafter rewords it ...
     await edit(editor, repA, statementId, 0, "We support open".length, ", interoperable");
     // ... and the representative approves what they read.
-    const body = { clauseId: "c1", organizationId: orgA, position: "approve", clauseHash: loaded.hash, clauseText: loaded.markdown };
+    const body = {
+      clauseId: "c1",
+      organizationId: orgA,
+      position: "approve",
+      clauseHash: loaded.hash,
+      clauseText: loaded.markdown,
+    };
     const refused = await repA.request("PUT", `/api/statements/${statementId}/signoffs`, body);
     expect(refused.status).toBe(409);
     expect(refused.json.error.code).toBe("text_changed");
     const details = refused.json.error.details as TextChangedDetails;
     const now = (await matrix(repA, statementId)).clauses.find((c) => c.clauseId === "c1")!;
-    expect(details).toMatchObject({ scope: "clause", clauseId: "c1", shownHash: loaded.hash, currentHash: now.hash, currentText: now.markdown });
+    expect(details).toMatchObject({
+      scope: "clause",
+      clauseId: "c1",
+      shownHash: loaded.hash,
+      currentHash: now.hash,
+      currentText: now.markdown,
+    });
     expect(details.diff).toEqual([
       { op: "equal", text: "We support open" },
       { op: "insert", text: ", interoperable" },
@@ -118,9 +149,17 @@ describe("sign what you saw", () => {
     expect((await audit(repA, statementId)).filter((e) => e.action === "position.set")).toEqual([]);
 
     // The representative reads the change and confirms: the position binds the new text.
-    const confirmed = await repA.request("PUT", `/api/statements/${statementId}/signoffs`, { ...body, clauseHash: details.currentHash, clauseText: details.currentText });
+    const confirmed = await repA.request("PUT", `/api/statements/${statementId}/signoffs`, {
+      ...body,
+      clauseHash: details.currentHash,
+      clauseText: details.currentText,
+    });
     expect(confirmed.status).toBe(200);
-    expect(confirmed.json.position).toMatchObject({ clauseHash: now.hash, clauseText: "We support open, interoperable standards.", stale: false });
+    expect(confirmed.json.position).toMatchObject({
+      clauseHash: now.hash,
+      clauseText: "We support open, interoperable standards.",
+      stale: false,
+    });
     const entries = (await audit(repA, statementId)).filter((e) => e.action === "position.set");
     expect(entries.map((e) => e.hash)).toEqual([now.hash]);
 
@@ -129,9 +168,18 @@ describe("sign what you saw", () => {
     const before = await exported(repA, statementId);
     editor.doc.getXmlFragment(DOCUMENT_FIELD).delete(2, 1);
     await eventually(async () => (await exported(repA, statementId)) !== before, 5000, "deletion stored");
-    const gone = await repA.request("PUT", `/api/statements/${statementId}/signoffs`, { ...body, clauseId: "c3", clauseHash: c3.hash, clauseText: c3.markdown });
+    const gone = await repA.request("PUT", `/api/statements/${statementId}/signoffs`, {
+      ...body,
+      clauseId: "c3",
+      clauseHash: c3.hash,
+      clauseText: c3.markdown,
+    });
     expect(gone.status).toBe(409);
-    expect(gone.json.error.details).toMatchObject({ currentHash: null, currentText: null, diff: [{ op: "delete", text: "We will report every year." }] });
+    expect(gone.json.error.details).toMatchObject({
+      currentHash: null,
+      currentText: null,
+      diff: [{ op: "delete", text: "We will report every year." }],
+    });
     editor.destroy();
   });
 
@@ -144,20 +192,34 @@ describe("sign what you saw", () => {
     expect(refused.json.error.code).toBe("text_changed");
     const details = refused.json.error.details as TextChangedDetails;
     const current = await exported(repB, statementId);
-    expect(details).toMatchObject({ scope: "document", shownHash: loaded.documentHash, currentHash: sha256Hex(current), currentText: current });
+    expect(details).toMatchObject({
+      scope: "document",
+      shownHash: loaded.documentHash,
+      currentHash: sha256Hex(current),
+      currentText: current,
+    });
     expect(details.diff!.filter((p) => p.op !== "equal")).toEqual([{ op: "insert", text: "Together, " }]);
     expect((await matrix(repB, statementId)).signatures).toEqual([]);
     expect((await audit(repB, statementId)).some((e) => e.action === "signature.signed")).toBe(false);
 
     // Without the shown text (a large document), the refusal still names the current text, with no diff.
-    const bare = await repB.post(`/api/statements/${statementId}/signature`, { organizationId: orgB, documentHash: loaded.documentHash });
+    const bare = await repB.post(`/api/statements/${statementId}/signature`, {
+      organizationId: orgB,
+      documentHash: loaded.documentHash,
+    });
     expect(bare.status).toBe(409);
     expect(bare.json.error.details).toMatchObject({ currentHash: sha256Hex(current), diff: null });
 
-    const signed = await repB.post(`/api/statements/${statementId}/signature`, { organizationId: orgB, documentHash: details.currentHash, documentText: details.currentText });
+    const signed = await repB.post(`/api/statements/${statementId}/signature`, {
+      organizationId: orgB,
+      documentHash: details.currentHash,
+      documentText: details.currentText,
+    });
     expect(signed.status).toBe(201);
     expect(signed.json.signature).toMatchObject({ hash: sha256Hex(current), voidReason: null });
-    expect((await audit(repB, statementId)).find((e) => e.action === "signature.signed")!.hash).toBe(sha256Hex(current));
+    expect((await audit(repB, statementId)).find((e) => e.action === "signature.signed")!.hash).toBe(
+      sha256Hex(current),
+    );
     editor.destroy();
   });
 
@@ -171,7 +233,9 @@ describe("sign what you saw", () => {
     const refused = await convener.post(`/api/statements/${statementId}/lock`, { ...looked, override: shownLists });
     expect(refused.status).toBe(409);
     expect(refused.json.error.code).toBe("text_changed");
-    expect((refused.json.error.details as TextChangedDetails).diff!.filter((p) => p.op !== "equal")).toEqual([{ op: "insert", text: "Each year, " }]);
+    expect((refused.json.error.details as TextChangedDetails).diff!.filter((p) => p.op !== "equal")).toEqual([
+      { op: "insert", text: "Each year, " },
+    ]);
     expect((await matrix(convener, statementId)).phase).toBe("drafting");
     // Nobody was frozen: the drafter keeps editing.
     await edit(editor, drafter, statementId, 0, 0, "Firmly, ");
@@ -179,16 +243,28 @@ describe("sign what you saw", () => {
     // The convener looks again; meanwhile A signs: the list the convener was shown no longer holds.
     const again = await loadDocument(convener, statementId);
     const lists = lockOverrideOf((await matrix(convener, statementId)).readiness);
-    expect((await repA.post(`/api/statements/${statementId}/signature`, { organizationId: orgA, ...(await loadDocument(repA, statementId)) })).status).toBe(201);
+    expect(
+      (
+        await repA.post(`/api/statements/${statementId}/signature`, {
+          organizationId: orgA,
+          ...(await loadDocument(repA, statementId)),
+        })
+      ).status,
+    ).toBe(201);
     const listChanged = await convener.post(`/api/statements/${statementId}/lock`, { ...again, override: lists });
     expect(listChanged.status).toBe(409);
     expect(listChanged.json.error.code).toBe("lock_list_changed");
-    expect(listChanged.json.error.details.unsigned.map((u: { organizationId: string }) => u.organizationId)).toEqual([orgB]);
+    expect(listChanged.json.error.details.unsigned.map((u: { organizationId: string }) => u.organizationId)).toEqual([
+      orgB,
+    ]);
     // Without an override the server asks for one.
     const needs = await convener.post(`/api/statements/${statementId}/lock`, again);
     expect(needs.json.error.code).toBe("lock_needs_confirmation");
 
-    const locked = await convener.post(`/api/statements/${statementId}/lock`, { ...again, override: lockOverrideOf(listChanged.json.error.details) });
+    const locked = await convener.post(`/api/statements/${statementId}/lock`, {
+      ...again,
+      override: lockOverrideOf(listChanged.json.error.details),
+    });
     expect(locked.status).toBe(200);
     expect(locked.json.final).toMatchObject({ hash: again.documentHash, markdown: again.documentText, override: true });
     expect(locked.json.final.unsigned.map((u: { organizationId: string }) => u.organizationId)).toEqual([orgB]);
@@ -200,7 +276,9 @@ describe("sign what you saw", () => {
   it("a lock racing with a stream of edits from two drafters stores exactly the confirmed text and refuses every later edit", async () => {
     const { convener, statementId, editor } = await scenario();
     const second = await signUp(server.url, "Second drafter");
-    expect((await convener.post(`/api/statements/${statementId}/members`, { email: second.email, role: "drafter" })).status).toBe(201);
+    expect(
+      (await convener.post(`/api/statements/${statementId}/members`, { email: second.email, role: "drafter" })).status,
+    ).toBe(201);
     const other = quietProvider(statementId, second);
     await synced(other.provider);
     await eventually(() => other.doc.getXmlFragment(DOCUMENT_FIELD).length === 3, 5000, "second drafter synced");
@@ -284,16 +362,26 @@ describe("sign what you saw", () => {
       let second: ApiClient = convener;
       if (mode === "two conveners") {
         const co = await signUp(server.url, "Co-convener");
-        expect((await convener.post(`/api/statements/${statementId}/members`, { email: co.email, role: "convener" })).status).toBe(201);
+        expect(
+          (await convener.post(`/api/statements/${statementId}/members`, { email: co.email, role: "convener" })).status,
+        ).toBe(201);
         second = co;
       }
       const shown = await loadDocument(convener, statementId);
       const lists = lockOverrideOf((await matrix(convener, statementId)).readiness);
-      const results = await Promise.all([convener, second].map((c) => c.post(`/api/statements/${statementId}/lock`, { ...shown, override: lists })));
+      const results = await Promise.all(
+        [convener, second].map((c) => c.post(`/api/statements/${statementId}/lock`, { ...shown, override: lists })),
+      );
       expect(results.map((r) => r.status).sort(), mode).toEqual([200, 409]);
       expect(results.find((r) => r.status === 409)!.json.error.code).toBe("statement_final");
-      const versions = (await convener.get(`/api/statements/${statementId}/versions`)).json.versions as Array<{ kind: string; hash: string }>;
-      expect(versions.filter((v) => v.kind === "final"), mode).toHaveLength(1);
+      const versions = (await convener.get(`/api/statements/${statementId}/versions`)).json.versions as Array<{
+        kind: string;
+        hash: string;
+      }>;
+      expect(
+        versions.filter((v) => v.kind === "final"),
+        mode,
+      ).toHaveLength(1);
       expect(versions[0].hash).toBe(shown.documentHash);
       expect((await audit(convener, statementId)).filter((e) => e.action === "statement.locked")).toHaveLength(1);
       editor.destroy();
@@ -306,7 +394,9 @@ describe("sign what you saw", () => {
     await eventually(() => !server.services.rooms.isLoaded(statementId), 5000, "the room to unload");
     const shown = await loadDocument(convener, statementId);
     const lists = lockOverrideOf((await matrix(convener, statementId)).readiness);
-    expect((await convener.post(`/api/statements/${statementId}/lock`, { ...shown, override: lists })).status).toBe(200);
+    expect((await convener.post(`/api/statements/${statementId}/lock`, { ...shown, override: lists })).status).toBe(
+      200,
+    );
     await eventually(() => !server.services.rooms.isLoaded(statementId), 5000, "the room the lock loaded to unload");
     expect(await storedText(statementId)).toBe(shown.documentText);
   });

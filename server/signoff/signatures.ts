@@ -51,7 +51,13 @@ export async function currentSignatures(db: Db, statementId: string, documentHas
 }
 
 /** Finds or stores the automatic version of a text (one per hash and kind `signature`). */
-async function signatureVersion(trx: Db, statementId: string, text: LiveText, userId: string, now: number): Promise<number> {
+async function signatureVersion(
+  trx: Db,
+  statementId: string,
+  text: LiveText,
+  userId: string,
+  now: number,
+): Promise<number> {
   const existing = await trx
     .selectFrom("statement_versions")
     .select("id")
@@ -88,24 +94,40 @@ export async function sign(services: Services, me: Membership, body: SignatureRe
   assertMaySign(me, organizationId);
   const text = await liveText(services, me.statementId);
   if (text.hash !== body.documentHash) {
-    throw textChanged({ scope: "document", clauseId: null, shownHash: body.documentHash, shownText: body.documentText ?? null }, text);
+    throw textChanged(
+      { scope: "document", clauseId: null, shownHash: body.documentHash, shownText: body.documentText ?? null },
+      text,
+    );
   }
   if (text.markdown === "") throw badRequest("There is no text to sign yet.");
   const now = Date.now();
   const created = await services.db.transaction().execute(async (trx) => {
     if ((await phaseOf(trx, me.statementId)) === "final") throw statementFinal();
-    const current = (await currentSignatures(trx, me.statementId, text.hash)).find((s) => s.organizationId === organizationId);
+    const current = (await currentSignatures(trx, me.statementId, text.hash)).find(
+      (s) => s.organizationId === organizationId,
+    );
     if (current && current.voidReason === null) return false;
     const versionId = await signatureVersion(trx, me.statementId, text, me.userId, now);
     await trx
       .insertInto("document_signatures")
-      .values({ statement_id: me.statementId, organization_id: organizationId, user_id: me.userId, hash: text.hash, version_id: versionId, at: now })
+      .values({
+        statement_id: me.statementId,
+        organization_id: organizationId,
+        user_id: me.userId,
+        hash: text.hash,
+        version_id: versionId,
+        at: now,
+      })
       .execute();
     await recordAudit(trx, {
       statementId: me.statementId,
       actorId: me.userId,
       action: "signature.signed",
-      detail: { organizationId, versionId, replaces: current ? { hash: current.hash, voidReason: current.voidReason } : null },
+      detail: {
+        organizationId,
+        versionId,
+        replaces: current ? { hash: current.hash, voidReason: current.voidReason } : null,
+      },
       hash: text.hash,
     });
     return true;

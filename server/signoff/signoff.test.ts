@@ -28,15 +28,31 @@ type Role = "convener" | "drafter" | "reviewer" | "observer";
 let orgCounter = 0;
 
 /** Creates an organization (names get a unique tail unless `exact`). */
-async function createOrg(by: ApiClient, name: string, opts: { exact?: boolean; sortKey?: string } = {}): Promise<string> {
+async function createOrg(
+  by: ApiClient,
+  name: string,
+  opts: { exact?: boolean; sortKey?: string } = {},
+): Promise<string> {
   const full = opts.exact ? name : `${name} ${++orgCounter}-${Date.now()}`;
-  const r = await by.post("/api/organizations", { name: full, shortName: name.slice(0, 20), stakeholderGroup: "technical-community", sortKey: opts.sortKey });
+  const r = await by.post("/api/organizations", {
+    name: full,
+    shortName: name.slice(0, 20),
+    stakeholderGroup: "technical-community",
+    sortKey: opts.sortKey,
+  });
   if (r.status !== 201) throw new Error(`org: ${r.text}`);
   return r.json.organization.id;
 }
 
 /** Adds a new user with a role (and an organization they represent) to a statement. */
-async function addMember(baseUrl: string, convener: ApiClient, statementId: string, role: Role, organizationId: string | null, name: string = role): Promise<Client> {
+async function addMember(
+  baseUrl: string,
+  convener: ApiClient,
+  statementId: string,
+  role: Role,
+  organizationId: string | null,
+  name: string = role,
+): Promise<Client> {
   const u = await signUp(baseUrl, name);
   const r = await convener.post(`/api/statements/${statementId}/members`, { email: u.email, role, organizationId });
   if (r.status !== 201) throw new Error(`member: ${r.text}`);
@@ -49,7 +65,11 @@ async function writeClauses(baseUrl: string, statementId: string, editor: ApiCli
   await synced(p.provider);
   for (const [id, text] of clauses) appendParagraph(p.doc, text, id);
   const expected = clauses.map(([, t]) => `${t}\n`).join("\n");
-  await eventually(async () => (await editor.get(`/api/statements/${statementId}/export.md`)).text === expected, 5000, "clauses stored");
+  await eventually(
+    async () => (await editor.get(`/api/statements/${statementId}/export.md`)).text === expected,
+    5000,
+    "clauses stored",
+  );
   return p;
 }
 
@@ -65,10 +85,16 @@ async function shownDocument(c: ApiClient, id: string): Promise<{ documentHash: 
   return { documentHash: sha256Hex(text), documentText: text };
 }
 /** A clause as a person is shown it (a made-up one when the clause is not in the text). */
-async function shownClause(c: ApiClient, id: string, clauseId: unknown): Promise<{ clauseHash: string; clauseText: string }> {
+async function shownClause(
+  c: ApiClient,
+  id: string,
+  clauseId: unknown,
+): Promise<{ clauseHash: string; clauseText: string }> {
   const m = (await c.get(`/api/statements/${id}/signoffs`)).json as SignoffMatrixDto | null;
   const clause = m?.clauses?.find((k) => k.clauseId === clauseId);
-  return clause ? { clauseHash: clause.hash, clauseText: clause.markdown } : { clauseHash: sha256Hex("gone"), clauseText: "gone" };
+  return clause
+    ? { clauseHash: clause.hash, clauseText: clause.markdown }
+    : { clauseHash: sha256Hex("gone"), clauseText: "gone" };
 }
 /** Records a position on the clause as it is now (what a person who just loaded it was shown). */
 const put = async (c: ApiClient, id: string, body: Record<string, unknown>) =>
@@ -171,7 +197,8 @@ describe("sign-off and lock", () => {
   /** Statement with three clauses, organizations A and B with a drafter representative each, and a plain drafter. */
   async function scenario() {
     const convener = await signUp(server.url, "Convener");
-    const statementId: string = (await convener.post("/api/statements", { title: "Joint statement" })).json.statement.id;
+    const statementId: string = (await convener.post("/api/statements", { title: "Joint statement" })).json.statement
+      .id;
     const orgA = await createOrg(convener, "Alpha Registry");
     const orgB = await createOrg(convener, "Beta Network");
     const repA = await addMember(server.url, convener, statementId, "drafter", orgA, "Rep A");
@@ -211,22 +238,61 @@ describe("sign-off and lock", () => {
     expect((await put(stranger, statementId, approve(orgA))).status).toBe(404);
     expect((await new ApiClient(server.url).get(`/api/statements/${statementId}/signoffs`)).status).toBe(401);
     // Bodies are validated: an objection needs a reason, the clause must be in the text.
-    expect((await put(repB, statementId, { clauseId: "c2", organizationId: orgB, position: "object" })).status).toBe(400);
+    expect((await put(repB, statementId, { clauseId: "c2", organizationId: orgB, position: "object" })).status).toBe(
+      400,
+    );
     const gone = await put(repB, statementId, { clauseId: "nope", organizationId: orgB, position: "approve" });
     expect(gone.status).toBe(409);
-    expect(gone.json.error).toMatchObject({ code: "text_changed", details: { scope: "clause", clauseId: "nope", currentHash: null } });
+    expect(gone.json.error).toMatchObject({
+      code: "text_changed",
+      details: { scope: "clause", clauseId: "nope", currentHash: null },
+    });
     // The hash of what the person was shown is required, and must be the hash of the text sent with it.
     const c1 = await shownClause(repB, statementId, "c1");
-    expect((await repB.request("PUT", `/api/statements/${statementId}/signoffs`, { clauseId: "c1", organizationId: orgB, position: "approve" })).status).toBe(400);
-    expect((await repB.request("PUT", `/api/statements/${statementId}/signoffs`, { clauseId: "c1", organizationId: orgB, position: "approve", clauseHash: c1.clauseHash })).status).toBe(400);
-    const forged = { clauseId: "c1", organizationId: orgB, position: "approve", clauseHash: c1.clauseHash, clauseText: "Some other words." };
+    expect(
+      (
+        await repB.request("PUT", `/api/statements/${statementId}/signoffs`, {
+          clauseId: "c1",
+          organizationId: orgB,
+          position: "approve",
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await repB.request("PUT", `/api/statements/${statementId}/signoffs`, {
+          clauseId: "c1",
+          organizationId: orgB,
+          position: "approve",
+          clauseHash: c1.clauseHash,
+        })
+      ).status,
+    ).toBe(400);
+    const forged = {
+      clauseId: "c1",
+      organizationId: orgB,
+      position: "approve",
+      clauseHash: c1.clauseHash,
+      clauseText: "Some other words.",
+    };
     expect((await repB.request("PUT", `/api/statements/${statementId}/signoffs`, forged)).status).toBe(400);
     expect((await repB.post(`/api/statements/${statementId}/signature`, { organizationId: orgB })).status).toBe(400);
     expect((await convener.post(`/api/statements/${statementId}/lock`, { override: true })).status).toBe(400);
     expect((await convener.post(`/api/statements/${statementId}/lock`, {})).status).toBe(400);
-    const objection = await put(repB, statementId, { clauseId: "c2", organizationId: orgB, position: "object", reason: "Name the stakeholders." });
+    const objection = await put(repB, statementId, {
+      clauseId: "c2",
+      organizationId: orgB,
+      position: "object",
+      reason: "Name the stakeholders.",
+    });
     expect(objection.status).toBe(200);
-    expect(objection.json.position).toMatchObject({ clauseId: "c2", organizationId: orgB, position: "object", reason: "Name the stakeholders.", stale: false });
+    expect(objection.json.position).toMatchObject({
+      clauseId: "c2",
+      organizationId: orgB,
+      position: "object",
+      reason: "Name the stakeholders.",
+      stale: false,
+    });
     expect((await signFor(repB, statementId, orgB)).status).toBe(201);
 
     // Only what was allowed is on record.
@@ -254,7 +320,9 @@ describe("sign-off and lock", () => {
     for (const clauseId of ["c1", "c2"]) {
       expect((await put(repA, statementId, { clauseId, organizationId: orgA, position: "approve" })).status).toBe(200);
     }
-    expect((await put(repB, statementId, { clauseId: "c1", organizationId: orgB, position: "abstain" })).status).toBe(200);
+    expect((await put(repB, statementId, { clauseId: "c1", organizationId: orgB, position: "abstain" })).status).toBe(
+      200,
+    );
     const signed = await signFor(repA, statementId, orgA);
     expect(signed.status).toBe(201);
     const before = await matrix(repA, statementId);
@@ -264,10 +332,15 @@ describe("sign-off and lock", () => {
 
     // The drafter rewords clause 1: "open standards" becomes "open, interoperable standards".
     typeInto(editor.doc, 0, "We support open".length, ", interoperable");
-    await eventually(async () => (await matrix(repA, statementId)).documentHash !== before.documentHash, 5000, "edit stored");
+    await eventually(
+      async () => (await matrix(repA, statementId)).documentHash !== before.documentHash,
+      5000,
+      "edit stored",
+    );
 
     const after = await matrix(repB, statementId);
-    const cell = (clauseId: string, org: string) => after.positions.find((p) => p.clauseId === clauseId && p.organizationId === org) as PositionDto;
+    const cell = (clauseId: string, org: string) =>
+      after.positions.find((p) => p.clauseId === clauseId && p.organizationId === org) as PositionDto;
     expect(cell("c1", orgA).stale).toBe(true);
     expect(cell("c1", orgA).clauseText).toBe("We support open standards.");
     expect(cell("c1", orgA).diff).toEqual([
@@ -279,50 +352,77 @@ describe("sign-off and lock", () => {
     expect(cell("c2", orgA).stale).toBe(false);
     expect(cell("c2", orgA).diff).toBeNull();
     expect(after.clauses.find((c) => c.clauseId === "c1")!.markdown).toBe("We support open, interoperable standards.");
-    expect(after.clauses.find((c) => c.clauseId === "c2")!.hash).toBe(before.clauses.find((c) => c.clauseId === "c2")!.hash);
+    expect(after.clauses.find((c) => c.clauseId === "c2")!.hash).toBe(
+      before.clauses.find((c) => c.clauseId === "c2")!.hash,
+    );
 
     const sig = after.signatures.find((s) => s.organizationId === orgA) as SignatureDto;
     expect(sig.voidReason).toBe("text-changed");
-    expect(sig.signedText).toBe("We support open standards.\n\nWe commit to multistakeholder governance.\n\nWe will report every year.\n");
+    expect(sig.signedText).toBe(
+      "We support open standards.\n\nWe commit to multistakeholder governance.\n\nWe will report every year.\n",
+    );
     expect(sig.hash).toBe(sha256Hex(sig.signedText!));
     expect(after.readiness.unsigned.map((u) => u.organizationId).sort()).toEqual([orgA, orgB].sort());
 
     // Confirming the same position binds it to the new text; so does signing again.
-    expect((await put(repA, statementId, { clauseId: "c1", organizationId: orgA, position: "approve" })).status).toBe(200);
+    expect((await put(repA, statementId, { clauseId: "c1", organizationId: orgA, position: "approve" })).status).toBe(
+      200,
+    );
     expect((await signFor(repA, statementId, orgA)).status).toBe(201);
     const confirmed = await matrix(repA, statementId);
     expect(confirmed.positions.find((p) => p.clauseId === "c1" && p.organizationId === orgA)!.stale).toBe(false);
     expect(confirmed.positions.find((p) => p.clauseId === "c1" && p.organizationId === orgB)!.stale).toBe(true);
     expect(confirmed.signatures.find((s) => s.organizationId === orgA)!.voidReason).toBeNull();
     // History keeps both positions of A on clause 1, newest first.
-    const history = (await repA.get(`/api/statements/${statementId}/signoffs/history/c1?organizationId=${orgA}`)).json.history as PositionHistoryDto[];
-    expect(history.map((h) => h.clauseHash)).toEqual([
-      confirmed.clauses[0].hash,
-      before.clauses[0].hash,
-    ]);
+    const history = (await repA.get(`/api/statements/${statementId}/signoffs/history/c1?organizationId=${orgA}`)).json
+      .history as PositionHistoryDto[];
+    expect(history.map((h) => h.clauseHash)).toEqual([confirmed.clauses[0].hash, before.clauses[0].hash]);
     editor.destroy();
   });
 
   it("a lock needs every signature and no standing objection, or an explicit override that is recorded", async () => {
     const { convener, statementId, orgA, orgB, repA, repB, drafter, editor } = await scenario();
     const watcher = await rawSocket(server.url, statementId, drafter.cookie);
-    expect((await put(repB, statementId, { clauseId: "c3", organizationId: orgB, position: "object", reason: "Every two years is enough." })).status).toBe(200);
+    expect(
+      (
+        await put(repB, statementId, {
+          clauseId: "c3",
+          organizationId: orgB,
+          position: "object",
+          reason: "Every two years is enough.",
+        })
+      ).status,
+    ).toBe(200);
     expect((await signFor(repA, statementId, orgA)).status).toBe(201);
 
     const refused = await lockAs(convener, statementId);
     expect(refused.status).toBe(409);
     expect(refused.json.error.code).toBe("lock_needs_confirmation");
-    expect(refused.json.error.details.unsigned.map((u: { organizationId: string }) => u.organizationId)).toEqual([orgB]);
+    expect(refused.json.error.details.unsigned.map((u: { organizationId: string }) => u.organizationId)).toEqual([
+      orgB,
+    ]);
     expect(refused.json.error.details.objections).toEqual([
-      expect.objectContaining({ clauseId: "c3", clauseNumber: 3, organizationId: orgB, reason: "Every two years is enough.", stale: false }),
+      expect.objectContaining({
+        clauseId: "c3",
+        clauseNumber: 3,
+        organizationId: orgB,
+        reason: "Every two years is enough.",
+        stale: false,
+      }),
     ]);
     // The refused lock changed nothing: the drafter still edits.
     typeInto(editor.doc, 2, 0, "Together, ");
-    await eventually(async () => (await drafter.get(`/api/statements/${statementId}/export.md`)).text.includes("Together, We will"), 5000, "edit after refused lock");
+    await eventually(
+      async () => (await drafter.get(`/api/statements/${statementId}/export.md`)).text.includes("Together, We will"),
+      5000,
+      "edit after refused lock",
+    );
     expect((await matrix(convener, statementId)).phase).toBe("drafting");
 
     // Resolve it: B approves and both sign the current text; now the lock goes through without override.
-    expect((await put(repB, statementId, { clauseId: "c3", organizationId: orgB, position: "approve" })).status).toBe(200);
+    expect((await put(repB, statementId, { clauseId: "c3", organizationId: orgB, position: "approve" })).status).toBe(
+      200,
+    );
     expect((await signFor(repA, statementId, orgA)).status).toBe(201);
     expect((await signFor(repB, statementId, orgB)).status).toBe(201);
     const ok = await lockAs(convener, statementId);
@@ -333,21 +433,36 @@ describe("sign-off and lock", () => {
     expect(final.markdown).toBe(exported.text);
     expect(final.override).toBe(false);
     expect(final.signatories.map((s: { organizationId: string }) => s.organizationId)).toHaveLength(2);
-    await eventually(() => appEvents(watcher).some((e) => e.type === "locked" && e.hash === final.hash), 3000, "locked event");
+    await eventually(
+      () => appEvents(watcher).some((e) => e.type === "locked" && e.hash === final.hash),
+      3000,
+      "locked event",
+    );
     expect(appEvents(watcher).some((e) => e.type === "signoffs.changed")).toBe(true);
     watcher.close();
     editor.destroy();
 
     // Override path on another statement: unsigned organizations and objections are recorded with the version.
     const s2 = await scenario();
-    expect((await put(s2.repB, s2.statementId, { clauseId: "c1", organizationId: s2.orgB, position: "object", reason: "Too narrow." })).status).toBe(200);
+    expect(
+      (
+        await put(s2.repB, s2.statementId, {
+          clauseId: "c1",
+          organizationId: s2.orgB,
+          position: "object",
+          reason: "Too narrow.",
+        })
+      ).status,
+    ).toBe(200);
     expect((await signFor(s2.repA, s2.statementId, s2.orgA)).status).toBe(201);
     const forced = await lockAs(s2.convener, s2.statementId, { override: true });
     expect(forced.status).toBe(200);
     expect(forced.json.final.override).toBe(true);
     expect(forced.json.final.signatories.map((s: { organizationId: string }) => s.organizationId)).toEqual([s2.orgA]);
     expect(forced.json.final.unsigned.map((u: { organizationId: string }) => u.organizationId)).toEqual([s2.orgB]);
-    expect(forced.json.final.objections).toEqual([expect.objectContaining({ clauseId: "c1", organizationId: s2.orgB, reason: "Too narrow." })]);
+    expect(forced.json.final.objections).toEqual([
+      expect.objectContaining({ clauseId: "c1", organizationId: s2.orgB, reason: "Too narrow." }),
+    ]);
     expect((await lockAs(s2.convener, s2.statementId, { override: true })).status).toBe(409);
     const fin = await s2.repA.get(`/api/statements/${s2.statementId}/final`);
     expect(fin.json.final.id).toBe(forced.json.final.id);
@@ -362,7 +477,13 @@ describe("sign-off and lock", () => {
   it("signatories come out in alphabetical order, sort key first", async () => {
     const convener = await signUp(server.url, "Convener");
     const statementId: string = (await convener.post("/api/statements", { title: "Sign-on letter" })).json.statement.id;
-    const names: Array<[string, string?]> = [["DENIC eG"], [".PT"], ["The Internet Society", "Internet Society"], ["Blacknight"], ["au Domain Administration"]];
+    const names: Array<[string, string?]> = [
+      ["DENIC eG"],
+      [".PT"],
+      ["The Internet Society", "Internet Society"],
+      ["Blacknight"],
+      ["au Domain Administration"],
+    ];
     const reps: Array<{ rep: Client; org: string }> = [];
     for (const [name, sortKey] of names) {
       const org = await createOrg(convener, name, { exact: true, sortKey });
@@ -389,8 +510,14 @@ describe("sign-off and lock", () => {
     await synced(watcher.provider);
     const convenerWs = await rawSocket(server.url, statementId, convener.cookie);
     const drafterWs = await rawSocket(server.url, statementId, drafter.cookie);
-    await eventually(() => receivedFrames(convenerWs).length > 0 && receivedFrames(drafterWs).length > 0, 3000, "handshake");
-    expect((await put(repA, statementId, { clauseId: "c1", organizationId: orgA, position: "approve" })).status).toBe(200);
+    await eventually(
+      () => receivedFrames(convenerWs).length > 0 && receivedFrames(drafterWs).length > 0,
+      3000,
+      "handshake",
+    );
+    expect((await put(repA, statementId, { clauseId: "c1", organizationId: orgA, position: "approve" })).status).toBe(
+      200,
+    );
 
     const locked = await lockAs(convener, statementId, { override: true });
     expect(locked.status).toBe(200);
@@ -403,7 +530,11 @@ describe("sign-off and lock", () => {
     }
     // The provider of a drafter who keeps typing is refused as well.
     appendParagraph(editor.doc, "Typed after the lock");
-    await eventually(() => authReasons(convenerWs).length >= 2 && authReasons(drafterWs).length >= 2, 3000, "permission denied");
+    await eventually(
+      () => authReasons(convenerWs).length >= 2 && authReasons(drafterWs).length >= 2,
+      3000,
+      "permission denied",
+    );
     expect([...authReasons(convenerWs), ...authReasons(drafterWs)].every((r) => /final/.test(r))).toBe(true);
     const exported = await convener.get(`/api/statements/${statementId}/export.md`);
     expect(exported.text).toBe(text);
@@ -411,7 +542,9 @@ describe("sign-off and lock", () => {
     expect(plainText(watcher.doc)).not.toMatch(/Injected|Typed after/);
 
     // Positions and signatures are frozen.
-    expect((await put(repA, statementId, { clauseId: "c2", organizationId: orgA, position: "approve" })).status).toBe(409);
+    expect((await put(repA, statementId, { clauseId: "c2", organizationId: orgA, position: "approve" })).status).toBe(
+      409,
+    );
     expect((await signFor(repA, statementId, orgA)).status).toBe(409);
     const frozen = await matrix(repA, statementId);
     expect(frozen.phase).toBe("final");
@@ -440,7 +573,9 @@ describe("sign-off and lock", () => {
     ws.send(updateFrame(appendingUpdate(fresh.doc, "After restart"), 2));
     ws.send(updateFrame(appendingUpdate(fresh.doc, "After restart, step 2"), 1));
     await eventually(() => authReasons(ws).length >= 2, 3000, "permission denied after restart");
-    expect((await convener.get(`/api/statements/${statementId}/export.md`)).headers.get("x-content-sha256")).toBe(finalHash);
+    expect((await convener.get(`/api/statements/${statementId}/export.md`)).headers.get("x-content-sha256")).toBe(
+      finalHash,
+    );
     ws.close();
     fresh.destroy();
     // Admin client still points at the new server for the remaining tests.
@@ -468,36 +603,63 @@ describe("sign-off and lock", () => {
     expect(m.signatures.map((s) => s.voidReason)).toEqual(["unlocked", "unlocked"]);
     expect(m.readiness.unsigned).toHaveLength(2);
     const versions = await repA.get(`/api/statements/${statementId}/versions/${locked.json.final.id}`);
-    expect(versions.json.version).toMatchObject({ unlockReason: "A typo in clause 2", unlockedByName: "Instance Admin" });
+    expect(versions.json.version).toMatchObject({
+      unlockReason: "A typo in clause 2",
+      unlockedByName: "Instance Admin",
+    });
     expect(versions.json.version.unlockedAt).toBeGreaterThan(0);
 
     // Editing works again, and a new signature holds.
     typeInto(editor.doc, 1, 0, "Again: ");
-    await eventually(async () => (await drafter.get(`/api/statements/${statementId}/export.md`)).text.includes("Again: We commit"), 5000, "edit after unlock");
+    await eventually(
+      async () => (await drafter.get(`/api/statements/${statementId}/export.md`)).text.includes("Again: We commit"),
+      5000,
+      "edit after unlock",
+    );
     expect((await signFor(repA, statementId, orgA)).status).toBe(201);
 
     const audit = await repB.get(`/api/statements/${statementId}/audit`);
     const unlockEntry = audit.json.entries.find((e: { action: string }) => e.action === "statement.unlocked");
-    expect(unlockEntry).toMatchObject({ actorName: "Instance Admin", hash: locked.json.final.hash, detail: { reason: "A typo in clause 2", voidedSignatures: 2 } });
+    expect(unlockEntry).toMatchObject({
+      actorName: "Instance Admin",
+      hash: locked.json.final.hash,
+      detail: { reason: "A typo in clause 2", voidedSignatures: 2 },
+    });
     editor.destroy();
   });
 
   it("the audit log lists memberships, positions, signatures, lock and unlock with hashes, and exports as CSV", async () => {
     const { convener, statementId, orgA, orgB, repA, repB, editor } = await scenario();
     const c1Hash = (await matrix(repA, statementId)).clauses[0].hash;
-    expect((await put(repA, statementId, { clauseId: "c1", organizationId: orgA, position: "approve" })).status).toBe(200);
-    expect((await put(repB, statementId, { clauseId: "c1", organizationId: orgB, position: "object", reason: '=HYPERLINK("x"), "quoted"' })).status).toBe(200);
+    expect((await put(repA, statementId, { clauseId: "c1", organizationId: orgA, position: "approve" })).status).toBe(
+      200,
+    );
+    expect(
+      (
+        await put(repB, statementId, {
+          clauseId: "c1",
+          organizationId: orgB,
+          position: "object",
+          reason: '=HYPERLINK("x"), "quoted"',
+        })
+      ).status,
+    ).toBe(200);
     const sig = await signFor(repA, statementId, orgA);
     const locked = await lockAs(convener, statementId, { override: true });
     expect(locked.status).toBe(200);
 
     const audit = await repB.get(`/api/statements/${statementId}/audit`);
     const actions = audit.json.entries.map((e: { action: string }) => e.action);
-    for (const a of ["member.added", "position.set", "signature.signed", "statement.locked"]) expect(actions).toContain(a);
+    for (const a of ["member.added", "position.set", "signature.signed", "statement.locked"])
+      expect(actions).toContain(a);
     const pos = audit.json.entries.filter((e: { action: string }) => e.action === "position.set");
     expect(pos.map((e: { hash: string }) => e.hash)).toEqual([c1Hash, c1Hash]);
-    expect(audit.json.entries.find((e: { action: string }) => e.action === "signature.signed").hash).toBe(sig.json.signature.hash);
-    expect(audit.json.entries.find((e: { action: string }) => e.action === "statement.locked").detail).toMatchObject({ override: true });
+    expect(audit.json.entries.find((e: { action: string }) => e.action === "signature.signed").hash).toBe(
+      sig.json.signature.hash,
+    );
+    expect(audit.json.entries.find((e: { action: string }) => e.action === "statement.locked").detail).toMatchObject({
+      override: true,
+    });
 
     const csv = await repB.get(`/api/statements/${statementId}/audit.csv`);
     expect(csv.status).toBe(200);
@@ -510,14 +672,22 @@ describe("sign-off and lock", () => {
     const lockRow = rows.find((r) => r[2] === "statement.locked")!;
     expect(lockRow[6]).toBe(locked.json.final.hash);
     expect(lockRow[1]).toBe("Convener");
-    expect(new Date(lockRow[0]).getTime()).toBe(audit.json.entries.find((e: { action: string }) => e.action === "statement.locked").at);
+    expect(new Date(lockRow[0]).getTime()).toBe(
+      audit.json.entries.find((e: { action: string }) => e.action === "statement.locked").at,
+    );
     // The objection names organization B and clause 1; its reason cannot run as a spreadsheet formula.
     const objection = rows.find((r) => r[2] === "position.set" && r[1] === "Rep B")!;
     expect(objection[3]).toMatch(/^Beta Network /);
     expect(objection[4]).toBe("1");
     expect(objection[5]).toBe(`'=HYPERLINK("x"), "quoted"`);
-    expect(JSON.parse(objection[7])).toMatchObject({ position: "object", reason: '=HYPERLINK("x"), "quoted"', organizationId: orgB });
-    expect((await (await signUp(server.url, "Outsider")).get(`/api/statements/${statementId}/audit.csv`)).status).toBe(404);
+    expect(JSON.parse(objection[7])).toMatchObject({
+      position: "object",
+      reason: '=HYPERLINK("x"), "quoted"',
+      organizationId: orgB,
+    });
+    expect((await (await signUp(server.url, "Outsider")).get(`/api/statements/${statementId}/audit.csv`)).status).toBe(
+      404,
+    );
     editor.destroy();
   });
 });

@@ -2,7 +2,14 @@
  * Stored versions of a statement: the automatic one of each signed text and the final versions of each lock
  * (with signatories, and what stood in the way when the convener locked anyway), newest first.
  */
-import type { Signatory, StandingObjection, UnsignedOrganization, FinalVersionDto, VersionDto, VersionSummaryDto } from "../../shared/signoff";
+import type {
+  Signatory,
+  StandingObjection,
+  UnsignedOrganization,
+  FinalVersionDto,
+  VersionDto,
+  VersionSummaryDto,
+} from "../../shared/signoff";
 import { phaseOf } from "./decisions";
 import type { Db } from "./decisions";
 

@@ -126,6 +126,12 @@ export async function redeemInvite(
     statementId: invite.statement_id,
     actorId: userId,
     action: "member.joined_by_invite",
-    detail: { inviteId: invite.id, userId, role: invite.role, organizationId: invite.organization_id, alreadyMember: !!existing },
+    detail: {
+      inviteId: invite.id,
+      userId,
+      role: invite.role,
+      organizationId: invite.organization_id,
+      alreadyMember: !!existing,
+    },
   });
 }

@@ -16,7 +16,14 @@ export async function listMembers(db: DB, statementId: string): Promise<MemberDt
   const rows = await db
     .selectFrom("members")
     .innerJoin("users", "users.id", "members.user_id")
-    .select(["members.user_id", "members.role", "members.organization_id", "members.added_at", "users.name", "users.email"])
+    .select([
+      "members.user_id",
+      "members.role",
+      "members.organization_id",
+      "members.added_at",
+      "users.name",
+      "users.email",
+    ])
     .where("members.statement_id", "=", statementId)
     .orderBy("users.name")
     .execute();
@@ -54,7 +61,12 @@ async function assertKeepsAConvener(db: DB, statementId: string, userId: string)
 
 /** The stored membership row of one user, or 404. */
 async function requireMember(db: DB, statementId: string, userId: string) {
-  const current = await db.selectFrom("members").selectAll().where("statement_id", "=", statementId).where("user_id", "=", userId).executeTakeFirst();
+  const current = await db
+    .selectFrom("members")
+    .selectAll()
+    .where("statement_id", "=", statementId)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
   if (!current) throw notFound("That member");
   return current;
 }
@@ -67,22 +79,49 @@ export async function addMember(
   input: { email: string; role: Role; organizationId?: string | null },
 ): Promise<MemberDto> {
   const { db } = services;
-  const target = await db.selectFrom("users").select(["id", "name", "email"]).where("email", "=", input.email).executeTakeFirst();
+  const target = await db
+    .selectFrom("users")
+    .select(["id", "name", "email"])
+    .where("email", "=", input.email)
+    .executeTakeFirst();
   if (!target) throw notFound("An account with that email");
   const organizationId = await requireOrganization(db, input.organizationId);
   const now = Date.now();
   await db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom("members").select("role").where("statement_id", "=", statementId).where("user_id", "=", target.id).executeTakeFirst();
+    const existing = await trx
+      .selectFrom("members")
+      .select("role")
+      .where("statement_id", "=", statementId)
+      .where("user_id", "=", target.id)
+      .executeTakeFirst();
     if (existing) throw conflict(`${target.name} is already a member (${existing.role}).`);
     await trx
       .insertInto("members")
-      .values({ statement_id: statementId, user_id: target.id, role: input.role, organization_id: organizationId, added_by: actorId, added_at: now })
+      .values({
+        statement_id: statementId,
+        user_id: target.id,
+        role: input.role,
+        organization_id: organizationId,
+        added_by: actorId,
+        added_at: now,
+      })
       .execute();
-    await recordAudit(trx, { statementId, actorId, action: "member.added", detail: { userId: target.id, role: input.role, organizationId } });
+    await recordAudit(trx, {
+      statementId,
+      actorId,
+      action: "member.added",
+      detail: { userId: target.id, role: input.role, organizationId },
+    });
   });
   services.events.app(statementId, { type: "members.changed", statementId });
   return {
-    userId: target.id, name: target.name, email: target.email, role: input.role, organizationId, color: colorForUser(target.id), addedAt: now,
+    userId: target.id,
+    name: target.name,
+    email: target.email,
+    role: input.role,
+    organizationId,
+    color: colorForUser(target.id),
+    addedAt: now,
   };
 }
 
@@ -98,15 +137,25 @@ export async function changeMember(
   if (input.role !== undefined && input.role !== "convener" && current.role === "convener") {
     await assertKeepsAConvener(db, statementId, input.userId);
   }
-  const organizationId = input.organizationId === undefined ? current.organization_id : await requireOrganization(db, input.organizationId);
+  const organizationId =
+    input.organizationId === undefined ? current.organization_id : await requireOrganization(db, input.organizationId);
   const role = input.role ?? (current.role as Role);
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable("members").set({ role, organization_id: organizationId }).where("statement_id", "=", statementId).where("user_id", "=", input.userId).execute();
+    await trx
+      .updateTable("members")
+      .set({ role, organization_id: organizationId })
+      .where("statement_id", "=", statementId)
+      .where("user_id", "=", input.userId)
+      .execute();
     await recordAudit(trx, {
       statementId,
       actorId,
       action: "member.changed",
-      detail: { userId: input.userId, from: { role: current.role, organizationId: current.organization_id }, to: { role, organizationId } },
+      detail: {
+        userId: input.userId,
+        from: { role: current.role, organizationId: current.organization_id },
+        to: { role, organizationId },
+      },
     });
   });
   // The member's open connections take the new rights at once.
@@ -116,13 +165,23 @@ export async function changeMember(
 }
 
 /** Removes a member (and so closes their connections to the statement). */
-export async function removeMember(services: Services, statementId: string, actorId: string, userId: string): Promise<void> {
+export async function removeMember(
+  services: Services,
+  statementId: string,
+  actorId: string,
+  userId: string,
+): Promise<void> {
   const { db } = services;
   const current = await requireMember(db, statementId, userId);
   if (current.role === "convener") await assertKeepsAConvener(db, statementId, userId);
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom("members").where("statement_id", "=", statementId).where("user_id", "=", userId).execute();
-    await recordAudit(trx, { statementId, actorId, action: "member.removed", detail: { userId, role: current.role, organizationId: current.organization_id } });
+    await recordAudit(trx, {
+      statementId,
+      actorId,
+      action: "member.removed",
+      detail: { userId, role: current.role, organizationId: current.organization_id },
+    });
   });
   services.events.emit({ kind: "member.changed", statementId, userId });
   services.events.app(statementId, { type: "members.changed", statementId });

@@ -21,7 +21,14 @@ import type { Role } from "../../shared/roles";
 import { requireMembership } from "./access";
 import { acceptInvite, createInvite, describeInvite } from "./invites";
 import { addMember, changeMember, removeMember, requireOrganization } from "./members";
-import { auditPage, createStatement, exportMarkdown, listStatements, renameStatement, statementDetail } from "./statements";
+import {
+  auditPage,
+  createStatement,
+  exportMarkdown,
+  listStatements,
+  renameStatement,
+  statementDetail,
+} from "./statements";
 
 export function statementRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -91,9 +98,16 @@ export function statementRoutes(): Hono<AppEnv> {
     const body = await parseBody(c, inviteCreateSchema);
     const organizationId = await requireOrganization(services.db, body.organizationId);
     const invite = await createInvite(services, {
-      statementId: id, role: body.role, organizationId, createdBy: user.id, expiresInHours: body.expiresInHours ?? 7 * 24,
+      statementId: id,
+      role: body.role,
+      organizationId,
+      createdBy: user.id,
+      expiresInHours: body.expiresInHours ?? 7 * 24,
     });
-    return c.json({ id: invite.id, token: invite.token, path: `/invite/${invite.token}`, expiresAt: invite.expiresAt }, 201);
+    return c.json(
+      { id: invite.id, token: invite.token, path: `/invite/${invite.token}`, expiresAt: invite.expiresAt },
+      201,
+    );
   });
 
   app.get("/invites/:token", async (c) => {
@@ -129,7 +143,13 @@ export function statementRoutes(): Hono<AppEnv> {
     await requireMembership(c.var.services.db, id, user.id);
     const limit = z.coerce.number().int().min(1).max(1000).catch(500).parse(c.req.query("limit"));
     // Paged newest first: `before` is the `next` of the previous page.
-    const before = z.coerce.number().int().positive().nullable().catch(null).parse(c.req.query("before") ?? null);
+    const before = z.coerce
+      .number()
+      .int()
+      .positive()
+      .nullable()
+      .catch(null)
+      .parse(c.req.query("before") ?? null);
     return c.json(await auditPage(c.var.services.db, id, limit, before));
   });
 

@@ -15,7 +15,12 @@ describe("statements, members and invites", () => {
     const u = await signUp(server.url, "Creator");
     const r = await u.post("/api/statements", { title: "  Statement of Purpose  " });
     expect(r.status).toBe(201);
-    expect(r.json.statement).toMatchObject({ title: "Statement of Purpose", role: "convener", phase: "drafting", memberCount: 1 });
+    expect(r.json.statement).toMatchObject({
+      title: "Statement of Purpose",
+      role: "convener",
+      phase: "drafting",
+      memberCount: 1,
+    });
     expect(r.json.statement.slug).toMatch(/^statement-of-purpose-[a-z0-9]{6}$/);
     const list = await u.get("/api/statements");
     expect(list.json.statements.map((s: { id: string }) => s.id)).toEqual([r.json.statement.id]);
@@ -35,37 +40,72 @@ describe("statements, members and invites", () => {
   it("only a convener adds, changes and removes members; every change is audited", async () => {
     const { convener, statementId, members } = await statementWithMembers(server.url, ["drafter", "reviewer"]);
     const [drafter, reviewer] = members;
-    const org = await convener.post("/api/organizations", { name: "DENIC eG", shortName: "DENIC", stakeholderGroup: "technical-community" });
+    const org = await convener.post("/api/organizations", {
+      name: "DENIC eG",
+      shortName: "DENIC",
+      stakeholderGroup: "technical-community",
+    });
     expect(org.status).toBe(201);
     const orgId = org.json.organization.id;
     const newcomer = await signUp(server.url, "Newcomer");
 
     for (const who of [drafter, reviewer]) {
-      expect((await who.post(`/api/statements/${statementId}/members`, { email: newcomer.email, role: "observer" })).status).toBe(403);
-      expect((await who.patch(`/api/statements/${statementId}/members`, { userId: newcomer.userId, role: "drafter" })).status).toBe(403);
+      expect(
+        (await who.post(`/api/statements/${statementId}/members`, { email: newcomer.email, role: "observer" })).status,
+      ).toBe(403);
+      expect(
+        (await who.patch(`/api/statements/${statementId}/members`, { userId: newcomer.userId, role: "drafter" }))
+          .status,
+      ).toBe(403);
       expect((await who.delete(`/api/statements/${statementId}/members/${drafter.userId}`)).status).toBe(403);
     }
-    const added = await convener.post(`/api/statements/${statementId}/members`, { email: newcomer.email, role: "reviewer", organizationId: orgId });
+    const added = await convener.post(`/api/statements/${statementId}/members`, {
+      email: newcomer.email,
+      role: "reviewer",
+      organizationId: orgId,
+    });
     expect(added.status).toBe(201);
     expect(added.json.member).toMatchObject({ userId: newcomer.userId, role: "reviewer", organizationId: orgId });
-    expect((await convener.post(`/api/statements/${statementId}/members`, { email: newcomer.email, role: "observer" })).status).toBe(409);
-    expect((await convener.post(`/api/statements/${statementId}/members`, { email: "nobody@example.org", role: "observer" })).status).toBe(404);
-    expect((await convener.post(`/api/statements/${statementId}/members`, { email: newcomer.email, role: "emperor" })).status).toBe(400);
+    expect(
+      (await convener.post(`/api/statements/${statementId}/members`, { email: newcomer.email, role: "observer" }))
+        .status,
+    ).toBe(409);
+    expect(
+      (await convener.post(`/api/statements/${statementId}/members`, { email: "nobody@example.org", role: "observer" }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await convener.post(`/api/statements/${statementId}/members`, { email: newcomer.email, role: "emperor" }))
+        .status,
+    ).toBe(400);
     const another = await signUp(server.url, "Another");
-    const badOrg = await convener.post(`/api/statements/${statementId}/members`, { email: another.email, role: "observer", organizationId: "nope" });
+    const badOrg = await convener.post(`/api/statements/${statementId}/members`, {
+      email: another.email,
+      role: "observer",
+      organizationId: "nope",
+    });
     expect(badOrg.status).toBe(400);
     expect(badOrg.json.error.message).toMatch(/organization/);
 
-    const changed = await convener.patch(`/api/statements/${statementId}/members`, { userId: newcomer.userId, role: "drafter" });
+    const changed = await convener.patch(`/api/statements/${statementId}/members`, {
+      userId: newcomer.userId,
+      role: "drafter",
+    });
     expect(changed.status).toBe(200);
     expect(changed.json.member.role).toBe("drafter");
     expect(changed.json.member.organizationId).toBe(orgId);
-    expect((await convener.delete(`/api/statements/${statementId}/members`, { userId: newcomer.userId })).status).toBe(200);
+    expect((await convener.delete(`/api/statements/${statementId}/members`, { userId: newcomer.userId })).status).toBe(
+      200,
+    );
     expect((await newcomer.get(`/api/statements/${statementId}`)).status).toBe(404);
 
     const detail = await drafter.get(`/api/statements/${statementId}`);
     expect(detail.json.me.role).toBe("drafter");
-    expect(detail.json.members.map((m: { role: string }) => m.role).sort()).toEqual(["convener", "drafter", "reviewer"]);
+    expect(detail.json.members.map((m: { role: string }) => m.role).sort()).toEqual([
+      "convener",
+      "drafter",
+      "reviewer",
+    ]);
 
     const audit = await reviewer.get(`/api/statements/${statementId}/audit`);
     expect(audit.json.entries.map((e: { action: string }) => e.action)).toEqual(
@@ -75,7 +115,10 @@ describe("statements, members and invites", () => {
 
   it("never leaves a statement without a convener", async () => {
     const { convener, statementId } = await statementWithMembers(server.url, []);
-    const demote = await convener.patch(`/api/statements/${statementId}/members`, { userId: convener.userId, role: "drafter" });
+    const demote = await convener.patch(`/api/statements/${statementId}/members`, {
+      userId: convener.userId,
+      role: "drafter",
+    });
     expect(demote.status).toBe(409);
     expect((await convener.delete(`/api/statements/${statementId}/members/${convener.userId}`)).status).toBe(409);
     expect((await convener.get(`/api/statements/${statementId}`)).json.me.role).toBe("convener");
@@ -87,10 +130,19 @@ describe("statements, members and invites", () => {
     expect(inv.status).toBe(201);
     expect(inv.json.path).toBe(`/invite/${inv.json.token}`);
     const info = await new ApiClient(server.url).get(`/api/invites/${inv.json.token}`);
-    expect(info.json).toMatchObject({ statementTitle: "Statement of Purpose", role: "reviewer", invitedBy: "Convener" });
+    expect(info.json).toMatchObject({
+      statementTitle: "Statement of Purpose",
+      role: "reviewer",
+      invitedBy: "Convener",
+    });
 
     const person = new ApiClient(server.url);
-    const r = await person.post("/api/auth/signup", { email: `invited.${Date.now()}@example.org`, password: "long enough pw", name: "Invited", invite: inv.json.token });
+    const r = await person.post("/api/auth/signup", {
+      email: `invited.${Date.now()}@example.org`,
+      password: "long enough pw",
+      name: "Invited",
+      invite: inv.json.token,
+    });
     expect(r.status).toBe(201);
     expect(r.json.joinedStatementId).toBe(statementId);
     expect((await person.get(`/api/statements/${statementId}`)).json.me.role).toBe("reviewer");
@@ -100,7 +152,11 @@ describe("statements, members and invites", () => {
     expect((await late.get(`/api/statements/${statementId}`)).status).toBe(404);
 
     const inv2 = await convener.post(`/api/statements/${statementId}/invites`, { role: "observer", expiresInHours: 1 });
-    await server.services.db.updateTable("invites").set({ expires_at: Date.now() - 1 }).where("id", "=", inv2.json.id).execute();
+    await server.services.db
+      .updateTable("invites")
+      .set({ expires_at: Date.now() - 1 })
+      .where("id", "=", inv2.json.id)
+      .execute();
     const expired = await late.post(`/api/invites/${inv2.json.token}/accept`);
     expect(expired.status).toBe(400);
     expect(expired.json.error.message).toMatch(/expired/);

@@ -74,11 +74,28 @@ export async function createStatement(db: DB, userId: string, title: string): Pr
       .execute();
     await trx
       .insertInto("members")
-      .values({ statement_id: id, user_id: userId, role: "convener", organization_id: null, added_by: userId, added_at: now })
+      .values({
+        statement_id: id,
+        user_id: userId,
+        role: "convener",
+        organization_id: null,
+        added_by: userId,
+        added_at: now,
+      })
       .execute();
     await recordAudit(trx, { statementId: id, actorId: userId, action: "statement.created", detail: { title } });
   });
-  return { id, title, slug, phase: "drafting", role: "convener", organizationId: null, memberCount: 1, updatedAt: now, createdAt: now };
+  return {
+    id,
+    title,
+    slug,
+    phase: "drafting",
+    role: "convener",
+    organizationId: null,
+    memberCount: 1,
+    updatedAt: now,
+    createdAt: now,
+  };
 }
 
 /** A statement as its member `me` sees it: the statement, the caller, the members and their organizations. */
@@ -86,10 +103,17 @@ export async function statementDetail(db: DB, me: Membership): Promise<Statement
   const st = await db.selectFrom("statements").selectAll().where("id", "=", me.statementId).executeTakeFirstOrThrow();
   const members = await listMembers(db, me.statementId);
   const orgIds = [...new Set(members.map((m) => m.organizationId).filter((x): x is string => x !== null))];
-  const orgs = orgIds.length ? await db.selectFrom("organizations").selectAll().where("id", "in", orgIds).orderBy("name").execute() : [];
+  const orgs = orgIds.length
+    ? await db.selectFrom("organizations").selectAll().where("id", "in", orgIds).orderBy("name").execute()
+    : [];
   return {
     statement: {
-      id: st.id, title: st.title, slug: st.slug, phase: me.phase, createdAt: Number(st.created_at), updatedAt: Number(st.updated_at),
+      id: st.id,
+      title: st.title,
+      slug: st.slug,
+      phase: me.phase,
+      createdAt: Number(st.created_at),
+      updatedAt: Number(st.updated_at),
     },
     me: { userId: me.userId, role: me.role, organizationId: me.organizationId, color: colorForUser(me.userId) },
     members,
@@ -98,15 +122,27 @@ export async function statementDetail(db: DB, me: Membership): Promise<Statement
 }
 
 /** Renames a statement (audited, pushed as `statement.changed`). */
-export async function renameStatement(services: Services, statementId: string, actorId: string, title: string): Promise<void> {
+export async function renameStatement(
+  services: Services,
+  statementId: string,
+  actorId: string,
+  title: string,
+): Promise<void> {
   await services.db.updateTable("statements").set({ title }).where("id", "=", statementId).execute();
   await recordAudit(services.db, { statementId, actorId, action: "statement.renamed", detail: { title } });
   services.events.app(statementId, { type: "statement.changed", statementId });
 }
 
 /** The canonical Markdown of the live text, its SHA-256 and a file name for it. */
-export async function exportMarkdown(services: Services, statementId: string): Promise<{ fileName: string; markdown: string; hash: string }> {
-  const st = await services.db.selectFrom("statements").select(["slug"]).where("id", "=", statementId).executeTakeFirstOrThrow();
+export async function exportMarkdown(
+  services: Services,
+  statementId: string,
+): Promise<{ fileName: string; markdown: string; hash: string }> {
+  const st = await services.db
+    .selectFrom("statements")
+    .select(["slug"])
+    .where("id", "=", statementId)
+    .executeTakeFirstOrThrow();
   // Computed once per document state, off the event loop for a large document (server/text-cache.ts).
   const { markdown, hash } = await currentText(services, statementId);
   return { fileName: `${st.slug}.md`, markdown, hash };
@@ -116,24 +152,45 @@ export async function exportMarkdown(services: Services, statementId: string): P
  * A page of a statement's audit log, newest first: the newest `limit` entries, or those older than the entry
  * `before` (the `next` of the previous page, which is null on the last one).
  */
-export async function auditPage(db: DB, statementId: string, limit: number, before: number | null): Promise<{ entries: AuditEntryDto[]; next: number | null }> {
+export async function auditPage(
+  db: DB,
+  statementId: string,
+  limit: number,
+  before: number | null,
+): Promise<{ entries: AuditEntryDto[]; next: number | null }> {
   const entries = await auditEntries(db, statementId, limit, before);
   return { entries, next: entries.length === limit ? entries[entries.length - 1].id : null };
 }
 
 /** The newest `limit` entries of a statement's audit log (older than the entry `before`, if given), newest first. */
-export async function auditEntries(db: DB, statementId: string, limit: number, before: number | null = null): Promise<AuditEntryDto[]> {
+export async function auditEntries(
+  db: DB,
+  statementId: string,
+  limit: number,
+  before: number | null = null,
+): Promise<AuditEntryDto[]> {
   let q = db
     .selectFrom("audit_log")
     .leftJoin("users", "users.id", "audit_log.actor_id")
-    .select(["audit_log.id", "audit_log.action", "audit_log.actor_id", "users.name", "audit_log.detail", "audit_log.hash", "audit_log.at"])
+    .select([
+      "audit_log.id",
+      "audit_log.action",
+      "audit_log.actor_id",
+      "users.name",
+      "audit_log.detail",
+      "audit_log.hash",
+      "audit_log.at",
+    ])
     .where("audit_log.statement_id", "=", statementId);
   if (before !== null) q = q.where("audit_log.id", "<", before);
-  const rows = await q
-    .orderBy("audit_log.id", "desc")
-    .limit(limit)
-    .execute();
+  const rows = await q.orderBy("audit_log.id", "desc").limit(limit).execute();
   return rows.map((r) => ({
-    id: Number(r.id), action: r.action, actorId: r.actor_id, actorName: r.name, detail: JSON.parse(r.detail) as Record<string, unknown>, hash: r.hash, at: Number(r.at),
+    id: Number(r.id),
+    action: r.action,
+    actorId: r.actor_id,
+    actorName: r.name,
+    detail: JSON.parse(r.detail) as Record<string, unknown>,
+    hash: r.hash,
+    at: Number(r.at),
   }));
 }

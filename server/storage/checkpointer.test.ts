@@ -11,13 +11,19 @@ describe("WAL checkpointer", () => {
     expect(storage.sqlite!.pragma("wal_autocheckpoint", { simple: true })).toBe(0);
     const file = path.join(dir, "concord.db");
     const before = fs.statSync(file).size;
-    const insert = storage.sqlite!.prepare("INSERT INTO audit_log (statement_id, actor_id, action, detail, hash, at) VALUES (NULL, NULL, 'x', ?, NULL, 0)");
+    const insert = storage.sqlite!.prepare(
+      "INSERT INTO audit_log (statement_id, actor_id, action, detail, hash, at) VALUES (NULL, NULL, 'x', ?, NULL, 0)",
+    );
     const blob = "y".repeat(4000);
     storage.sqlite!.transaction(() => {
       for (let i = 0; i < 500; i++) insert.run(blob);
     })();
     expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(1_000_000);
-    await eventually(() => fs.statSync(file).size > before + 1_000_000, 10_000, "pages checkpointed into the database file");
+    await eventually(
+      () => fs.statSync(file).size > before + 1_000_000,
+      10_000,
+      "pages checkpointed into the database file",
+    );
     await storage.close();
     // The final checkpoint truncates the WAL.
     expect(fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0).toBe(0);

@@ -108,7 +108,12 @@ export class Connection {
       return;
     }
     // Fast path: nothing queued in ws's sender and no compression, so our bytes may go straight to the socket.
-    if (frame instanceof Frame && socket?.writable && internals._sender?._state === 0 && !internals._extensions?.["permessage-deflate"]) {
+    if (
+      frame instanceof Frame &&
+      socket?.writable &&
+      internals._sender?._state === 0 &&
+      !internals._extensions?.["permessage-deflate"]
+    ) {
       socket.write(frame.wire);
       return;
     }

@@ -20,7 +20,9 @@ describe("durability", () => {
     started.push(s1);
     const convener = new ApiClient(s1.url);
     const email = `writer.${Date.now()}@example.org`;
-    expect((await convener.post("/api/auth/signup", { email, password: "correct horse battery", name: "Writer" })).status).toBe(201);
+    expect(
+      (await convener.post("/api/auth/signup", { email, password: "correct horse battery", name: "Writer" })).status,
+    ).toBe(201);
     const statementId: string = (await convener.post("/api/statements", { title: "Durable" })).json.statement.id;
     const reader = new ApiClient(s1.url);
     const readerEmail = `reader.${Date.now()}@example.org`;
@@ -42,7 +44,9 @@ describe("durability", () => {
     await new Promise((res) => s1.child.once("exit", res));
     clearInterval(typing);
 
-    const seen = plainText(r.doc).split(" ").filter((t) => /^t\d+$/.test(t));
+    const seen = plainText(r.doc)
+      .split(" ")
+      .filter((t) => /^t\d+$/.test(t));
     expect(seen.length).toBeGreaterThan(300);
     w.destroy();
     r.destroy();

@@ -64,7 +64,8 @@ function deniedReasons(ws: WebSocket): string[] {
   return out;
 }
 
-const HOSTILE_MARKERS = /PARTLY-BROKEN|FUTURE|FORGED|BOMB|LOOSE TEXT|ATTR|BIGID|MARKED|MAPPED|EMBED|blockquote|script|onclick|listItem/;
+const HOSTILE_MARKERS =
+  /PARTLY-BROKEN|FUTURE|FORGED|BOMB|LOOSE TEXT|ATTR|BIGID|MARKED|MAPPED|EMBED|blockquote|script|onclick|listItem/;
 
 describe("hostile updates from an authenticated drafter", () => {
   let server: RunningServer;
@@ -134,7 +135,6 @@ describe("hostile updates from an authenticated drafter", () => {
       },
     };
   }
-
 
   it("refuses a partly-broken update, future clocks, a foreign client id and deletes of unknown ranges", async () => {
     const s = await scene();
@@ -210,7 +210,10 @@ describe("hostile updates from an authenticated drafter", () => {
     // Barrier: an honest awareness change made afterwards reaches the watcher.
     s.honest.provider.awareness.setLocalStateField("cursor", { marker: "after" });
     await eventually(
-      () => [...s.watcher.provider.awareness.getStates().values()].some((st) => (st as { cursor?: { marker?: string } }).cursor?.marker === "after"),
+      () =>
+        [...s.watcher.provider.awareness.getStates().values()].some(
+          (st) => (st as { cursor?: { marker?: string } }).cursor?.marker === "after",
+        ),
       5000,
       "honest awareness after the attack",
     );
@@ -257,7 +260,8 @@ describe("hostile updates from an authenticated drafter", () => {
     Object.assign(convener, { baseUrl: s2.url, origin: s2.url });
     const reader = connectProvider(s2.url, statementId, convener);
     await synced(reader.provider);
-    for (const victim of [writerId, silentId]) expect(await squat(s2.url, victim, reader.doc)).toBe(CloseCode.updateRefused);
+    for (const victim of [writerId, silentId])
+      expect(await squat(s2.url, victim, reader.doc)).toBe(CloseCode.updateRefused);
     const stored = docFromStored(await s2.services.documents.load(statementId));
     expect(plainText(stored)).toBe("Alpha clause\nSilent speaks");
     stored.destroy();

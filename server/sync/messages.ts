@@ -20,10 +20,12 @@ function syncFrame(sub: number, payload: Uint8Array): Uint8Array {
   });
 }
 
-export const syncStep1Frame = (doc: Y.Doc): Uint8Array => frame(MessageType.sync, (enc) => syncProtocol.writeSyncStep1(enc, doc));
+export const syncStep1Frame = (doc: Y.Doc): Uint8Array =>
+  frame(MessageType.sync, (enc) => syncProtocol.writeSyncStep1(enc, doc));
 
 /** Step 1 from a stored state vector (no Y.Doc needed). */
-export const syncStep1FromStateVector = (stateVector: Uint8Array): Uint8Array => syncFrame(SyncMessageType.step1, stateVector);
+export const syncStep1FromStateVector = (stateVector: Uint8Array): Uint8Array =>
+  syncFrame(SyncMessageType.step1, stateVector);
 
 export const syncStep2Frame = (update: Uint8Array): Uint8Array => syncFrame(SyncMessageType.step2, update);
 

@@ -29,7 +29,8 @@ describe("a room whose storage fails", () => {
     await eventually(() => plainText(b.doc) === "Stored clause", 5000, "the first clause");
 
     const closes: number[] = [];
-    for (const p of [a.provider, b.provider]) p.on("connection-close", (e: CloseEvent | null) => e && closes.push(e.code));
+    for (const p of [a.provider, b.provider])
+      p.on("connection-close", (e: CloseEvent | null) => e && closes.push(e.code));
     const store = server.services.documents;
     const append = store.append.bind(store);
     let failures = 0;
@@ -43,11 +44,16 @@ describe("a room whose storage fails", () => {
     try {
       appendParagraph(a.doc, "Written while the disk failed");
       // Both are disconnected with the retryable code; b never saw the unstored clause before that.
-      await eventually(() => closes.filter((c) => c === CloseCode.serverShutdown).length >= 2, 5000, "both disconnected");
+      await eventually(
+        () => closes.filter((c) => c === CloseCode.serverShutdown).length >= 2,
+        5000,
+        "both disconnected",
+      );
       expect(plainText(b.doc)).toBe("Stored clause");
       // The providers reconnect by themselves; a resends what the server lost, and both converge.
       await eventually(
-        () => plainText(b.doc) === "Stored clause\nWritten while the disk failed" && plainText(a.doc) === plainText(b.doc),
+        () =>
+          plainText(b.doc) === "Stored clause\nWritten while the disk failed" && plainText(a.doc) === plainText(b.doc),
         10_000,
         "convergence after the reconnect",
       );

@@ -78,7 +78,10 @@ export function syncRoutes(upgradeWebSocket: UpgradeWebSocket<WebSocket>): Hono<
           const open = openPerUser.get(user.id) ?? 0;
           if (open >= config.maxConnectionsPerUser) {
             // The reason is shown to the user as is (the editor's "Disconnected" notice).
-            raw.close(CloseCode.tooManyConnections, `Too many open tabs or devices on this account (at most ${config.maxConnectionsPerUser}): close one and reload.`);
+            raw.close(
+              CloseCode.tooManyConnections,
+              `Too many open tabs or devices on this account (at most ${config.maxConnectionsPerUser}): close one and reload.`,
+            );
             return;
           }
           openPerUser.set(user.id, open + 1);

@@ -73,7 +73,14 @@ async function barrier(ws: import("ws").WebSocket, from = receivedFrames(ws).len
   encoding.writeVarUint(enc, MessageType.sync);
   syncProtocol.writeSyncStep1(enc, new Y.Doc());
   ws.send(encoding.toUint8Array(enc));
-  await eventually(() => receivedFrames(ws).slice(from).filter((f) => isSync(f, 1)).length >= n, 5000, "the barrier's sync step 2");
+  await eventually(
+    () =>
+      receivedFrames(ws)
+        .slice(from)
+        .filter((f) => isSync(f, 1)).length >= n,
+    5000,
+    "the barrier's sync step 2",
+  );
 }
 
 /** An awareness frame of `aw`'s local state under `aw.clientID`, with exactly the given clock. */
@@ -94,9 +101,17 @@ function awarenessFrameOf(aw: awarenessProtocol.Awareness, clock: number): Buffe
  * arrived and been handled by the provider (its own handler runs before this listener). Frames the server sent
  * this socket before the answer have arrived too.
  */
-async function roundTrip(p: { provider: { ws: unknown } }, frame: Uint8Array, isAnswer: (data: Uint8Array) => boolean): Promise<void> {
+async function roundTrip(
+  p: { provider: { ws: unknown } },
+  frame: Uint8Array,
+  isAnswer: (data: Uint8Array) => boolean,
+): Promise<void> {
   type Listener = (ev: { data: ArrayBuffer }) => void;
-  const ws = p.provider.ws as { send(d: Uint8Array): void; addEventListener(t: string, l: Listener): void; removeEventListener(t: string, l: Listener): void };
+  const ws = p.provider.ws as {
+    send(d: Uint8Array): void;
+    addEventListener(t: string, l: Listener): void;
+    removeEventListener(t: string, l: Listener): void;
+  };
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error("the round trip was never answered")), 5000);
     const onMessage: Listener = (ev) => {
@@ -143,7 +158,14 @@ describe("realtime sync", () => {
     typeInto(b.doc, 0, 5, "[B]");
     appendParagraph(a.doc, "From A");
     appendParagraph(b.doc, "From B");
-    await eventually(() => plainText(a.doc) === plainText(b.doc) && plainText(a.doc).includes("From A") && plainText(a.doc).includes("From B"), 5000, "convergence");
+    await eventually(
+      () =>
+        plainText(a.doc) === plainText(b.doc) &&
+        plainText(a.doc).includes("From A") &&
+        plainText(a.doc).includes("From B"),
+      5000,
+      "convergence",
+    );
     expect(plainText(a.doc)).toContain("[A]");
     expect(plainText(a.doc)).toContain("[B]");
     const md = await exportMd(convener, statementId);
@@ -254,7 +276,7 @@ describe("realtime sync", () => {
     await s1.close();
 
     const s2 = await startServer(config);
-    convener.baseUrl !== s2.url && Object.assign(convener, { baseUrl: s2.url, origin: s2.url });
+    if (convener.baseUrl !== s2.url) Object.assign(convener, { baseUrl: s2.url, origin: s2.url });
     const after = await exportMd(convener, statementId);
     expect(after.text).toBe(before.text);
     expect(after.hash).toBe(before.hash);
@@ -287,7 +309,11 @@ describe("realtime sync", () => {
       const got = collect(ws);
       ws.send(updateFrame(anUpdate("Injected by update"), 2));
       ws.send(updateFrame(anUpdate("Injected by step 2"), 1));
-      await eventually(() => got.list.filter((m) => m.type === MessageType.auth).length >= 2, 3000, "permission denied replies");
+      await eventually(
+        () => got.list.filter((m) => m.type === MessageType.auth).length >= 2,
+        3000,
+        "permission denied replies",
+      );
       const denied = got.list.find((m) => m.type === MessageType.auth)!;
       const dec = decoding.createDecoder(denied.data);
       decoding.readVarUint(dec);
@@ -355,7 +381,10 @@ describe("realtime sync", () => {
 
     const ws = await rawSocket(server.url, statementId, members[0].cookie);
     const fake = new awarenessProtocol.Awareness(new Y.Doc());
-    fake.setLocalState({ user: { id: convener.userId, name: "Convener (impersonated)", color: "#000000" }, cursor: null });
+    fake.setLocalState({
+      user: { id: convener.userId, name: "Convener (impersonated)", color: "#000000" },
+      cursor: null,
+    });
     const enc = encoding.createEncoder();
     encoding.writeVarUint(enc, MessageType.awareness);
     encoding.writeVarUint8Array(enc, awarenessProtocol.encodeAwarenessUpdate(fake, [fake.clientID]));
@@ -372,7 +401,8 @@ describe("realtime sync", () => {
     const third = connectProvider(server.url, statementId, members[1]);
     await synced(third.provider);
     const victimId = watcher.doc.clientID;
-    const victimState = () => third.provider.awareness.getStates().get(victimId) as { user?: { id?: string }; cursor?: string } | undefined;
+    const victimState = () =>
+      third.provider.awareness.getStates().get(victimId) as { user?: { id?: string }; cursor?: string } | undefined;
     await eventually(() => victimState()?.cursor === "the victim's own", 3000, "the third member sees the victim");
     const victimClock = watcher.provider.awareness.meta.get(victimId)!.clock;
     const hijack = new awarenessProtocol.Awareness(new Y.Doc());
@@ -415,12 +445,24 @@ describe("realtime sync", () => {
     aw.setLocalState({ cursor: "old socket" });
     const old = await rawSocket(server.url, statementId, convener.cookie);
     send(old, aw);
-    await eventually(() => (watcher.provider.awareness.getStates().get(aw.clientID) as { cursor?: string } | undefined)?.cursor === "old socket", 3000, "old state");
+    await eventually(
+      () =>
+        (watcher.provider.awareness.getStates().get(aw.clientID) as { cursor?: string } | undefined)?.cursor ===
+        "old socket",
+      3000,
+      "old state",
+    );
     // The "reconnected" socket of the same user speaks for the same client id while the old one still lingers.
     aw.setLocalState({ cursor: "new socket" });
     const fresh = await rawSocket(server.url, statementId, convener.cookie);
     send(fresh, aw);
-    await eventually(() => (watcher.provider.awareness.getStates().get(aw.clientID) as { cursor?: string } | undefined)?.cursor === "new socket", 3000, "taken over");
+    await eventually(
+      () =>
+        (watcher.provider.awareness.getStates().get(aw.clientID) as { cursor?: string } | undefined)?.cursor ===
+        "new socket",
+      3000,
+      "taken over",
+    );
     // When the old socket finally closes, the state the new one owns stays.
     // The server noticed the close (its own count of connections), and the watcher has whatever the server
     // relayed about it, and the server's whole view, before the check.
@@ -429,7 +471,9 @@ describe("realtime sync", () => {
     old.close();
     await eventually(() => count() === open - 1, 3000, "the server dropped the old socket");
     await awarenessBarrier(watcher);
-    expect((watcher.provider.awareness.getStates().get(aw.clientID) as { cursor?: string } | undefined)?.cursor).toBe("new socket");
+    expect((watcher.provider.awareness.getStates().get(aw.clientID) as { cursor?: string } | undefined)?.cursor).toBe(
+      "new socket",
+    );
     fresh.close();
     watcher.destroy();
     aw.destroy();
@@ -448,12 +492,17 @@ describe("realtime sync", () => {
 
     // "At once": the first frame sent after the server acknowledged the demotion (its 200) is refused. No wait
     // in between; the barrier then proves the frame was handled before anything is checked.
-    expect((await convener.patch(`/api/statements/${statementId}/members`, { userId: d1.userId, role: "reviewer" })).status).toBe(200);
+    expect(
+      (await convener.patch(`/api/statements/${statementId}/members`, { userId: d1.userId, role: "reviewer" })).status,
+    ).toBe(200);
     const from = receivedFrames(ws).length;
     ws.send(updateFrame(anUpdate("After demotion")));
     await barrier(ws, from);
     const answers = receivedFrames(ws).slice(from);
-    expect(answers.some((f) => f[0] === MessageType.auth), "permission denied before the barrier's answer").toBe(true);
+    expect(
+      answers.some((f) => f[0] === MessageType.auth),
+      "permission denied before the barrier's answer",
+    ).toBe(true);
     expect(ws.readyState).toBe(ws.OPEN);
     expect((await exportMd(convener, statementId)).text).toBe("Before demotion\n");
     await providerBarrier(c);
@@ -511,7 +560,11 @@ describe("realtime sync", () => {
     const sizes = [10, 500, 70_000];
     for (const n of sizes) appendParagraph(a.doc, "x".repeat(n - 1) + "!");
     await eventually(() => plainText(b.doc) === plainText(a.doc), 5000, "large updates relayed");
-    expect(plainText(b.doc).split("\n").map((l) => l.length)).toEqual(sizes);
+    expect(
+      plainText(b.doc)
+        .split("\n")
+        .map((l) => l.length),
+    ).toEqual(sizes);
     a.destroy();
     b.destroy();
   });

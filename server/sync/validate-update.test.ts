@@ -3,7 +3,15 @@ import * as Y from "yjs";
 import { validateUpdate } from "./validate-update";
 import type { UpdateCheckContext } from "./validate-update";
 import { appendParagraph, plainText, typeInto } from "../testing/docs";
-import { deleteRange, foreignClient, futureClocks, nestingBomb, partlyBroken, schemaViolations, updateFrom } from "../testing/hostile";
+import {
+  deleteRange,
+  foreignClient,
+  futureClocks,
+  nestingBomb,
+  partlyBroken,
+  schemaViolations,
+  updateFrom,
+} from "../testing/hostile";
 import { DOCUMENT_FIELD } from "../../shared/canonical";
 
 const ALICE = "alice";
@@ -28,14 +36,18 @@ describe("validateUpdate", () => {
     const honest = [
       updateFrom(doc, (d) => typeInto(d, 0, 5, " beta")),
       updateFrom(doc, (d) => appendParagraph(d, "Second")),
-      updateFrom(doc, (d) => ((d.getXmlFragment(DOCUMENT_FIELD).get(0) as Y.XmlElement).get(0) as Y.XmlText).format(0, 5, { bold: {} })),
+      updateFrom(doc, (d) =>
+        ((d.getXmlFragment(DOCUMENT_FIELD).get(0) as Y.XmlElement).get(0) as Y.XmlText).format(0, 5, { bold: {} }),
+      ),
       updateFrom(doc, (d) =>
         ((d.getXmlFragment(DOCUMENT_FIELD).get(0) as Y.XmlElement).get(0) as Y.XmlText).format(0, 5, {
           link: { href: "https://example.org", target: "_blank", rel: null, class: null, title: null },
         }),
       ),
       updateFrom(doc, (d) => (d.getXmlFragment(DOCUMENT_FIELD).get(0) as Y.XmlElement).setAttribute("clauseId", "c9")),
-      updateFrom(doc, (d) => ((d.getXmlFragment(DOCUMENT_FIELD).get(0) as Y.XmlElement).get(0) as Y.XmlText).delete(0, 6)),
+      updateFrom(doc, (d) =>
+        ((d.getXmlFragment(DOCUMENT_FIELD).get(0) as Y.XmlElement).get(0) as Y.XmlText).delete(0, 6),
+      ),
       updateFrom(doc, (d) => {
         const list = new Y.XmlElement("bulletList");
         d.getXmlFragment(DOCUMENT_FIELD).push([list]);
@@ -94,7 +106,9 @@ describe("validateUpdate", () => {
       ["delete of someone's future edits", deleteRange(424242, 0, 100), "missing-dependency"],
       ["nesting bomb", nestingBomb(doc, 4000), "too-deep"],
       ["just too deep", nestingBomb(doc, 33), "too-deep"],
-      ...Object.entries(schemaViolations).map(([name, make]) => [name, make(doc), "schema"] as [string, Uint8Array, string]),
+      ...Object.entries(schemaViolations).map(
+        ([name, make]) => [name, make(doc), "schema"] as [string, Uint8Array, string],
+      ),
     ];
     for (const [name, update, refusal] of attacks) {
       const verdict = validateUpdate(update, ctx(BOB));

@@ -24,7 +24,14 @@
  */
 import * as Y from "yjs";
 import { DOCUMENT_FIELD } from "../../shared/canonical";
-import { attributeAllowed, attributeRule, childAllowed, isSchemaNode, markValueAllowed, BLOCK_NODES } from "../../shared/schema";
+import {
+  attributeAllowed,
+  attributeRule,
+  childAllowed,
+  isSchemaNode,
+  markValueAllowed,
+  BLOCK_NODES,
+} from "../../shared/schema";
 
 /** Why an update was refused (stable words, shown to the sender). */
 export const UpdateRefusal = {
@@ -123,7 +130,8 @@ function check(update: Uint8Array, ctx: UpdateCheckContext): number[] {
     const have = Y.getState(store, client);
     const start = section[0].id.clock;
     const end = knownEnd(client);
-    if (start > have) refuse(UpdateRefusal.missingDependency, `client ${client} starts at clock ${start}, the document has ${have}`);
+    if (start > have)
+      refuse(UpdateRefusal.missingDependency, `client ${client} starts at clock ${start}, the document has ${have}`);
     if (end <= have) continue; // all known: Yjs skips these structs
     const owner = ctx.ownerOf(client);
     if (owner === undefined) {
@@ -146,7 +154,8 @@ function check(update: Uint8Array, ctx: UpdateCheckContext): number[] {
     const parent = item.parent as unknown;
     if (parent !== null && typeof parent === "object" && !isKnown(parent as ID, item.id))
       refuse(UpdateRefusal.missingDependency, "parent unknown");
-    if (!item.origin && !item.rightOrigin && parent === null) refuse(UpdateRefusal.malformed, "a struct without a place");
+    if (!item.origin && !item.rightOrigin && parent === null)
+      refuse(UpdateRefusal.malformed, "a struct without a place");
   }
 
   for (const [client, ranges] of ds.clients) {
@@ -253,7 +262,8 @@ function checkShape(fresh: Y.Item[], sections: Map<number, Struct[]>, ctx: Updat
         } else {
           const s = at.inDoc;
           if (s instanceof Y.GC) p = { kind: "gone" };
-          else if (!(s.content instanceof Y.ContentType)) return void refuse(UpdateRefusal.schema, "a parent that is not a type");
+          else if (!(s.content instanceof Y.ContentType))
+            return void refuse(UpdateRefusal.schema, "a parent that is not a type");
           else p = fromDocType(s.content.type as Y.AbstractType<unknown>);
         }
         found = { parent: p, parentSub: item.parentSub };
@@ -313,7 +323,8 @@ function checkItem(
     else if (type instanceof Y.XmlElement && isSchemaNode(type.nodeName)) child = type.nodeName;
     else return void refuse(UpdateRefusal.schema, "an element the editor does not know");
     if (parent.kind === "root") {
-      if (!(BLOCK_NODES as readonly string[]).includes(child)) refuse(UpdateRefusal.schema, `"${child}" at the top level`);
+      if (!(BLOCK_NODES as readonly string[]).includes(child))
+        refuse(UpdateRefusal.schema, `"${child}" at the top level`);
     } else if (parent.kind === "text" || !childAllowed(parent.name, child)) {
       refuse(UpdateRefusal.schema, `"${child}" inside "${parent.kind === "text" ? "#text" : parent.name}"`);
     }

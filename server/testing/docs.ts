@@ -3,7 +3,11 @@ import * as Y from "yjs";
 import { DOCUMENT_FIELD } from "../../shared/canonical";
 
 /** Appends a paragraph clause with the given text. */
-export function appendParagraph(doc: Y.Doc, content: string, clauseId = `c${Math.random().toString(36).slice(2, 10)}`): Y.XmlElement {
+export function appendParagraph(
+  doc: Y.Doc,
+  content: string,
+  clauseId = `c${Math.random().toString(36).slice(2, 10)}`,
+): Y.XmlElement {
   const p = new Y.XmlElement("paragraph");
   p.setAttribute("clauseId", clauseId);
   const t = new Y.XmlText();
@@ -26,7 +30,14 @@ export function plainText(doc: Y.Doc): string {
   return doc
     .getXmlFragment(DOCUMENT_FIELD)
     .toArray()
-    .map((el) => (el instanceof Y.XmlElement ? el.toArray().map((t) => (t instanceof Y.XmlText ? t.toString() : "")).join("") : ""))
+    .map((el) =>
+      el instanceof Y.XmlElement
+        ? el
+            .toArray()
+            .map((t) => (t instanceof Y.XmlText ? t.toString() : ""))
+            .join("")
+        : "",
+    )
     .join("\n");
 }
 

@@ -14,10 +14,27 @@ import type { WebSocket } from "ws";
 import { connectProvider, eventually, rawSocket, signUp, spawnServer, synced, tempDataDir } from "./harness";
 import type { ApiClient, ServerProcess } from "./harness";
 import { appendParagraph, plainText, typeInto } from "./docs";
-import { awarenessUpdate, deepJson, deleteRange, foreignClient, futureClocks, nestingBomb, partlyBroken, schemaViolations, updateFrom } from "./hostile";
+import {
+  awarenessUpdate,
+  deepJson,
+  deleteRange,
+  foreignClient,
+  futureClocks,
+  nestingBomb,
+  partlyBroken,
+  schemaViolations,
+  updateFrom,
+} from "./hostile";
 import { DOCUMENT_FIELD } from "../../shared/canonical";
 import { MessageType } from "../../shared/protocol";
-import { BLOCK_NODES, DEFAULT_MAX_DOCUMENT_DEPTH, attributeRule, childAllowed, isSchemaNode, markValueAllowed } from "../../shared/schema";
+import {
+  BLOCK_NODES,
+  DEFAULT_MAX_DOCUMENT_DEPTH,
+  attributeRule,
+  childAllowed,
+  isSchemaNode,
+  markValueAllowed,
+} from "../../shared/schema";
 
 /** What one fuzz run found. */
 export interface FuzzReport {
@@ -61,7 +78,8 @@ const syncUpdate = (update: Uint8Array, sub = 2) =>
     encoding.writeVarUint(enc, sub);
     encoding.writeVarUint8Array(enc, update);
   });
-const awareness = (update: Uint8Array) => frame(MessageType.awareness, (enc) => encoding.writeVarUint8Array(enc, update));
+const awareness = (update: Uint8Array) =>
+  frame(MessageType.awareness, (enc) => encoding.writeVarUint8Array(enc, update));
 
 /** Builds one hostile frame from the honest state `base`. */
 export function hostileFrame(rand: () => number, base: Y.Doc, victim: number): Uint8Array {
@@ -95,7 +113,9 @@ export function hostileFrame(rand: () => number, base: Y.Doc, victim: number): U
     case 8:
       return awareness(awarenessUpdate(int(2 ** 32), int(100), deepJson(10 + int(50_000))));
     case 9:
-      return awareness(awarenessUpdate(victim, 1_000_000, JSON.stringify({ user: { name: "x" }, b: "y".repeat(int(100_000)) })));
+      return awareness(
+        awarenessUpdate(victim, 1_000_000, JSON.stringify({ user: { name: "x" }, b: "y".repeat(int(100_000)) })),
+      );
     case 10: {
       const garbage = new Uint8Array(1 + int(200));
       for (let i = 0; i < garbage.length; i++) garbage[i] = int(256);
@@ -109,7 +129,8 @@ export function hostileFrame(rand: () => number, base: Y.Doc, victim: number): U
       return syncUpdate(
         updateFrom(base, (d) => {
           const el = d.getXmlFragment(DOCUMENT_FIELD).get(0);
-          if (el instanceof Y.XmlElement) el.setAttribute(["clauseId", "level", "style", "href"][int(4)], "v".repeat(int(200)));
+          if (el instanceof Y.XmlElement)
+            el.setAttribute(["clauseId", "level", "style", "href"][int(4)], "v".repeat(int(200)));
         }),
       );
   }
@@ -134,7 +155,8 @@ export function shapeProblems(doc: Y.Doc, maxDepth = DEFAULT_MAX_DOCUMENT_DEPTH)
       if (parent === "#root" || !childAllowed(parent, "#text")) problems.push(`text inside ${parent}`);
       for (const op of node.toDelta() as Array<{ insert: unknown; attributes?: Record<string, unknown> }>) {
         if (typeof op.insert !== "string") problems.push("an embed");
-        for (const [k, v] of Object.entries(op.attributes ?? {})) if (!markValueAllowed(k, v)) problems.push(`mark ${k}`);
+        for (const [k, v] of Object.entries(op.attributes ?? {}))
+          if (!markValueAllowed(k, v)) problems.push(`mark ${k}`);
       }
       continue;
     }
@@ -143,9 +165,11 @@ export function shapeProblems(doc: Y.Doc, maxDepth = DEFAULT_MAX_DOCUMENT_DEPTH)
     else if (parent === "#root" ? !(BLOCK_NODES as readonly string[]).includes(name) : !childAllowed(parent, name))
       problems.push(`${name} inside ${parent}`);
     if (depth > maxDepth) problems.push("too deep");
-    for (const key of Object.keys(node.getAttributes())) if (!attributeRule(name, key)) problems.push(`attribute ${name}.${key}`);
+    for (const key of Object.keys(node.getAttributes()))
+      if (!attributeRule(name, key)) problems.push(`attribute ${name}.${key}`);
     for (const child of node.toArray()) {
-      if (child instanceof Y.XmlElement || child instanceof Y.XmlText) stack.push({ node: child, parent: name, depth: depth + 1 });
+      if (child instanceof Y.XmlElement || child instanceof Y.XmlText)
+        stack.push({ node: child, parent: name, depth: depth + 1 });
       else problems.push(`a hook inside ${name}`);
     }
   }
@@ -158,7 +182,12 @@ function rssKB(pid: number): number {
 }
 
 /** Runs the fuzzer against a fresh server process. */
-export async function runFuzz(options: { frames: number; seed: number; batch?: number; log?: (line: string) => void }): Promise<FuzzReport> {
+export async function runFuzz(options: {
+  frames: number;
+  seed: number;
+  batch?: number;
+  log?: (line: string) => void;
+}): Promise<FuzzReport> {
   const { frames, seed } = options;
   const batchSize = options.batch ?? 100;
   const log = options.log ?? (() => {});
@@ -170,8 +199,16 @@ export async function runFuzz(options: { frames: number; seed: number; batch?: n
     if (signal !== "SIGTERM") crashes++;
   });
   const report: FuzzReport = {
-    seed, frames, batches: 0, crashes: 0, garbage: 0, divergent: 0, closedSockets: 0,
-    rssBeforeKB: 0, rssAfterKB: 0, seconds: 0,
+    seed,
+    frames,
+    batches: 0,
+    crashes: 0,
+    garbage: 0,
+    divergent: 0,
+    closedSockets: 0,
+    rssBeforeKB: 0,
+    rssAfterKB: 0,
+    seconds: 0,
   };
   try {
     const convener = await signUp(server.url, "Fuzz Convener");
@@ -241,8 +278,12 @@ export async function runFuzz(options: { frames: number; seed: number; batch?: n
         await eventually(
           () => {
             const ta = plainText(a.doc);
-            return ta === plainText(b.doc) && ta.includes(`A${batch} `) && ta.includes(`B${batch}`) &&
-              Buffer.from(Y.encodeStateVector(a.doc)).equals(Buffer.from(Y.encodeStateVector(b.doc)));
+            return (
+              ta === plainText(b.doc) &&
+              ta.includes(`A${batch} `) &&
+              ta.includes(`B${batch}`) &&
+              Buffer.from(Y.encodeStateVector(a.doc)).equals(Buffer.from(Y.encodeStateVector(b.doc)))
+            );
           },
           15_000,
           `convergence after batch ${batch}`,

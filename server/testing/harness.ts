@@ -58,7 +58,11 @@ export class ApiClient {
     return res;
   }
 
-  async request(method: string, pathname: string, body?: unknown): Promise<{ status: number; json: any; headers: Headers; text: string }> {
+  async request(
+    method: string,
+    pathname: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: any; headers: Headers; text: string }> {
     const res = await this.send(pathname, {
       method,
       headers: body === undefined ? {} : { "content-type": "application/json" },
@@ -83,7 +87,10 @@ export class ApiClient {
 let counter = 0;
 
 /** Signs up a new user; returns a logged-in client. */
-export async function signUp(baseUrl: string, name = `User ${++counter}`): Promise<ApiClient & { userId: string; email: string }> {
+export async function signUp(
+  baseUrl: string,
+  name = `User ${++counter}`,
+): Promise<ApiClient & { userId: string; email: string }> {
   const client = new ApiClient(baseUrl) as ApiClient & { userId: string; email: string };
   const email = `${name.toLowerCase().replace(/[^a-z0-9]+/g, ".")}.${Date.now()}.${++counter}@example.org`;
   const { user } = await client.api.signup({ email, password: "correct horse battery", name });
@@ -93,7 +100,10 @@ export async function signUp(baseUrl: string, name = `User ${++counter}`): Promi
 }
 
 /** A convener with a new statement and members of the given roles. */
-export async function statementWithMembers(baseUrl: string, roles: Array<"drafter" | "reviewer" | "observer" | "convener">) {
+export async function statementWithMembers(
+  baseUrl: string,
+  roles: Array<"drafter" | "reviewer" | "observer" | "convener">,
+) {
   const convener = await signUp(baseUrl, "Convener");
   const { statement } = await convener.api.createStatement({ title: "Statement of Purpose" });
   const statementId = statement.id;
@@ -119,13 +129,28 @@ export function authedWebSocketClass(cookie: string, origin: string | null): typ
 }
 
 /** A real y-websocket client connected to a statement. */
-export function connectProvider(baseUrl: string, statementId: string, client: ApiClient, opts: { origin?: string | null } = {}) {
+export function connectProvider(
+  baseUrl: string,
+  statementId: string,
+  client: ApiClient,
+  opts: { origin?: string | null } = {},
+) {
   const doc = new Y.Doc();
   const provider = new WebsocketProvider(baseUrl.replace(/^http/, "ws") + "/ws", statementId, doc, {
-    WebSocketPolyfill: authedWebSocketClass(client.cookie, opts.origin === undefined ? client.origin : opts.origin) as never,
+    WebSocketPolyfill: authedWebSocketClass(
+      client.cookie,
+      opts.origin === undefined ? client.origin : opts.origin,
+    ) as never,
     disableBc: true,
   });
-  return { doc, provider, destroy: () => { provider.destroy(); doc.destroy(); } };
+  return {
+    doc,
+    provider,
+    destroy: () => {
+      provider.destroy();
+      doc.destroy();
+    },
+  };
 }
 
 /** Resolves when the provider has synced with the server. */
@@ -143,7 +168,11 @@ export function synced(provider: WebsocketProvider, timeoutMs = 5000): Promise<v
 }
 
 /** Polls `check` until it returns true (or throws after `timeoutMs`). */
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 5000, what = "condition"): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 5000,
+  what = "condition",
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;
@@ -160,7 +189,12 @@ export function receivedFrames(ws: WebSocket): Uint8Array[] {
 }
 
 /** Opens a raw WebSocket (for malformed, oversized or forbidden frames); resolves once open or rejects. */
-export function rawSocket(baseUrl: string, statementId: string, cookie: string, origin: string | null = baseUrl): Promise<WebSocket> {
+export function rawSocket(
+  baseUrl: string,
+  statementId: string,
+  cookie: string,
+  origin: string | null = baseUrl,
+): Promise<WebSocket> {
   const headers: Record<string, string> = {};
   if (cookie) headers.cookie = cookie;
   if (origin) headers.origin = origin;
@@ -176,7 +210,12 @@ export function rawSocket(baseUrl: string, statementId: string, cookie: string, 
 }
 
 /** The HTTP status with which an upgrade is refused (or 101 when it is accepted). */
-export function upgradeStatus(baseUrl: string, statementId: string, cookie: string, origin: string | null): Promise<number> {
+export function upgradeStatus(
+  baseUrl: string,
+  statementId: string,
+  cookie: string,
+  origin: string | null,
+): Promise<number> {
   const headers: Record<string, string> = {};
   if (cookie) headers.cookie = cookie;
   if (origin) headers.origin = origin;

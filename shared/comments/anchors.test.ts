@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { CLAUSE_ID_ATTR, DOCUMENT_FIELD } from "../canonical";
-import { anchorForClauseRange, clauseText, decodePosition, encodePosition, findClause, resolvePlacement, validateAnchor } from "./anchors";
+import {
+  anchorForClauseRange,
+  clauseText,
+  decodePosition,
+  encodePosition,
+  findClause,
+  resolvePlacement,
+  validateAnchor,
+} from "./anchors";
 
 function paragraph(clauseId: string, ...parts: Array<string | { bold: string } | "<br>">): Y.XmlElement {
   const p = new Y.XmlElement("paragraph");
@@ -78,7 +86,12 @@ describe("anchors on a Y.Doc", () => {
       const text = clauseText(findClause(doc, "c2")!.element).text;
       expect(text).toBe("Together, We commit to an fully open, truly interoperable still and secure Internet.");
       const placed = resolvePlacement(doc, { clauseId: "c2", anchor });
-      expect(placed).toMatchObject({ kind: "range", clauseIndex: 2, text: "open, truly interoperable", quote: "edited" });
+      expect(placed).toMatchObject({
+        kind: "range",
+        clauseIndex: 2,
+        text: "open, truly interoperable",
+        quote: "edited",
+      });
     }
   });
 
@@ -112,7 +125,10 @@ describe("anchors on a Y.Doc", () => {
     // Partly deleted: still there, but edited.
     const anchor2 = anchorForClauseRange(doc, "c1", 0, "We commit".length);
     firstText(doc, "c1").delete(0, 3);
-    expect(resolvePlacement(doc, { clauseId: "c1", anchor: anchor2 })).toMatchObject({ quote: "edited", text: "commit" });
+    expect(resolvePlacement(doc, { clauseId: "c1", anchor: anchor2 })).toMatchObject({
+      quote: "edited",
+      text: "commit",
+    });
   });
 
   it("when the whole clause is deleted the thread is on removed text, with or without a range", () => {
@@ -165,7 +181,10 @@ describe("anchors on a Y.Doc", () => {
     const checked = validateAnchor(doc, "c1", clientAnchor);
     if (!checked.ok) throw new Error(checked.reason);
     t.insert(6, "new ");
-    expect(resolvePlacement(doc, { clauseId: "c1", anchor: checked.anchor })).toMatchObject({ text: "beta", quote: "intact" });
+    expect(resolvePlacement(doc, { clauseId: "c1", anchor: checked.anchor })).toMatchObject({
+      text: "beta",
+      quote: "intact",
+    });
     // Without the re-basing, the insert would have been swallowed by the range.
     expect(resolvePlacement(doc, { clauseId: "c1", anchor: clientAnchor })).toMatchObject({ text: "new beta" });
     expect(decodePosition("!!")).toBeNull();

@@ -11,6 +11,10 @@ import { fromBase64, toBase64 } from "lib0/buffer";
 import { CLAUSE_ID_ATTR, DOCUMENT_FIELD } from "../canonical";
 import type { AnchorInput, ThreadPlacement } from "./schemas";
 
+/** Any Yjs type: AbstractType is invariant in its event type, so `any` is its only common instantiation. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type YType = Y.AbstractType<any>;
+
 /** Base64 of an encoded relative position. */
 export function encodePosition(pos: Y.RelativePosition): string {
   return toBase64(Y.encodeRelativePosition(pos));
@@ -56,7 +60,7 @@ export function clauseOrder(doc: Y.Doc): Map<string, number> {
 export interface ClauseText {
   text: string;
   /** Offset in {@link text} of `index` inside `type`, or null when `type` is not (live) inside the clause. */
-  offsetOf(type: Y.AbstractType<any>, index: number): number | null;
+  offsetOf(type: YType, index: number): number | null;
   /** The text node and index at an offset (for making positions). */
   locate(offset: number): { node: Y.XmlText; index: number } | null;
 }
@@ -64,9 +68,9 @@ export interface ClauseText {
 /** Builds the {@link ClauseText} of a clause element. */
 export function clauseText(clause: Y.XmlElement): ClauseText {
   let text = "";
-  const starts = new Map<Y.AbstractType<any>, number>();
-  const ends = new Map<Y.AbstractType<any>, number>();
-  const childStarts = new Map<Y.AbstractType<any>, number[]>();
+  const starts = new Map<YType, number>();
+  const ends = new Map<YType, number>();
+  const childStarts = new Map<YType, number[]>();
   const texts: Array<{ node: Y.XmlText; start: number; length: number }> = [];
 
   const walk = (el: Y.XmlElement) => {
@@ -105,12 +109,12 @@ export function clauseText(clause: Y.XmlElement): ClauseText {
   };
   walk(clause);
 
-  const isLiveInside = (type: Y.AbstractType<any>): boolean => {
-    let t: Y.AbstractType<any> | null = type;
+  const isLiveInside = (type: YType): boolean => {
+    let t: YType | null = type;
     while (t && t !== clause) {
       const item: Y.Item | null = t._item;
       if (!item || item.deleted) return false;
-      t = item.parent as Y.AbstractType<any> | null;
+      t = item.parent as YType | null;
     }
     return t === clause && !(clause._item?.deleted ?? true);
   };
@@ -188,7 +192,10 @@ function squash(s: string): string {
  * Where a thread sits in `doc` now (see {@link ThreadPlacement}). The clause is found by id; the range by
  * its relative positions, which must still resolve inside that clause.
  */
-export function resolvePlacement(doc: Y.Doc, thread: { clauseId: string; anchor: AnchorInput | null }): ThreadPlacement {
+export function resolvePlacement(
+  doc: Y.Doc,
+  thread: { clauseId: string; anchor: AnchorInput | null },
+): ThreadPlacement {
   const clause = findClause(doc, thread.clauseId);
   if (!clause) return { kind: "removed" };
   if (!thread.anchor) return { kind: "clause", clauseIndex: clause.index };

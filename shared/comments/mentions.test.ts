@@ -18,7 +18,9 @@ describe("comment bodies", () => {
       { kind: "mention", userId: "u1", name: "Ana Ruiz (now)" },
       { kind: "text", text: ` or ${mentionToken("Zed", "u9")} <b>x</b>` },
     ]);
-    expect(tokenizeCommentBody("javascript:alert(1) and ftp://x")).toEqual([{ kind: "text", text: "javascript:alert(1) and ftp://x" }]);
+    expect(tokenizeCommentBody("javascript:alert(1) and ftp://x")).toEqual([
+      { kind: "text", text: "javascript:alert(1) and ftp://x" },
+    ]);
   });
 
   it("finds the mention being typed", () => {

@@ -7,6 +7,12 @@ describe("comment bodies", () => {
     expect(commentBodySchema.safeParse("   ").success).toBe(false);
     expect(commentBodySchema.safeParse("x".repeat(10_001)).success).toBe(false);
     expect(commentBodySchema.safeParse(42).success).toBe(false);
-    expect(threadCreateSchema.safeParse({ clauseId: "c1", body: "x", anchor: { from: "not base64!", to: "AA==", quote: "q" } }).success).toBe(false);
+    expect(
+      threadCreateSchema.safeParse({
+        clauseId: "c1",
+        body: "x",
+        anchor: { from: "not base64!", to: "AA==", quote: "q" },
+      }).success,
+    ).toBe(false);
   });
 });

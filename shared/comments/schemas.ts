@@ -94,7 +94,14 @@ export interface CommentDto {
  */
 export type ThreadPlacement =
   | { kind: "clause"; clauseIndex: number }
-  | { kind: "range"; clauseIndex: number; start: number; end: number; text: string; quote: "intact" | "edited" | "removed" }
+  | {
+      kind: "range";
+      clauseIndex: number;
+      start: number;
+      end: number;
+      text: string;
+      quote: "intact" | "edited" | "removed";
+    }
   | { kind: "removed" };
 
 export interface ThreadDto {

@@ -26,7 +26,11 @@ function makeEditor(content: JSONContent, editable = true) {
 }
 
 function p(text: string, clauseId?: string | null): JSONContent {
-  return { type: "paragraph", attrs: clauseId === undefined ? {} : { clauseId }, content: text ? [{ type: "text", text }] : [] };
+  return {
+    type: "paragraph",
+    attrs: clauseId === undefined ? {} : { clauseId },
+    content: text ? [{ type: "text", text }] : [],
+  };
 }
 
 function topIds(editor: Editor): Array<string | null> {
@@ -146,7 +150,10 @@ describe("ClauseId extension", () => {
         p("Intro", "c0"),
         {
           type: "bulletList",
-          content: [{ type: "listItem", content: [p("Item one", "nested1")] }, { type: "listItem", content: [p("Item two", "nested2")] }],
+          content: [
+            { type: "listItem", content: [p("Item one", "nested1")] },
+            { type: "listItem", content: [p("Item two", "nested2")] },
+          ],
         },
       ],
     });

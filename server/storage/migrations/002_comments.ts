@@ -22,7 +22,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("resolved_by", "text")
     .addColumn("resolved_at", "bigint")
     .execute();
-  await db.schema.createIndex("comment_threads_statement").on("comment_threads").columns(["statement_id", "created_at"]).execute();
+  await db.schema
+    .createIndex("comment_threads_statement")
+    .on("comment_threads")
+    .columns(["statement_id", "created_at"])
+    .execute();
 
   await db.schema
     .createTable("comments")

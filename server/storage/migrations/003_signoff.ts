@@ -23,7 +23,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("unlocked_by", "text")
     .addColumn("unlock_reason", "text")
     .execute();
-  await db.schema.createIndex("statement_versions_statement").on("statement_versions").columns(["statement_id", "id"]).execute();
+  await db.schema
+    .createIndex("statement_versions_statement")
+    .on("statement_versions")
+    .columns(["statement_id", "id"])
+    .execute();
 
   await db.schema
     .createTable("clause_positions")
