@@ -7,7 +7,8 @@ import type { DB } from "./storage/database";
 import type { SessionStore, Session } from "./auth/sessions";
 import type { ServerEvents } from "./events";
 import type { DocumentStore } from "./storage/documents";
-import type { Rooms } from "./sync/rooms";
+import type { RoomRegistry } from "./sync/room-registry";
+import type { LiveDocuments } from "./sync/live-documents";
 import type { Membership } from "./statements/access";
 import type { Log } from "./logging";
 import type { ProxyTrust } from "./http/client-address";
@@ -28,7 +29,10 @@ export interface Services {
   sessions: SessionStore;
   events: ServerEvents;
   documents: DocumentStore;
-  rooms: Rooms;
+  /** The statements' live documents, as the rest of the server may use them. */
+  rooms: LiveDocuments;
+  /** The realtime layer's own registry of rooms (joins, frames, unloading): for server/sync and server.ts only. */
+  realtime: RoomRegistry;
   /** Allowed origins, resolved once the port is known. */
   origins: () => string[];
   /** The server's rate-limited log (`server/logging.ts`). */

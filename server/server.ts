@@ -12,7 +12,7 @@ import { openStorage } from "./storage/database";
 import { createDocumentStore } from "./storage/documents";
 import { SessionStore } from "./auth/sessions";
 import { ServerEvents } from "./events";
-import { Rooms } from "./sync/rooms";
+import { RoomRegistry } from "./sync/room-registry";
 import { createApp } from "./app";
 import type { Services } from "./context";
 import { createLog } from "./logging";
@@ -85,7 +85,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   let draining = false;
   const logSummaries = setInterval(() => log.flush(), options.logLimits?.intervalMs ?? 60_000);
   logSummaries.unref();
-  const rooms = new Rooms(
+  const rooms = new RoomRegistry(
     db,
     documents,
     {
@@ -105,6 +105,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     events,
     documents,
     rooms,
+    realtime: rooms,
     origins: () => origins,
     log,
     proxyTrust: new ProxyTrust(config.trustProxy),

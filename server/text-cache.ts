@@ -3,7 +3,7 @@
  * the document hash (`shared/signoff.ts` `signoffText`) — computed once per document state and reused by the
  * export, sign-off (matrix, positions, signatures) and every other reader, until the next accepted update.
  *
- * - **Key**: the statement's document sequence number (`Rooms.documentSeq`: a loaded room's pending batch is
+ * - **Key**: the statement's document sequence number (`RoomRegistry.documentSeq`: a loaded room's pending batch is
  *   committed first, as `withDocument` does, and nothing is decoded). Every accepted update raises it, so an
  *   entry is never served for a state it was not computed from. The text is computed from what storage holds,
  *   which after that wait is at least the keyed state (a newer one is fine: it is what the caller would have

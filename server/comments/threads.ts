@@ -313,7 +313,7 @@ type Placeable = { clauseId: string; anchor: AnchorInput | null };
 const PLACEMENT_CACHE_STATEMENTS = 256;
 
 /**
- * Placements per statement, for one document state (`Rooms.documentSeq`), by clause and anchor. A listing of
+ * Placements per statement, for one document state (`RoomRegistry.documentSeq`), by clause and anchor. A listing of
  * an unchanged document places nothing and, when nobody is connected, decodes nothing; after an edit every
  * thread is placed again, once.
  */

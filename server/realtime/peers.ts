@@ -79,7 +79,7 @@ export class Peers implements RoomPeers {
     this.expire.unref();
   }
 
-  /** Gives the peers this process's rooms (done once, by `Rooms`). */
+  /** Gives the peers this process's rooms (done once, by `RoomRegistry`). */
   attach(rooms: LoadedRooms): void {
     this.rooms = rooms;
   }

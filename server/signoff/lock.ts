@@ -18,7 +18,7 @@
  */
 import type { Services, CurrentUser } from "../context";
 import type { Membership } from "../statements/access";
-import type { Room } from "../sync/room";
+import type { SettledDocument } from "../sync/live-documents";
 import { AppError, conflict, forbidden, statementFinal } from "../errors";
 import { recordAudit } from "../audit/log";
 import { canLock } from "../../shared/roles";
@@ -79,14 +79,11 @@ function assertLockable(readiness: LockReadiness, documentHash: string, override
  * The statement's room, loaded and with every applied update committed. Loading it (rather than reading the
  * stored document) puts every connection, including one that joins during the lock, under the freeze.
  */
-async function settledRoom(services: Services, statementId: string): Promise<Room> {
-  for (let attempt = 0; ; attempt++) {
-    const room = await services.rooms.open(statementId, "drafting");
-    await room.settle();
-    if (!room.destroyed) return room;
-    // Unloaded meanwhile (its last connection left, or its storage failed): open it again.
-    if (attempt >= 3)
-      throw new AppError("internal", "The document could not be loaded; nothing was locked. Try again.");
+async function settledRoom(services: Services, statementId: string): Promise<SettledDocument> {
+  try {
+    return await services.rooms.openSettled(statementId);
+  } catch {
+    throw new AppError("internal", "The document could not be loaded; nothing was locked. Try again.");
   }
 }
 

@@ -47,7 +47,7 @@ export function syncRoutes(upgradeWebSocket: UpgradeWebSocket<WebSocket>): Hono<
       const session = c.var.session!;
       const user = c.var.user!;
       const membership = c.var.membership!;
-      const { config, rooms } = services;
+      const { config, realtime: rooms } = services;
       let conn: Connection | null = null;
       let room: Room | null = null;
       // Frames that arrive while the document loads are queued, in order.

@@ -466,7 +466,7 @@ describe("realtime sync", () => {
     // When the old socket finally closes, the state the new one owns stays.
     // The server noticed the close (its own count of connections), and the watcher has whatever the server
     // relayed about it, and the server's whole view, before the check.
-    const count = () => [...server.services.rooms.connections()].length;
+    const count = () => [...server.services.realtime.connections()].length;
     const open = count();
     old.close();
     await eventually(() => count() === open - 1, 3000, "the server dropped the old socket");

@@ -10,6 +10,7 @@ import type { DocumentStore } from "../storage/documents";
 import { docFromStored } from "../storage/documents";
 import type { ServerEvents } from "../events";
 import { Room } from "./room";
+import type { LiveDocuments } from "./live-documents";
 import type { RoomOptions } from "./room";
 import type { Connection } from "./connection";
 import { findMembership } from "../statements/access";
@@ -19,7 +20,7 @@ import { CloseCode } from "../../shared/protocol";
 import { appEventFrame } from "./messages";
 import type { Peers } from "../realtime/peers";
 
-export class Rooms {
+export class RoomRegistry implements LiveDocuments {
   private readonly rooms = new Map<string, Room>();
   private readonly loading = new Map<string, Promise<Room>>();
   private readonly unloading = new Map<string, Promise<void>>();
@@ -116,6 +117,17 @@ export class Rooms {
       this.loading.set(statementId, p);
     }
     return p;
+  }
+
+  /** The room of a statement, loaded and with every applied update committed (reopened if it unloads meanwhile). */
+  async openSettled(statementId: string): Promise<Room> {
+    for (let attempt = 0; ; attempt++) {
+      const room = await this.open(statementId, "drafting");
+      await room.settle();
+      if (!room.destroyed) return room;
+      // Unloaded meanwhile (its last connection left, or its storage failed): open it again.
+      if (attempt >= 3) throw new Error(`statement ${statementId}: the document could not be loaded`);
+    }
   }
 
   /** Detaches a connection; the last one out unloads the document (committed and compacted first). */
