@@ -4,7 +4,7 @@
  * and the server's canonical export, exactly. A reviewer sees the read-only banner and cannot type.
  */
 import { describe, expect, it } from "vitest";
-import { openStatement, screenshot, shareStatement, useAppAndBrowser, userPage } from "./fixtures";
+import { caretSettled, openStatement, screenshot, shareStatement, useAppAndBrowser, userPage } from "./fixtures";
 import { TestId } from "../client/testids";
 import { realtimeBarrier, tapRealtimeSocket } from "./barrier";
 import { editorBlocks as blocks, exportBlocks } from "./blocks";
@@ -29,11 +29,14 @@ describe("live co-editing in the browser", () => {
     const bobEditor = bob.page.getByTestId(TestId.editor);
 
     await aliceEditor.click();
+    await caretSettled(alice.page);
     await alice.page.keyboard.type("We, the undersigned registries, ");
     await expect.poll(() => bobEditor.innerText(), { timeout: 10_000 }).toContain("We, the undersigned registries,");
 
     await bobEditor.click();
-    await bob.page.keyboard.press("End");
+    await caretSettled(bob.page);
+    await bob.page.keyboard.press("Control+End");
+    await caretSettled(bob.page);
     await bob.page.keyboard.press("Enter");
     await bob.page.keyboard.type("support open standards.");
     await expect.poll(() => aliceEditor.innerText(), { timeout: 10_000 }).toContain("support open standards.");
@@ -49,9 +52,13 @@ describe("live co-editing in the browser", () => {
 
     // Now both type at the same time, each at the end of a different clause.
     await aliceEditor.locator(":scope > *").first().click();
+    await caretSettled(alice.page);
     await alice.page.keyboard.press("End");
+    await caretSettled(alice.page);
     await bobEditor.locator(":scope > *").nth(1).click();
+    await caretSettled(bob.page);
     await bob.page.keyboard.press("End");
+    await caretSettled(bob.page);
     await Promise.all([
       alice.page.keyboard.type("while Bob types,", { delay: 40 }),
       bob.page.keyboard.type(" And interoperability.", { delay: 40 }),

@@ -262,3 +262,15 @@ export async function launchProfile(profileDir: string, baseUrl: string, user: A
   await context.addCookies([{ name, value, url: baseUrl, httpOnly: true, sameSite: "Lax" }]);
   return context;
 }
+
+/**
+ * Waits until the browser has delivered a caret move (a click, End) to ProseMirror. ProseMirror learns of a
+ * caret placed by the browser from `selectionchange`, which the browser queues; a key pressed before it is
+ * handled acts on the old selection (a Backspace deleting elsewhere). Two animation frames let the queued
+ * events run first.
+ */
+export async function caretSettled(page: Page): Promise<void> {
+  await page.evaluate(
+    () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
+  );
+}

@@ -13,7 +13,7 @@ import { appendParagraph } from "../server/testing/docs";
 import { MessageType } from "../shared/protocol";
 import { sha256Hex } from "../shared/canonical";
 import { expandMatrix } from "../shared/signoff";
-import { openStatement, screenshot, shareStatement, useAppAndBrowser, userPage } from "./fixtures";
+import { caretSettled, openStatement, screenshot, shareStatement, useAppAndBrowser, userPage } from "./fixtures";
 import { TestId } from "../client/testids";
 import { SignoffLabel, SignoffTestId } from "../client/signoff/testids";
 
@@ -87,7 +87,9 @@ describe("sign what you saw, in the browser", () => {
     // While she reads, Dan rewords clause 2 in his editor; the edit reaches the server and Alice's document.
     const danEditor = dan.page.getByTestId(TestId.editor);
     await danEditor.locator("p", { hasText: "multistakeholder governance" }).click();
+    await caretSettled(dan.page);
     await dan.page.keyboard.press("End");
+    await caretSettled(dan.page);
     await dan.page.keyboard.press("Backspace");
     await dan.page.keyboard.type(" with every stakeholder group.");
     await expect.poll(exportText, { timeout: 10_000 }).toContain("governance with every stakeholder group.");
@@ -177,7 +179,9 @@ describe("sign what you saw, in the browser", () => {
 
     // Dan rewords clause 1.
     await danEditor.locator("p", { hasText: "open standards" }).click();
+    await caretSettled(dan.page);
     await dan.page.keyboard.press("End");
+    await caretSettled(dan.page);
     await dan.page.keyboard.press("Backspace");
     await dan.page.keyboard.type(" and open data.");
     await expect.poll(exportText, { timeout: 10_000 }).toContain("open standards and open data.");

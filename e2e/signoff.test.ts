@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { openStatement, screenshot, useAppAndBrowser, userPage } from "./fixtures";
+import { caretSettled, openStatement, screenshot, useAppAndBrowser, userPage } from "./fixtures";
 import { TestId } from "../client/testids";
 import { SignoffLabel, SignoffTestId } from "../client/signoff/testids";
 import { sha256Hex } from "../shared/canonical";
@@ -136,7 +136,9 @@ describe("sign-off and lock in the browser", () => {
 
     // The drafter rewords clause 2.
     await drafterEditor.locator("p", { hasText: "multistakeholder governance" }).click();
+    await caretSettled(drafter.page);
     await drafter.page.keyboard.press("End");
+    await caretSettled(drafter.page);
     await drafter.page.keyboard.press("Backspace");
     await drafter.page.keyboard.type(", naming every stakeholder group, with transparency.");
     await expect

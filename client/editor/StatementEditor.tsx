@@ -13,6 +13,7 @@ import type { WebsocketProvider } from "y-websocket";
 import { DOCUMENT_FIELD } from "../../shared/canonical";
 import type { AwarenessUser } from "../../shared/protocol";
 import { ClauseId } from "./extensions/clause-id";
+import { KeepConcurrentTyping } from "./extensions/keep-concurrent-typing";
 import { statementStarterKit } from "./extensions/starter-kit";
 import { Toolbar } from "./Toolbar";
 import { TestId } from "../testids";
@@ -51,10 +52,8 @@ export function StatementEditor({ ydoc, provider, user, editable, extensions, on
       Collaboration.configure({ document: ydoc, field: DOCUMENT_FIELD }),
       CollaborationCaret.configure({ provider, user, render: renderCaret }),
       ClauseId,
-      // KeepConcurrentTyping (words typed while someone else splits or joins their block, put back by their
-      // author) is not enabled: in one full test run it moved a person's whole paragraph into another clause
-      // while two people typed at the ends of different paragraphs, with no split or join anywhere. Its unit
-      // scenarios stay; it comes back once that false rescue is understood and tested (issue 18).
+      // Words typed while someone else splits or joins their block are put back by their author (issue 18).
+      KeepConcurrentTyping.configure({ document: ydoc }),
       ...extensions,
     ],
     // eslint-disable-next-line react-hooks/exhaustive-deps
