@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Redis } from "ioredis";
+import { redisForTests } from "../server/realtime/test-targets";
 import { afterAll, describe, expect, it } from "vitest";
 import { postgresForTests } from "../server/storage/test-targets";
 
@@ -14,28 +14,7 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "concord-two-bench-")), "two-instances.json");
 afterAll(() => fs.rmSync(path.dirname(out), { recursive: true, force: true }));
 
-async function redisUp(): Promise<boolean> {
-  const url = process.env.TEST_REDIS_URL || process.env.REDIS_URL || "redis://127.0.0.1:6379";
-  const r = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: 2000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  r.on("error", () => {});
-  try {
-    await r.connect();
-    await r.ping();
-    return true;
-  } catch {
-    console.warn(`Two-instance benchmark skipped: Redis at ${url} is not reachable`);
-    return false;
-  } finally {
-    r.disconnect();
-  }
-}
-
-const ready = (await postgresForTests()) !== null && (await redisUp());
+const ready = (await postgresForTests()) !== null && (await redisForTests("Two-instance benchmark")) !== null;
 
 describe.skipIf(!ready)("npm run bench:two-instances -- --quick", () => {
   it("measures both targets on two instances each and loses no update", async () => {

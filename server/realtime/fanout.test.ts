@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import crypto from "node:crypto";
 import { Redis } from "ioredis";
+import { REDIS_TEST_URL, redisForTests } from "./test-targets";
 import { connectRedisFanout } from "./redis";
 import { decodeMessage, encodeMessage, throttleSyncOver } from "./fanout";
 import type { Delivery, Fanout, FanoutMessage } from "./fanout";
@@ -13,28 +14,7 @@ import { Throttles, beginAttempt, isRefusal } from "../auth/throttle";
 import { THROTTLE_DEFAULTS } from "../config";
 import { eventually } from "../testing/harness";
 
-const REDIS_TEST_URL = process.env.TEST_REDIS_URL || process.env.REDIS_URL || "redis://127.0.0.1:6379";
-
-async function reachable(): Promise<boolean> {
-  const r = new Redis(REDIS_TEST_URL, {
-    lazyConnect: true,
-    connectTimeout: 2000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  r.on("error", () => {});
-  try {
-    await r.connect();
-    await r.ping();
-    return true;
-  } catch {
-    console.warn(`Redis fan-out tests skipped: ${REDIS_TEST_URL} is not reachable`);
-    return false;
-  } finally {
-    r.disconnect();
-  }
-}
-const redisUp = await reachable();
+const redisUp = (await redisForTests("Redis fan-out tests")) !== null;
 
 describe("fan-out message encoding", () => {
   it("round-trips every kind with its sender, and ignores bytes that are not a message", () => {

@@ -20,6 +20,7 @@ import * as encoding from "lib0/encoding";
 import * as decoding from "lib0/decoding";
 import pg from "pg";
 import { Redis } from "ioredis";
+import { redisForTests } from "./test-targets";
 import { ApiClient, connectProvider, eventually, rawSocket, receivedFrames, signUp, synced } from "../testing/harness";
 import { appendParagraph, plainText } from "../testing/docs";
 import { createTestDatabase, postgresForTests } from "../storage/test-targets";
@@ -27,32 +28,8 @@ import { MessageType, SyncMessageType } from "../../shared/protocol";
 import { sha256Hex } from "../../shared/canonical";
 import { lockOverrideOf } from "../../shared/signoff";
 
-const REDIS_TEST_URL = process.env.TEST_REDIS_URL || process.env.REDIS_URL || "redis://127.0.0.1:6379";
-
-async function redisForTests(): Promise<string | null> {
-  const r = new Redis(REDIS_TEST_URL, {
-    lazyConnect: true,
-    connectTimeout: 2000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  r.on("error", () => {});
-  try {
-    await r.connect();
-    await r.ping();
-    return REDIS_TEST_URL;
-  } catch (err) {
-    console.warn(
-      `Multi-instance tests skipped: Redis at ${REDIS_TEST_URL} is not reachable (${(err as Error).message})`,
-    );
-    return null;
-  } finally {
-    r.disconnect();
-  }
-}
-
 const pgUrl = await postgresForTests();
-const redisUrl = pgUrl ? await redisForTests() : null;
+const redisUrl = pgUrl ? await redisForTests("Multi-instance tests") : null;
 if (!pgUrl) console.warn("Multi-instance tests skipped: PostgreSQL is not reachable");
 
 /** A free TCP port on 127.0.0.1. */

@@ -69,23 +69,7 @@ export async function latestPositionRows(
   statementId: string,
   opts: { texts: boolean } = { texts: true },
 ): Promise<{ rows: PositionRow[]; version: number }> {
-  const rows = await db
-    .selectFrom("clause_positions")
-    .leftJoin("users", "users.id", "clause_positions.user_id")
-    .select([
-      "clause_positions.id",
-      "clause_positions.clause_id",
-      "clause_positions.organization_id",
-      "clause_positions.position",
-      "clause_positions.reason",
-      "clause_positions.clause_hash",
-      // Without the texts (most of the bytes read), the caller fetches the few it needs (`positionTexts`).
-      opts.texts ? "clause_positions.clause_text" : sql<string>`''`.as("clause_text"),
-      "clause_positions.user_id",
-      "users.name as user_name",
-      "clause_positions.at",
-    ])
-    .where("clause_positions.statement_id", "=", statementId)
+  const rows = await positionsQuery(db, statementId, opts.texts)
     .where("clause_positions.id", "in", (eb) =>
       eb
         .selectFrom("clause_positions as newest")
@@ -235,6 +219,27 @@ export async function signoffMatrix(services: Services, me: Membership): Promise
       canLock: canLock(me.role) && phase === "drafting",
     },
   };
+}
+
+/** The positions of a statement as rows (with the author's name), to be filtered and ordered by the caller. */
+export function positionsQuery(db: Db, statementId: string, texts = true) {
+  return db
+    .selectFrom("clause_positions")
+    .leftJoin("users", "users.id", "clause_positions.user_id")
+    .select([
+      "clause_positions.id",
+      "clause_positions.clause_id",
+      "clause_positions.organization_id",
+      "clause_positions.position",
+      "clause_positions.reason",
+      "clause_positions.clause_hash",
+      // Without the texts (most of the bytes read), the caller fetches the few it needs (`positionTexts`).
+      texts ? "clause_positions.clause_text" : sql<string>`''`.as("clause_text"),
+      "clause_positions.user_id",
+      "users.name as user_name",
+      "clause_positions.at",
+    ])
+    .where("clause_positions.statement_id", "=", statementId);
 }
 
 /** `GET /signoffs/history`: the positions ever given on a clause (by one organization, if named), newest first. */

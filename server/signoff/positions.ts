@@ -11,7 +11,7 @@ import { judgePosition } from "../../shared/signoff";
 import type { Position, PositionDto, PositionRequest, SignoffClause } from "../../shared/signoff";
 import { assertMaySign, liveText, phaseOf, textChanged } from "./decisions";
 import type { Db } from "./decisions";
-import { positionVersion } from "./matrix";
+import { positionsQuery, positionVersion } from "./matrix";
 
 /** A stored position with its author's name (null once the account is gone). */
 export interface PositionRow {
@@ -29,24 +29,7 @@ export interface PositionRow {
 
 /** Every position ever recorded on a statement, oldest first. */
 export async function positionRows(db: Db, statementId: string): Promise<PositionRow[]> {
-  const rows = await db
-    .selectFrom("clause_positions")
-    .leftJoin("users", "users.id", "clause_positions.user_id")
-    .select([
-      "clause_positions.id",
-      "clause_positions.clause_id",
-      "clause_positions.organization_id",
-      "clause_positions.position",
-      "clause_positions.reason",
-      "clause_positions.clause_hash",
-      "clause_positions.clause_text",
-      "clause_positions.user_id",
-      "users.name as user_name",
-      "clause_positions.at",
-    ])
-    .where("clause_positions.statement_id", "=", statementId)
-    .orderBy("clause_positions.id", "asc")
-    .execute();
+  const rows = await positionsQuery(db, statementId).orderBy("clause_positions.id", "asc").execute();
   return rows.map((r) => ({ ...r, id: Number(r.id), at: Number(r.at) }));
 }
 

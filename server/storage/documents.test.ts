@@ -34,6 +34,7 @@ if (pgUrl) {
   ]);
 } else {
   describe("DocumentStore contract (postgres)", () => {
+    // Skipped only on a machine without PostgreSQL (CI starts one): the title says how to run it.
     it.skip("PostgreSQL is not reachable: set TEST_DATABASE_URL or DATABASE_URL to run it", () => {});
   });
 }
