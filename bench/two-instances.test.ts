@@ -49,7 +49,9 @@ describe.skipIf(!ready)("npm run bench:two-instances -- --quick", () => {
     };
     expect(result.summary).toHaveLength(2);
     for (const s of result.summary) {
-      expect(s.lost, s.target).toBe(0);
+      // Our own losses must be none; a reference's are its own (extension-redis is lossy by design) and reported.
+      if (s.target.startsWith("Concord")) expect(s.lost, s.target).toBe(0);
+      else expect(Number.isInteger(s.lost), s.target).toBe(true);
       for (const v of [s.p50Ms, s.p99Ms, s.cpuUsPerDelivered]) expect(Number.isFinite(v) && v > 0, s.target).toBe(true);
     }
   });

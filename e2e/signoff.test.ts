@@ -155,9 +155,10 @@ describe("sign-off and lock in the browser", () => {
     await gamma.getByRole("button", { name: SignoffLabel.clause(2), exact: true }).click();
     const gammaRow = gamma.locator(`[data-testid="${SignoffTestId.clauseDetail}"] li[data-org-id="${orgIds[2]}"]`);
     await expect.poll(() => gammaRow.getAttribute("data-state"), { timeout: 10_000 }).toBe("stale");
-    expect(await gammaRow.locator(`[data-testid="${SignoffTestId.diff}"] ins`).allInnerTexts()).toEqual([
-      ", naming every stakeholder group, with transparency",
-    ]);
+    // The stale mark comes with the first keystroke that reaches Gamma; the diff is complete once the last has.
+    await expect
+      .poll(() => gammaRow.locator(`[data-testid="${SignoffTestId.diff}"] ins`).allInnerTexts(), { timeout: 10_000 })
+      .toEqual([", naming every stakeholder group, with transparency"]);
     expect(await gammaRow.locator(`[data-testid="${SignoffTestId.diff}"] del`).count()).toBe(0);
     expect(await gammaRow.innerText()).toContain("Name the stakeholders and add transparency.");
     await screenshot(gamma, "signoff-stale-objection");
