@@ -24,13 +24,21 @@ const CHROMIUM_ARGS = [
   "--disable-quic",
 ];
 
+/**
+ * The built client the end-to-end servers serve: `dist/client`, or `E2E_CLIENT_DIR` so that several people
+ * working in one checkout can each build and test their own client without overwriting one another's.
+ */
+export function builtClientDir(): string {
+  const clientDir = path.resolve(process.env.E2E_CLIENT_DIR ?? "dist/client");
+  if (!fs.existsSync(path.join(clientDir, "index.html"))) {
+    throw new Error(`${clientDir} is missing: run \`npm run build\` (npm test does) before the end-to-end tests`);
+  }
+  return clientDir;
+}
+
 /** Starts a server that serves the built client. */
 export async function startAppServer(): Promise<RunningServer> {
-  const clientDir = path.resolve("dist/client");
-  if (!fs.existsSync(path.join(clientDir, "index.html"))) {
-    throw new Error("dist/client is missing: run `npm run build` (npm test does) before the end-to-end tests");
-  }
-  return startTestServer({ clientDir });
+  return startTestServer({ clientDir: builtClientDir() });
 }
 
 /** Launches headless Chromium. */
@@ -226,10 +234,7 @@ export function useAppBehindProxy(): {
 } {
   const state = {} as { server: RunningServer; browser: Browser; proxy: NetworkProxy };
   beforeAll(async () => {
-    const clientDir = path.resolve("dist/client");
-    if (!fs.existsSync(path.join(clientDir, "index.html"))) {
-      throw new Error("dist/client is missing: run `npm run build` (npm test does) before the end-to-end tests");
-    }
+    const clientDir = builtClientDir();
     const port = await freePort();
     state.proxy = await NetworkProxy.start(port);
     state.server = await startTestServer({

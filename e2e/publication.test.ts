@@ -16,7 +16,7 @@ import { TestSmtp, linkIn, lockedStatement } from "../server/publication/fixture
 import type { LockedStatement } from "../server/publication/fixtures";
 import { formatDate } from "../server/publication/page";
 import { PublicationTestId } from "../client/publication/testids";
-import { contextFor, launchBrowser, screenshot } from "./fixtures";
+import { builtClientDir, contextFor, launchBrowser, screenshot } from "./fixtures";
 
 let server: RunningServer;
 let browser: Browser;
@@ -24,9 +24,7 @@ let smtp: TestSmtp;
 let s: LockedStatement;
 
 beforeAll(async () => {
-  const clientDir = path.resolve(process.env.E2E_CLIENT_DIR ?? "dist/client");
-  if (!fs.existsSync(path.join(clientDir, "index.html")))
-    throw new Error("dist/client is missing: run `npm run build` first");
+  const clientDir = builtClientDir();
   smtp = await TestSmtp.start();
   server = await startTestServer({ clientDir, smtpUrl: smtp.url, mailFrom: "Coalition <coalition@test.example>" });
   browser = await launchBrowser();
