@@ -23,4 +23,10 @@ export interface LiveDocuments {
   setPhase(statementId: string, phase: Phase): void;
   /** Unloads a document nobody is connected to (after a server-side use). */
   release(statementId: string): void;
+  /** Applies a change the server makes on behalf of a user (a restore, an accepted amendment) to the statement's live document: under a Yjs client id bound to that user (so attribution names them and their organization), validated like a client's update, stored durably, then relayed to every connection. Refused with a clear AppError after the lock. Resolves once stored. */
+  editAs(
+    statementId: string,
+    author: { userId: string; organizationId: string | null },
+    change: (doc: Y.Doc) => void,
+  ): Promise<void>;
 }

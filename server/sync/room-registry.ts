@@ -4,7 +4,7 @@
  * changes, app events) to open connections. With peers (several instances, `server/realtime/peers.ts`), a
  * loaded room is subscribed to its statement's fan-out channel and caught up from storage before anyone joins.
  */
-import type * as Y from "yjs";
+import * as Y from "yjs";
 import type { DB } from "../storage/database";
 import type { DocumentStore } from "../storage/documents";
 import { docFromStored } from "../storage/documents";
@@ -19,6 +19,7 @@ import type { Phase } from "../../shared/roles";
 import { CloseCode } from "../../shared/protocol";
 import { appEventFrame } from "./messages";
 import type { Peers } from "../realtime/peers";
+import { AppError, statementFinal } from "../errors";
 
 export class RoomRegistry implements LiveDocuments {
   private readonly rooms = new Map<string, Room>();
@@ -195,6 +196,54 @@ export class RoomRegistry implements LiveDocuments {
     return (await this.store.heads([statementId])).get(statementId) ?? 0;
   }
 
+  /**
+   * A server-side edit for a user: `change` runs on a scratch copy of the live document whose client id is
+   * fresh, so the update it produces carries only new structs under that id; the room then checks it like a
+   * client's update, binds the id to the user and organization, stores and relays it. Copying and applying
+   * happen with no await in between, so the update is contiguous with the room's state.
+   */
+  async editAs(
+    statementId: string,
+    author: { userId: string; organizationId: string | null },
+    change: (doc: Y.Doc) => void,
+  ): Promise<void> {
+    try {
+      const room = await this.openSettled(statementId).catch(() => {
+        throw new AppError("internal", "The document could not be loaded; nothing was changed. Try again.");
+      });
+      if (room.phase === "final") throw statementFinal();
+      const scratch = new Y.Doc({ gc: true });
+      let update: Uint8Array | null = null;
+      try {
+        Y.applyUpdate(scratch, Y.encodeStateAsUpdate(room.doc));
+        // An id nobody has written under (one bound through awareness alone is refused by the check: 1 in 2^32).
+        scratch.clientID = freshClientId(room.doc);
+        scratch.on("update", (u: Uint8Array) => {
+          update = update ? Y.mergeUpdates([update, u]) : u;
+        });
+        scratch.transact(() => change(scratch));
+      } finally {
+        scratch.destroy();
+      }
+      if (!update) return;
+      const refusal = room.applyServerUpdate(author, update);
+      if (refusal === "final") throw statementFinal();
+      if (refusal !== null) throw new AppError("conflict", `The change could not be applied (${refusal}). Try again.`);
+      await room.settle();
+      if (room.destroyed) {
+        const row = await this.db
+          .selectFrom("statements")
+          .select("phase")
+          .where("id", "=", statementId)
+          .executeTakeFirst();
+        if (row?.phase === "final") throw statementFinal();
+        throw new AppError("internal", "The change could not be stored; nothing was changed. Try again.");
+      }
+    } finally {
+      this.release(statementId);
+    }
+  }
+
   private async refreshMember(statementId: string, userId: string): Promise<void> {
     const room = this.rooms.get(statementId);
     if (!room) return;
@@ -250,5 +299,13 @@ export class RoomRegistry implements LiveDocuments {
   /** Every connection of every room (for keep-alive). */
   *connections(): Iterable<Connection> {
     for (const room of this.rooms.values()) yield* room.conns;
+  }
+}
+
+/** A Yjs client id the document has never seen. */
+function freshClientId(doc: Y.Doc): number {
+  for (;;) {
+    const id = Math.floor(Math.random() * 0xffffffff) >>> 0;
+    if (id !== 0 && Y.getState(doc.store, id) === 0) return id;
   }
 }

@@ -498,6 +498,39 @@ export class Room {
   }
 
   /**
+   * Applies an update the server wrote on behalf of a user (`RoomRegistry.editAs`): refused in the final phase
+   * or past the size limit, checked like a client's update (`validateUpdate`), its new client ids bound to that
+   * user and organization, then stored and relayed to every connection with the next batch. Returns why it was
+   * refused, or null once applied; a refused update changes nothing.
+   */
+  applyServerUpdate(author: Omit<ClientBinding, "clientId">, update: Uint8Array): string | null {
+    if (this.destroyed) return "the document is being reloaded";
+    if (this.phase === "final") return "final";
+    if (this.bytes + update.byteLength > this.options.maxDocumentBytes) return "the document would be too large";
+    const doc = this.doc;
+    const verdict = validateUpdate(update, {
+      doc,
+      userId: author.userId,
+      ownerOf: (clientId) => this.owners.get(clientId),
+      maxDepth: this.options.maxDocumentDepth,
+    });
+    if (!verdict.ok) return `${verdict.refusal}: ${verdict.message}`;
+    for (const clientId of verdict.newClients) {
+      this.owners.set(clientId, author.userId);
+      this.unboundClients.push({ clientId, ...author });
+    }
+    try {
+      Y.applyUpdate(doc, update, null);
+      if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null)
+        throw new Error("update left pending structs");
+    } catch (err) {
+      this.fail("applying a server-side update failed", err);
+      return "the update could not be applied";
+    }
+    return null;
+  }
+
+  /**
    * Stops the room: it takes no more writes, every client is disconnected with a code that makes it
    * reconnect (and resend what it has), and the next join loads the document again from storage.
    */
