@@ -1,6 +1,10 @@
 /**
  * A plain-text comment field with `@mention` autocomplete over the statement's members. Ctrl/⌘+Enter
  * submits; Escape closes the suggestions (or, with none open, is left to the caller: it closes the composer).
+ *
+ * Length: no `maxLength` on purpose — the browser would silently cut a long paste at the limit and the author
+ * would send a truncated comment without knowing. The whole text is kept; a counter appears near the limit and
+ * turns into an error past it, and the composer refuses to send (useComposer).
  */
 import { flushSync } from "react-dom";
 import { useId, useMemo, useRef, useState } from "react";
@@ -27,6 +31,26 @@ export interface MentionTextareaProps {
 
 const MAX_SUGGESTIONS = 6;
 
+/** The counter shows from this share of the limit on. */
+const COUNTER_FROM = 0.8;
+
+/** The length counter under a comment field, from {@link COUNTER_FROM} of the limit; an error past it. */
+export function LengthCounter({ id, length, max }: { id: string; length: number; max: number }) {
+  if (length < max * COUNTER_FROM) return null;
+  const over = length - max;
+  return (
+    <p
+      id={id}
+      className={over > 0 ? "comment-counter comment-counter-over" : "comment-counter"}
+      data-testid={CommentTestId.counter}
+      aria-live="polite"
+    >
+      {length.toLocaleString("en")} / {max.toLocaleString("en")}
+      {over > 0 && ` — ${over.toLocaleString("en")} too many: shorten it to send`}
+    </p>
+  );
+}
+
 /** See the module comment. */
 export function MentionTextarea(props: MentionTextareaProps) {
   const { label, value, onChange, onPick, members, onSubmit, onEscape, placeholder, autoFocus, disabled } = props;
@@ -34,6 +58,8 @@ export function MentionTextarea(props: MentionTextareaProps) {
   const [query, setQuery] = useState<{ query: string; start: number } | null>(null);
   const [index, setIndex] = useState(0);
   const listId = useId();
+  const counterId = useId();
+  const nearLimit = value.length >= CommentLimits.bodyMax * COUNTER_FROM;
 
   const suggestions = useMemo(() => {
     if (!query) return [];
@@ -117,7 +143,8 @@ export function MentionTextarea(props: MentionTextareaProps) {
         autoFocus={autoFocus}
         disabled={disabled}
         rows={2}
-        maxLength={CommentLimits.bodyMax}
+        aria-invalid={value.length > CommentLimits.bodyMax}
+        aria-describedby={nearLimit ? counterId : undefined}
         role="combobox"
         aria-autocomplete="list"
         aria-expanded={open}
@@ -131,6 +158,7 @@ export function MentionTextarea(props: MentionTextareaProps) {
         onBlur={() => setTimeout(() => setQuery(null), 150)}
         onKeyDown={onKeyDown}
       />
+      <LengthCounter id={counterId} length={value.length} max={CommentLimits.bodyMax} />
       {open && (
         <ul
           className="mention-suggestions"

@@ -18,6 +18,8 @@ export const CommentTestId = {
   highlight: "comment-highlight",
   /** The "On removed text" section. */
   removed: "comments-removed",
+  /** The length counter under a comment field (near and past the limit). */
+  counter: "comment-counter",
   /** Mention suggestions list. */
   mentionList: "mention-suggestions",
   /** Dashboard: threads waiting for me on a statement; `data-count`. */

@@ -17,7 +17,10 @@ export function useComposer(initial = "", initialPicked?: Map<string, string>) {
       return false;
     }
     if (body.length > CommentLimits.bodyMax) {
-      setError(`A comment can have at most ${CommentLimits.bodyMax.toLocaleString()} characters.`);
+      // Refused here, whole: the text stays in the field so the author can shorten it (nothing is cut).
+      setError(
+        `Not sent: a comment can have at most ${CommentLimits.bodyMax.toLocaleString("en")} characters; this one has ${body.length.toLocaleString("en")}.`,
+      );
       return false;
     }
     setBusy(true);

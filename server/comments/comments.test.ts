@@ -110,6 +110,8 @@ describe("comment threads API", () => {
       ["empty body", { clauseId: "c-open", body: "" }, 400, /body/],
       ["blank body", { clauseId: "c-open", body: "   \n " }, 400, /Write something/],
       ["body too long", { clauseId: "c-open", body: "x".repeat(10_001) }, 400, /at most 10,000/],
+      // The reported paste: refused whole with the limit named, never cut to 10,000 and stored.
+      ["54,000-character paste", { clauseId: "c-open", body: "word ".repeat(10_800) }, 400, /at most 10,000/],
       ["100 KB", { clauseId: "c-open", body: "x".repeat(100 * 1024) }, 413, /too large/],
       ["body not text", { clauseId: "c-open", body: 42 }, 400, /body/],
       ["clauseId not text", { clauseId: 7, body: "x" }, 400, /clauseId/],
@@ -143,6 +145,8 @@ describe("comment threads API", () => {
     }
     const replyPath = `/api/threads/${good.id}/comments`;
     expect((await s.reviewer.post(replyPath, { body: "" })).status).toBe(400);
+    const longReply = await s.reviewer.post(replyPath, { body: "y".repeat(54_000) });
+    expect([longReply.status, longReply.json.error.message]).toEqual([400, expect.stringMatching(/at most 10,000/)]);
     expect((await s.reviewer.post(replyPath, { body: ["x"] })).status).toBe(400);
     expect((await s.reviewer.post(replyPath, { body: "y".repeat(100 * 1024) })).status).toBe(413);
     expect((await s.reviewer.post(replyPath, {})).status).toBe(400);
@@ -154,6 +158,7 @@ describe("comment threads API", () => {
     expect((await s.drafter.patch(`/api/threads/${good.id}`, { status: 1 })).status).toBe(400);
     const commentId = good.comments[0].id;
     expect((await s.reviewer.patch(`/api/comments/${commentId}`, { body: "" })).status).toBe(400);
+    expect((await s.reviewer.patch(`/api/comments/${commentId}`, { body: "z".repeat(10_001) })).status).toBe(400);
     expect((await s.reviewer.patch(`/api/comments/${commentId}`, { body: "z".repeat(100 * 1024) })).status).toBe(413);
     expect((await s.reviewer.patch(`/api/comments/nope`, { body: "x" })).status).toBe(404);
     expect((await s.reviewer.delete(`/api/comments/nope`)).status).toBe(404);
