@@ -7,6 +7,7 @@ import { absoluteTime, relativeTime } from "../ui/format";
 import { api, errorMessage } from "../api";
 import type { SessionDto } from "../../shared/api";
 import { describeUserAgent } from "./user-agent";
+import { plural } from "../../shared/plural";
 
 const ROW_STYLE = {
   display: "flex",
@@ -102,7 +103,7 @@ export function SessionsDialog({ open, onClose }: { open: boolean; onClose: () =
               if (!confirmAction("Sign out every other device? Their open editors disconnect at once.")) return;
               void run(async () => {
                 const r = await api.signOutOtherSessions();
-                return `${r.endedSessions} other session${r.endedSessions === 1 ? "" : "s"} signed out.`;
+                return `${plural(r.endedSessions, "other session")} signed out.`;
               });
             }}
           >

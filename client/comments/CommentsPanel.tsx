@@ -15,6 +15,7 @@ import { ThreadFilterBar } from "./ThreadFilterBar";
 import { DraftComposer } from "./DraftComposer";
 import { ThreadCard } from "./ThreadCard";
 import { CommentTestId } from "./testids";
+import { plural } from "../../shared/plural";
 
 /** The panel (see the module comment). */
 export function CommentsPanel({ ctx }: { ctx: EditorPageContext }) {
@@ -107,10 +108,7 @@ export function CommentsPanel({ ctx }: { ctx: EditorPageContext }) {
           <h3 className="comments-clause-title">
             <span>{clauseLabel(g.clauseId)}</span>
             <span className="comments-clause-snippet">{snippet.get(g.clauseId)}</span>
-            <span
-              className="tab-badge"
-              title={`${g.threads.length} ${g.threads.length === 1 ? "thread" : "threads"} shown`}
-            >
+            <span className="tab-badge" title={`${plural(g.threads.length, "thread")} shown`}>
               {g.threads.length}
             </span>
           </h3>

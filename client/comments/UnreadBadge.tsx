@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import type { UnreadCountsDto } from "../../shared/comments/schemas";
 import { api } from "../api";
 import { CommentTestId } from "./testids";
+import { plural, pluralNoun } from "../../shared/plural";
 
 /** Unread counts for every statement of the signed-in user; empty until loaded (and on errors). */
 export function useUnreadCounts(): UnreadCountsDto {
@@ -29,7 +30,7 @@ export function useUnreadCounts(): UnreadCountsDto {
 /** "3 threads wait for you" for one statement, or nothing when none do. */
 export function UnreadThreadsBadge({ count }: { count: number | undefined }) {
   if (!count) return null;
-  const label = `${count} comment ${count === 1 ? "thread waits" : "threads wait"} for you`;
+  const label = `${plural(count, "comment thread")} ${pluralNoun(count, "waits", "wait")} for you`;
   return (
     <span
       className="badge badge-info comments-unread-badge"

@@ -21,6 +21,7 @@ import { commentStoreFor } from "./store";
 import type { CommentStore } from "./store";
 import { draftFromSelection, rangeOfAnchor } from "./anchors";
 import { CommentTestId } from "./testids";
+import { plural } from "../../shared/plural";
 
 const key = new PluginKey<DecorationSet>("comments");
 
@@ -220,7 +221,7 @@ class CommentsView {
       const label =
         total === 0
           ? "Comment on this clause"
-          : `${count} open ${count === 1 ? "thread" : "threads"}${total > count ? `, ${total - count} resolved` : ""} on this clause`;
+          : `${plural(count, "open thread")}${total > count ? `, ${total - count} resolved` : ""} on this clause`;
       mark.setAttribute("aria-label", label);
       mark.title = label;
       const html = `${BUBBLE_ICON}${count > 0 ? `<span class="comment-gutter-count">${count}</span>` : ""}`;

@@ -2,6 +2,7 @@
 import type { Presence } from "./collaboration";
 import { Avatar } from "../ui/Avatar";
 import { TestId } from "../testids";
+import { plural } from "../../shared/plural";
 
 const MAX_SHOWN = 5;
 
@@ -13,7 +14,7 @@ export function PresenceList({ people }: { people: Presence[] }) {
     <div
       className="presence"
       data-testid={TestId.presence}
-      aria-label={`${people.length} ${people.length === 1 ? "person" : "people"} in this document`}
+      aria-label={`${plural(people.length, "person", "people")} in this document`}
       role="group"
     >
       {shown.map((p) => (

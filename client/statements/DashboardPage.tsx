@@ -18,6 +18,7 @@ import { Label, TestId } from "../testids";
 import { PhaseBadge, RoleBadge } from "./labels";
 import { OrganizationsSection } from "./OrganizationsSection";
 import { UnreadThreadsBadge, useUnreadCounts } from "../comments/UnreadBadge";
+import { plural } from "../../shared/plural";
 
 type Load<T> = { status: "loading" } | { status: "ready"; data: T } | { status: "error"; message: string };
 
@@ -84,9 +85,7 @@ function StatementList({ statements }: { statements: StatementSummaryDto[] }) {
               <RoleBadge role={s.role} />
               <PhaseBadge phase={s.phase} />
               <UnreadThreadsBadge count={unread[s.id]} />
-              <span className="muted">
-                {s.memberCount} {s.memberCount === 1 ? "member" : "members"}
-              </span>
+              <span className="muted">{plural(s.memberCount, "member")}</span>
               <span className="muted" title={absoluteTime(s.updatedAt)}>
                 Edited <time dateTime={new Date(s.updatedAt).toISOString()}>{relativeTime(s.updatedAt)}</time>
               </span>

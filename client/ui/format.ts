@@ -26,11 +26,21 @@ export function absoluteTime(at: number): string {
   return new Date(at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 }
 
-/** One or two initials from a display name ("Ada Lovelace" → "AL", "ada" → "A"). */
+/**
+ * One or two initials from a display name, from letters only ("Ada Lovelace" → "AL", "ada" → "A",
+ * "Chen Li (CIRA)" → "CL": brackets, digits and punctuation are never initials, so an organization in
+ * parentheses does not end up as "C(").
+ */
 export function initials(name: string): string {
-  const parts = name.trim().split(/\s+/).filter(Boolean);
-  if (parts.length === 0) return "?";
-  const first = Array.from(parts[0])[0] ?? "";
-  const last = parts.length > 1 ? (Array.from(parts[parts.length - 1])[0] ?? "") : "";
+  const words = name
+    .replace(/\([^)]*\)|\[[^\]]*\]/g, " ")
+    .split(/[^\p{L}\p{M}'’-]+/u)
+    .map((w) => w.match(/\p{L}/u)?.[0] ?? "")
+    .filter(Boolean);
+  // A name that is only a bracketed part ("(CIRA)") still gets its letters.
+  const letters = words.length > 0 ? words : (name.match(/\p{L}/gu) ?? []);
+  if (letters.length === 0) return "?";
+  const first = letters[0];
+  const last = letters.length > 1 ? letters[letters.length - 1] : "";
   return (first + last).toUpperCase();
 }

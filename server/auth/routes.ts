@@ -17,6 +17,7 @@ import { clearSessionCookie, requireUser, setSessionCookie } from "./middleware"
 import { beginAttempt, isRefusal } from "./throttle";
 import { createAccount } from "./signup";
 import { recordAudit } from "../audit/log";
+import { plural } from "../../shared/plural";
 
 /** The public shape of a user. */
 export function publicUser(u: CurrentUser) {
@@ -27,7 +28,7 @@ export function publicUser(u: CurrentUser) {
 function refuse(c: Context<AppEnv>, retryAfterMs: number, what: string): never {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   c.header("Retry-After", String(seconds));
-  throw tooManyRequests(`${what} Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`);
+  throw tooManyRequests(`${what} Try again in ${plural(seconds, "second")}.`);
 }
 
 /** Builds the auth routes. */

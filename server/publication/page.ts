@@ -9,6 +9,7 @@ import { StakeholderGroupLabel, StakeholderGroups } from "../../shared/roles";
 import type { StakeholderGroup } from "../../shared/roles";
 import { escapeHtml, renderMarkdown } from "./markdown";
 import type { FinalVersion, PublicStatement } from "./store";
+import { plural, pluralNoun } from "../../shared/plural";
 
 /** "12 March 2026" (UTC). */
 export function formatDate(at: number): string {
@@ -139,7 +140,7 @@ ${renderMarkdown(v.markdown)}
 
 <section class="pub-section" id="signatories" aria-labelledby="sig-title">
 <h2 id="sig-title">Signatories <span class="sig-count" id="sig-count">${shown.length}${p.group ? ` of ${p.signatories.length}` : ""}</span></h2>
-${earlierCount ? `<p class="muted">${earlierCount} organization${earlierCount === 1 ? "" : "s"} signed an earlier version and ${earlierCount === 1 ? "has" : "have"} not confirmed this text yet.</p>` : ""}
+${earlierCount ? `<p class="muted">${plural(earlierCount, "organization")} signed an earlier version and ${pluralNoun(earlierCount, "has", "have")} not confirmed this text yet.</p>` : ""}
 <form method="get" action="${e(p.current ? base : `${base}/v/${v.versionId}`)}" class="sig-filter">
 <label for="group">Show stakeholder group</label>
 <select name="group" id="group">

@@ -61,6 +61,7 @@ import {
 } from "./store";
 import type { FinalVersion, PublicStatement } from "./store";
 import { formatDate, messagePage, statementPage } from "./page";
+import { plural } from "../../shared/plural";
 
 /** Request limits of the public routes (per server; tests may change them with `setPublicationLimits`). */
 export interface PublicationLimits {
@@ -100,8 +101,9 @@ function limitersFor(services: Services): Limiters {
 }
 
 function refuse(c: Context, retryAfterMs: number, what: string): never {
-  c.header("Retry-After", String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
-  throw tooManyRequests(`Too many ${what}. Try again in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} seconds.`);
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  c.header("Retry-After", String(seconds));
+  throw tooManyRequests(`Too many ${what}. Try again in ${plural(seconds, "second")}.`);
 }
 
 /**
