@@ -20,6 +20,7 @@ import { originGuard, sessionMiddleware } from "./auth/middleware";
 import { authRoutes } from "./auth/routes";
 import { organizationRoutes } from "./organizations/routes";
 import { statementRoutes } from "./statements/routes";
+import { exportRoutes } from "./export/routes";
 import { syncRoutes } from "./sync/routes";
 import { commentRoutes } from "./comments/routes";
 import { signoffRoutes } from "./signoff/routes";
@@ -105,6 +106,7 @@ export function createApp(services: Services, upgradeWebSocket: UpgradeWebSocket
   app.route("/api", authRoutes());
   app.route("/api", organizationRoutes());
   app.route("/api", statementRoutes());
+  app.route("/api", exportRoutes());
   app.route("/api", commentRoutes());
   app.route("/api", signoffRoutes());
   app.route("/api", publicationApiRoutes());

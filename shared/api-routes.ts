@@ -171,6 +171,8 @@ export const ApiRoutes = {
   },
   /** The canonical Markdown, with its SHA-256 in `X-Content-SHA256` and a file name in `Content-Disposition`. */
   exportMarkdown: { method: "GET", path: "/api/statements/:id/export.md", response: json<Response>(), file: true },
+  /** The .docx of the canonical text, with the same `X-Content-SHA256`. */
+  exportDocx: { method: "GET", path: "/api/statements/:id/export.docx", response: json<Response>(), file: true },
 
   // Comments
   threads: { method: "GET", path: "/api/statements/:id/threads", response: json<ThreadListDto>() },

@@ -138,6 +138,8 @@ const TABLE: Route[] = [
   { route: "POST /api/statements/:id/invites", expect: CONVENER_WRITE },
   { route: "POST /api/statements/:id/invites/email", expect: CONVENER_WRITE },
   { route: "GET /api/statements/:id/export.md", expect: MEMBER_READ },
+  { route: "GET /api/statements/:id/export.html", expect: MEMBER_READ },
+  { route: "GET /api/statements/:id/export.docx", expect: MEMBER_READ },
   { route: "GET /api/statements/:id/audit", expect: MEMBER_READ },
   { route: "GET /api/statements/:id/audit.csv", expect: MEMBER_READ },
   // An invite link is a bearer token: whoever holds it may read what it offers.
