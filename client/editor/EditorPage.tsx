@@ -282,7 +282,7 @@ function LoadedEditor({
           </div>
           <div className="doc-header-side">
             <PresenceList people={presence} />
-            <ExportButton statementId={id} slug={statement.slug} />
+            <ExportButton statementId={id} slug={statement.slug} ydoc={collab?.ydoc ?? null} />
           </div>
         </header>
         {closed && (

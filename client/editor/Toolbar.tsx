@@ -1,8 +1,15 @@
-/** The formatting toolbar: marks, headings, lists, undo/redo, with active states and shortcuts in titles. */
+/**
+ * The formatting toolbar: marks, headings, lists, quote, link, undo/redo, with active states and shortcuts in
+ * titles. Each button's accessible name is its label, written out in a visually hidden span (the glyph is
+ * hidden from assistive technology), so the name never mismatches what is shown.
+ */
 import { useEditorState } from "@tiptap/react";
 import type { Editor } from "@tiptap/core";
+import { useEffect, useRef, useState } from "react";
 import type { ReactNode } from "react";
 import { Label, TestId } from "../testids";
+import { TextIoLabel } from "../import/testids";
+import { LinkPopover } from "./LinkPopover";
 
 const isMac = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 
@@ -25,14 +32,26 @@ interface ButtonSpec {
   run: () => void;
 }
 
-function ToolbarButton({ spec, disabled }: { spec: ButtonSpec; disabled: boolean }) {
-  const toggle = spec.active !== undefined;
+function ToolbarButton({
+  spec,
+  disabled,
+  buttonRef,
+  popup,
+}: {
+  spec: ButtonSpec;
+  disabled: boolean;
+  buttonRef?: React.Ref<HTMLButtonElement>;
+  popup?: { expanded: boolean };
+}) {
+  const toggle = spec.active !== undefined && !popup;
   return (
     <button
+      ref={buttonRef}
       type="button"
       className={`tool ${spec.active ? "tool-active" : ""}`}
-      aria-label={spec.label}
       aria-pressed={toggle ? spec.active : undefined}
+      aria-haspopup={popup ? "dialog" : undefined}
+      aria-expanded={popup ? popup.expanded : undefined}
       aria-keyshortcuts={spec.shortcut.replace(/Mod/g, isMac ? "Meta" : "Control").replace(/-/g, "+")}
       title={`${spec.label} (${shortcutLabel(spec.shortcut)})`}
       disabled={disabled || !spec.enabled}
@@ -40,7 +59,10 @@ function ToolbarButton({ spec, disabled }: { spec: ButtonSpec; disabled: boolean
       onMouseDown={(e) => e.preventDefault()}
       onClick={spec.run}
     >
-      {spec.icon}
+      <span aria-hidden="true" className="tool-icon">
+        {spec.icon}
+      </span>
+      <span className="visually-hidden">{spec.label}</span>
     </button>
   );
 }
@@ -73,6 +95,23 @@ const Icon = {
         3
       </text>
       <path d="M8 5h9M8 10h9M8 15h9" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
+    </svg>
+  ),
+  quote: (
+    <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true">
+      <path d="M4 4v12" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+      <path d="M8 6h9M8 10h9M8 14h6" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
+    </svg>
+  ),
+  link: (
+    <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true">
+      <path
+        d="M8.5 11.5a3 3 0 0 0 4.2 0l2.6-2.6a3 3 0 0 0-4.2-4.2L10 5.8M11.5 8.5a3 3 0 0 0-4.2 0l-2.6 2.6a3 3 0 0 0 4.2 4.2l1.1-1.1"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.8"
+        strokeLinecap="round"
+      />
     </svg>
   ),
   undo: (
@@ -115,6 +154,8 @@ export function Toolbar({ editor, disabled }: { editor: Editor; disabled: boolea
       h3: e.isActive("heading", { level: 3 }),
       bullet: e.isActive("bulletList"),
       ordered: e.isActive("orderedList"),
+      quote: e.isActive("blockquote"),
+      link: e.isActive("link"),
       canBold: e.can().toggleBold(),
       canItalic: e.can().toggleItalic(),
       canUndo: e.can().undo(),
@@ -122,6 +163,31 @@ export function Toolbar({ editor, disabled }: { editor: Editor; disabled: boolea
     }),
   });
   const chain = () => editor.chain().focus();
+  const [linkOpen, setLinkOpen] = useState(false);
+  const linkButton = useRef<HTMLButtonElement>(null);
+
+  // Mod-K opens the link popover from the text, as in most editors.
+  useEffect(() => {
+    if (disabled) return;
+    const dom = editor.view.dom;
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === "k") {
+        e.preventDefault();
+        setLinkOpen(true);
+      }
+    };
+    dom.addEventListener("keydown", onKey);
+    return () => dom.removeEventListener("keydown", onKey);
+  }, [editor, disabled]);
+
+  const linkSpec: ButtonSpec = {
+    label: TextIoLabel.link,
+    shortcut: "Mod-K",
+    icon: Icon.link,
+    active: s.link,
+    enabled: true,
+    run: () => setLinkOpen((o) => !o),
+  };
   const groups: ButtonSpec[][] = [
     [
       {
@@ -184,6 +250,14 @@ export function Toolbar({ editor, disabled }: { editor: Editor; disabled: boolea
         enabled: true,
         run: () => chain().toggleOrderedList().run(),
       },
+      {
+        label: TextIoLabel.blockquote,
+        shortcut: "Mod-Shift-B",
+        icon: Icon.quote,
+        active: s.quote,
+        enabled: true,
+        run: () => chain().toggleBlockquote().run(),
+      },
     ],
     [
       { label: Label.undo, shortcut: "Mod-Z", icon: Icon.undo, enabled: s.canUndo, run: () => chain().undo().run() },
@@ -209,6 +283,17 @@ export function Toolbar({ editor, disabled }: { editor: Editor; disabled: boolea
           {g.map((spec) => (
             <ToolbarButton key={spec.label} spec={spec} disabled={disabled} />
           ))}
+          {i === 0 && (
+            <span className="tool-anchor">
+              <ToolbarButton
+                spec={linkSpec}
+                disabled={disabled}
+                buttonRef={linkButton}
+                popup={{ expanded: linkOpen }}
+              />
+              {linkOpen && <LinkPopover editor={editor} trigger={linkButton} onClose={() => setLinkOpen(false)} />}
+            </span>
+          )}
         </div>
       ))}
     </div>
