@@ -41,8 +41,19 @@ import {
 } from "./validation";
 import { commentHideSchema, commentWriteSchema, threadCreateSchema, threadPatchSchema } from "./comments/schemas";
 import type { CommentChangeDto, ThreadDto, ThreadListDto, UnreadCountsDto } from "./comments/schemas";
-import { lockSchema, positionSchema, signatureSchema, unlockSchema } from "./signoff";
+import {
+  bulkApproveSchema,
+  expectedAddSchema,
+  expectedRemoveSchema,
+  lockSchema,
+  positionSchema,
+  signatureSchema,
+  unlockSchema,
+  withdrawSignatureSchema,
+} from "./signoff";
 import type {
+  BulkApproveResult,
+  ExpectedOrganizationDto,
   FinalVersionDto,
   PositionDto,
   SignatureDto,
@@ -51,6 +62,17 @@ import type {
   VersionDto,
   VersionSummaryDto,
 } from "./signoff";
+
+import { namedVersionSchema, restoreSchema } from "./history";
+import type {
+  AttributionDto,
+  AttributionSummaryDto,
+  HistoryVersionDetailDto,
+  HistoryVersionDto,
+  SincePositionsDto,
+  SinceSignatureDto,
+  VersionDiffDto,
+} from "./history";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -234,6 +256,40 @@ export const ApiRoutes = {
     body: signatureSchema,
     response: json<{ signature: SignatureDto }>(),
   },
+  /** Withdraws the organization's signature (before the lock only). */
+  withdrawSignature: {
+    method: "POST",
+    path: "/api/statements/:id/signature/withdraw",
+    body: withdrawSignatureSchema,
+    response: json<{ withdrawn: true }>(),
+  },
+  /** Approves, for one organization, the clauses shown that it neither objects to nor abstains on. */
+  bulkApprove: {
+    method: "POST",
+    path: "/api/statements/:id/signoffs/approve-all",
+    body: bulkApproveSchema,
+    response: json<BulkApproveResult>(),
+  },
+  /** The expected signatories (and represented organizations), in signatory order. */
+  expectedOrganizations: {
+    method: "GET",
+    path: "/api/statements/:id/expected-organizations",
+    response: json<{ organizations: ExpectedOrganizationDto[] }>(),
+  },
+  /** Convener: expect an organization's signature (an existing one, or one by name). */
+  addExpectedOrganization: {
+    method: "POST",
+    path: "/api/statements/:id/expected-organizations",
+    body: expectedAddSchema,
+    response: json<{ organizationId: string; created: boolean; organizations: ExpectedOrganizationDto[] }>(),
+  },
+  /** Convener: no longer expect an organization's signature (refused while a member represents it). */
+  removeExpectedOrganization: {
+    method: "DELETE",
+    path: "/api/statements/:id/expected-organizations",
+    body: expectedRemoveSchema,
+    response: json<{ organizations: ExpectedOrganizationDto[] }>(),
+  },
   /** Locks the text as confirmed; `override` lists what the convener locks over (see shared/signoff.ts). */
   lock: {
     method: "POST",
@@ -254,6 +310,59 @@ export const ApiRoutes = {
     response: json<{ versions: VersionSummaryDto[] }>(),
   },
   version: { method: "GET", path: "/api/statements/:id/versions/:vid", response: json<{ version: VersionDto }>() },
+  // History: versions, diffs, restore, attribution (shared/history.ts)
+  historyVersions: {
+    method: "GET",
+    path: "/api/statements/:id/history",
+    response: json<{ versions: HistoryVersionDto[] }>(),
+  },
+  /** A named version of the current text (drafters and the convener, while drafting). */
+  nameVersion: {
+    method: "POST",
+    path: "/api/statements/:id/history",
+    body: namedVersionSchema,
+    response: json<{ version: HistoryVersionDto }>(),
+  },
+  historyVersion: {
+    method: "GET",
+    path: "/api/statements/:id/history/:vid",
+    response: json<{ version: HistoryVersionDetailDto }>(),
+  },
+  /** The clause-aware diff between two versions; either side may be `current` (the live text). */
+  historyDiff: {
+    method: "GET",
+    path: "/api/statements/:id/history/diff/:from/:to",
+    response: json<{ diff: VersionDiffDto }>(),
+  },
+  historySinceSignature: {
+    method: "GET",
+    path: "/api/statements/:id/history/since-signature",
+    response: json<SinceSignatureDto>(),
+  },
+  historySincePositions: {
+    method: "GET",
+    path: "/api/statements/:id/history/since-positions",
+    response: json<SincePositionsDto>(),
+  },
+  /** Who wrote what, of the live text (`current`) or a version. */
+  historyAttribution: {
+    method: "GET",
+    path: "/api/statements/:id/history/attribution/:at",
+    response: json<{ attribution: AttributionDto }>(),
+  },
+  /** The convener's summary per organization. */
+  historySummary: {
+    method: "GET",
+    path: "/api/statements/:id/history/summary",
+    response: json<AttributionSummaryDto>(),
+  },
+  /** Brings a version's text back as a new change (drafters and the convener, while drafting). */
+  restoreVersion: {
+    method: "POST",
+    path: "/api/statements/:id/history/:vid/restore",
+    body: restoreSchema,
+    response: json<{ version: HistoryVersionDto }>(),
+  },
   /** The audit log as CSV, for the browser to download. */
   auditCsv: { method: "GET", path: "/api/statements/:id/audit.csv", response: json<Response>(), file: true },
 } as const satisfies Record<string, ApiRoute>;

@@ -8,17 +8,21 @@
  *   organization confirms or changes it;
  * - a **signature** is an organization's signature on the whole text, bound to the document hash; it is
  *   **void** once the text changes (or when an admin unlocks the statement);
- * - the **participating organizations** are the distinct organizations that members represent;
+ * - the **participating organizations** are the statement's expected signatories (organizations the convener
+ *   invited to sign, with or without members yet) together with every organization a member represents;
  * - a **standing objection** is a participating organization's current `object` on a clause that is still in
  *   the text (stale or not: an objection stands until it is changed).
  */
 import { z } from "zod";
 import type * as Y from "yjs";
+import { StakeholderGroups } from "./roles";
 import type { StakeholderGroup } from "./roles";
-import { canonicalClauses, DOCUMENT_FIELD, joinClauses, sha256Hex } from "./canonical";
+import { canonicalText, DOCUMENT_FIELD, sha256Hex } from "./canonical";
 import { Limits } from "./validation";
 import type { DiffPart } from "./diff";
 import { diffWords } from "./diff";
+import { compareNames, sortOrganizations } from "./collation";
+import type { Collatable } from "./collation";
 
 export const Positions = ["approve", "object", "abstain"] as const;
 export type Position = (typeof Positions)[number];
@@ -165,6 +169,79 @@ export const unlockSchema = z.object({
   reason: z.string().trim().min(1, "Give a reason for unlocking.").max(REASON_MAX),
 });
 
+/** `POST /api/statements/:id/signature/withdraw`: withdraws the organization's signature (before the lock). */
+export const withdrawSignatureSchema = z.object({ organizationId: z.string().min(1).max(64) });
+export type WithdrawSignatureRequest = z.infer<typeof withdrawSignatureSchema>;
+
+/** Most clauses one bulk approval names. */
+export const BULK_APPROVE_MAX = 10_000;
+
+/**
+ * `POST /api/statements/:id/signoffs/approve-all`: approve, for one organization, the clauses the person was
+ * shown (each at the hash they saw). The server approves them in one transaction, skipping every clause on
+ * which the organization objects or abstains (stale or not), already approves, or whose text changed since.
+ */
+export const bulkApproveSchema = z.object({
+  organizationId: z.string().min(1).max(64),
+  clauses: z
+    .array(z.object({ clauseId: z.string().min(1).max(128), clauseHash: hashSchema }))
+    .min(1, "Name at least one clause.")
+    .max(BULK_APPROVE_MAX),
+});
+export type BulkApproveRequest = z.infer<typeof bulkApproveSchema>;
+
+/** What a bulk approval did: how many clauses it approved and why it left the others. */
+export interface BulkApproveResult {
+  approved: number;
+  /** The ids of the clauses approved. */
+  approvedClauseIds: string[];
+  skipped: { objected: number; abstained: number; alreadyApproved: number; changed: number };
+}
+
+/**
+ * The clauses a bulk approval offers for an organization: every clause on which it has no position, or an
+ * approval given on an earlier text (stale). Clauses where it objects or abstains are never included.
+ */
+export function bulkApprovable(
+  m: Pick<SignoffMatrixDto, "clauses" | "positions">,
+  organizationId: string,
+): SignoffClause[] {
+  const index = positionIndex(m.positions);
+  return m.clauses.filter((c) => {
+    const p = index.get(positionKey(c.clauseId, organizationId));
+    return !p || (p.position === "approve" && p.stale);
+  });
+}
+
+/**
+ * `POST /api/statements/:id/expected-organizations`: invite an existing organization to sign
+ * (`organizationId`), or one by name (found among existing organizations with the same name in the
+ * collation of shared/collation.ts, else created with `shortName` and `stakeholderGroup`).
+ */
+export const expectedAddSchema = z
+  .object({
+    organizationId: z.string().min(1).max(64).optional(),
+    name: z.string().trim().min(1, "Enter the organization's name.").max(Limits.nameMax).optional(),
+    shortName: z.string().trim().min(1).max(40).optional(),
+    stakeholderGroup: z.enum(StakeholderGroups).optional(),
+  })
+  .refine((b) => (b.organizationId === undefined) !== (b.name === undefined), {
+    message: "Pick an organization or enter a name.",
+    path: ["organizationId"],
+  });
+export type ExpectedAddRequest = z.input<typeof expectedAddSchema>;
+
+/** `DELETE /api/statements/:id/expected-organizations`: no longer expect an organization's signature. */
+export const expectedRemoveSchema = z.object({ organizationId: z.string().min(1).max(64) });
+
+/** An organization expected to sign (or represented by a member), as the convener manages the list. */
+export interface ExpectedOrganizationDto extends SignoffOrganization {
+  /** On the convener's list of expected signatories. */
+  expected: boolean;
+  /** Members of the statement who represent it. */
+  representatives: number;
+}
+
 /** An organization as the sign-off views need it. */
 export interface SignoffOrganization {
   id: string;
@@ -172,6 +249,8 @@ export interface SignoffOrganization {
   shortName: string;
   stakeholderGroup: StakeholderGroup;
   sortKey: string | null;
+  /** Members who represent it (0: invited to sign, nobody has joined for it yet). */
+  representatives?: number;
 }
 
 /** A clause of the live text. */
@@ -309,7 +388,7 @@ export interface SignoffMatrixDto {
   /** Hash of the current canonical text. */
   documentHash: string;
   clauses: SignoffClause[];
-  /** Participating organizations, in signatory order. */
+  /** Participating organizations (expected signatories and represented ones), in signatory order. */
   organizations: SignoffOrganization[];
   positions: PositionDto[];
   signatures: SignatureDto[];
@@ -322,24 +401,12 @@ export interface SignoffMatrixDto {
   me: { organizationId: string | null; canSign: boolean; canLock: boolean };
 }
 
-const collator = new Intl.Collator("en", { sensitivity: "base", ignorePunctuation: true, numeric: true });
-const tieBreak = new Intl.Collator("en", { sensitivity: "variant" });
+/** The organizations' alphabetical order, kept importable from here for the callers that know it by this name. */
+export { compareOrganizations } from "./collation";
 
-/** Compares organizations for alphabetical lists: by sort key (else name), ignoring case, accents and punctuation. */
-export function compareOrganizations(
-  a: { name: string; sortKey?: string | null; id?: string },
-  b: { name: string; sortKey?: string | null; id?: string },
-): number {
-  const ka = a.sortKey && a.sortKey.trim() !== "" ? a.sortKey : a.name;
-  const kb = b.sortKey && b.sortKey.trim() !== "" ? b.sortKey : b.name;
-  return collator.compare(ka, kb) || tieBreak.compare(a.name, b.name) || (a.id ?? "").localeCompare(b.id ?? "");
-}
-
-/** Signatories (or any organizations) in alphabetical order; returns a new array. */
-export function sortSignatories<T extends { name: string; sortKey?: string | null; id?: string }>(
-  list: readonly T[],
-): T[] {
-  return [...list].sort(compareOrganizations);
+/** Signatories (or any organizations) in alphabetical order (shared/collation.ts); returns a new array. */
+export function sortSignatories<T extends Collatable>(list: readonly T[]): T[] {
+  return sortOrganizations(list);
 }
 
 /** The state a matrix cell shows. */
@@ -415,7 +482,7 @@ export function lockReadiness(input: {
       reason: p.reason ?? "",
       stale: p.stale,
     }))
-    .sort((a, b) => a.clauseNumber - b.clauseNumber || a.organizationName.localeCompare(b.organizationName));
+    .sort((a, b) => a.clauseNumber - b.clauseNumber || compareNames(a.organizationName, b.organizationName));
   return { ready: unsigned.length === 0 && objections.length === 0, unsigned, objections };
 }
 
@@ -477,8 +544,7 @@ export function signoffTextWith(
   doc: Y.Doc,
   hashHex: (text: string) => string,
 ): { markdown: string; hash: string; clauses: SignoffClause[] } {
-  const all = canonicalClauses(doc.getXmlFragment(DOCUMENT_FIELD));
-  const markdown = joinClauses(all);
+  const { markdown, clauses: all } = canonicalText(doc.getXmlFragment(DOCUMENT_FIELD));
   const seen = new Set<string>();
   const clauses: SignoffClause[] = [];
   for (const c of all) {

@@ -183,6 +183,27 @@ const TABLE: Route[] = [
     },
   },
   {
+    route: "POST /api/statements/:id/signoffs/approve-all",
+    expect: [401, 404, 403, 403, 403, 409, 403],
+    body: (f, on) => ({
+      organizationId: f.orgA,
+      clauses: [{ clauseId: on.clauseId, clauseHash: sha256Hex(CLAUSE_TEXT) }],
+    }),
+  },
+  {
+    route: "POST /api/statements/:id/signature/withdraw",
+    expect: [401, 404, 403, 403, 403, 409, 403],
+    body: (f) => ({ organizationId: f.orgA }),
+  },
+  // Expected signatories: every member reads the list; conveners change it, and only before the lock.
+  { route: "GET /api/statements/:id/expected-organizations", expect: MEMBER_READ },
+  { route: "POST /api/statements/:id/expected-organizations", expect: CONVENER_WRITE },
+  {
+    route: "DELETE /api/statements/:id/expected-organizations",
+    expect: [401, 404, 403, 403, 403, 409, 403],
+    body: (f) => ({ organizationId: f.orgB }),
+  },
+  {
     route: "POST /api/statements/:id/lock",
     expect: [401, 404, 403, 403, 403, 409, 403],
     body: async (f, on) => {

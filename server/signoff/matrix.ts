@@ -1,5 +1,5 @@
 /**
- * The sign-off matrix (clauses × participating organizations) and the state every lock decision is judged on:
+ * The sign-off matrix (clauses × participating organizations: expected signatories and represented ones) and the state every lock decision is judged on:
  * positions in force, signatures, and what stands in the way of a lock (shared/signoff.ts `lockReadiness`).
  */
 import { sql } from "kysely";
@@ -16,20 +16,34 @@ import type { PositionRow } from "./positions";
 import { currentSignatures } from "./signatures";
 import { currentFinalVersion } from "./versions";
 
-/** The participating organizations: those that members represent, in signatory order. */
+/**
+ * The participating organizations, in signatory order: the statement's expected signatories (invited to sign,
+ * with or without members yet, see ./expected.ts) and every organization a member represents, each with how
+ * many members represent it.
+ */
 export async function participatingOrganizations(db: Db, statementId: string): Promise<SignoffOrganization[]> {
+  const [represented, expected] = await Promise.all([
+    db
+      .selectFrom("members")
+      .select(["organization_id as id", (e) => e.fn.countAll<number>().as("n")])
+      .where("statement_id", "=", statementId)
+      .where("organization_id", "is not", null)
+      .groupBy("organization_id")
+      .execute(),
+    db
+      .selectFrom("expected_organizations")
+      .select("organization_id as id")
+      .where("statement_id", "=", statementId)
+      .distinct()
+      .execute(),
+  ]);
+  const counts = new Map(represented.map((r) => [r.id!, Number(r.n)]));
+  const ids = [...new Set([...counts.keys(), ...expected.map((r) => r.id)])];
+  if (ids.length === 0) return [];
   const rows = await db
-    .selectFrom("members")
-    .innerJoin("organizations", "organizations.id", "members.organization_id")
-    .select([
-      "organizations.id",
-      "organizations.name",
-      "organizations.short_name",
-      "organizations.stakeholder_group",
-      "organizations.sort_key",
-    ])
-    .where("members.statement_id", "=", statementId)
-    .distinct()
+    .selectFrom("organizations")
+    .select(["id", "name", "short_name", "stakeholder_group", "sort_key"])
+    .where("id", "in", ids)
     .execute();
   return sortSignatories(
     rows.map((r) => ({
@@ -38,6 +52,7 @@ export async function participatingOrganizations(db: Db, statementId: string): P
       shortName: r.short_name,
       stakeholderGroup: r.stakeholder_group as StakeholderGroup,
       sortKey: r.sort_key,
+      representatives: counts.get(r.id) ?? 0,
     })),
   );
 }

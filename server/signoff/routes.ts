@@ -1,6 +1,6 @@
 /**
- * Sign-off, signature, lock and versions: `/api/statements/:id/{signoffs,signature,lock,unlock,final,versions,
- * audit.csv}`. Thin: validate (zod schemas in shared/signoff.ts), authorize (membership here, the role rules in
+ * Sign-off, signature, lock and versions: `/api/statements/:id/{signoffs,signoffs/approve-all,signature,
+ * signature/withdraw,expected-organizations,lock,unlock,final,versions,audit.csv}`. Thin: validate (zod schemas in shared/signoff.ts), authorize (membership here, the role rules in
  * shared/roles.ts through decisions.ts), call the module, answer.
  */
 import { Hono } from "hono";
@@ -9,11 +9,23 @@ import type { AppEnv } from "../context";
 import { requireUser } from "../auth/middleware";
 import { parseBody } from "../http/validate";
 import { findMembership, requireMembership } from "../statements/access";
-import { badRequest, notFound } from "../errors";
-import { lockSchema, positionSchema, signatureSchema, unlockSchema } from "../../shared/signoff";
+import { badRequest, forbidden, notFound } from "../errors";
+import { canManageMembers } from "../../shared/roles";
+import {
+  bulkApproveSchema,
+  expectedAddSchema,
+  expectedRemoveSchema,
+  lockSchema,
+  positionSchema,
+  signatureSchema,
+  unlockSchema,
+  withdrawSignatureSchema,
+} from "../../shared/signoff";
 import { positionHistory, signoffMatrix } from "./matrix";
 import { setPosition } from "./positions";
-import { sign } from "./signatures";
+import { sign, withdrawSignature } from "./signatures";
+import { bulkApprove } from "./bulk-approve";
+import { addExpected, listExpected, removeExpected } from "./expected";
 import { currentFinalVersion, listVersions, versionById } from "./versions";
 import { lock, unlock } from "./lock";
 import { auditCsvStream } from "./audit-csv";
@@ -50,6 +62,42 @@ export function signoffRoutes(): Hono<AppEnv> {
     const me = await requireMembership(c.var.services.db, c.req.param("id"), user.id);
     const body = await parseBody(c, positionSchema);
     return c.json({ position: await setPosition(c.var.services, me, body) });
+  });
+
+  app.post("/statements/:id/signoffs/approve-all", async (c) => {
+    const user = requireUser(c);
+    const me = await requireMembership(c.var.services.db, c.req.param("id"), user.id);
+    const body = await parseBody(c, bulkApproveSchema);
+    return c.json(await bulkApprove(c.var.services, me, body));
+  });
+
+  app.get("/statements/:id/expected-organizations", async (c) => {
+    const user = requireUser(c);
+    const me = await requireMembership(c.var.services.db, c.req.param("id"), user.id);
+    return c.json({ organizations: await listExpected(c.var.services.db, me.statementId) });
+  });
+
+  app.post("/statements/:id/expected-organizations", async (c) => {
+    const user = requireUser(c);
+    const me = await requireMembership(c.var.services.db, c.req.param("id"), user.id);
+    if (!canManageMembers(me.role)) throw forbidden("Only a convener can change who is expected to sign.");
+    const body = await parseBody(c, expectedAddSchema);
+    return c.json(await addExpected(c.var.services, me, body), 201);
+  });
+
+  app.delete("/statements/:id/expected-organizations", async (c) => {
+    const user = requireUser(c);
+    const me = await requireMembership(c.var.services.db, c.req.param("id"), user.id);
+    if (!canManageMembers(me.role)) throw forbidden("Only a convener can change who is expected to sign.");
+    const body = await parseBody(c, expectedRemoveSchema);
+    return c.json(await removeExpected(c.var.services, me, body.organizationId));
+  });
+
+  app.post("/statements/:id/signature/withdraw", async (c) => {
+    const user = requireUser(c);
+    const me = await requireMembership(c.var.services.db, c.req.param("id"), user.id);
+    const body = await parseBody(c, withdrawSignatureSchema);
+    return c.json(await withdrawSignature(c.var.services, me, body));
   });
 
   app.post("/statements/:id/signature", async (c) => {

@@ -1,18 +1,23 @@
 /**
  * Document signatures: an organization signs the whole text, bound to its canonical hash; a signature is void
  * once the text changes (or after an unlock). Each signed text is kept as an automatic `signature` version, so
- * that a void signature can still show what was signed.
+ * that a void signature can still show what was signed. A representative may withdraw the signature before the
+ * lock (the row is voided as `withdrawn`, audited); after the lock nothing changes.
  */
 import type { Services } from "../context";
 import type { Membership } from "../statements/access";
-import { badRequest, statementFinal } from "../errors";
+import { badRequest, conflict, statementFinal } from "../errors";
 import { recordAudit } from "../audit/log";
 import { signatureVoidReason } from "../../shared/signoff";
-import type { SignatureDto, SignatureRequest } from "../../shared/signoff";
+import type { SignatureDto, SignatureRequest, WithdrawSignatureRequest } from "../../shared/signoff";
 import { assertMaySign, liveText, phaseOf, textChanged } from "./decisions";
 import type { Db, LiveText } from "./decisions";
+import { recordAutomaticVersion } from "../history/versions";
 
-/** Latest signature per organization, judged against the current hash. */
+/** `void_reason` of a signature its organization withdrew. */
+const WITHDRAWN = "withdrawn";
+
+/** Latest signature per organization (none once withdrawn), judged against the current hash. */
 export async function currentSignatures(db: Db, statementId: string, documentHash: string): Promise<SignatureDto[]> {
   const rows = await db
     .selectFrom("document_signatures")
@@ -34,20 +39,23 @@ export async function currentSignatures(db: Db, statementId: string, documentHas
     .execute();
   const latest = new Map<string, (typeof rows)[number]>();
   for (const r of rows) latest.set(r.organization_id, r);
-  return [...latest.values()].map((r) => {
-    const voidReason = signatureVoidReason({ hash: r.hash, unlocked: r.void_reason === "unlocked" }, documentHash);
-    return {
-      id: Number(r.id),
-      organizationId: r.organization_id,
-      hash: r.hash,
-      voidReason,
-      signedText: voidReason === "text-changed" ? r.markdown : null,
-      versionId: Number(r.version_id),
-      userId: r.user_id,
-      userName: r.user_name ?? "(former user)",
-      at: Number(r.at),
-    };
-  });
+  // A withdrawn signature leaves its organization unsigned (its row stays, for the record).
+  return [...latest.values()]
+    .filter((r) => r.void_reason !== WITHDRAWN)
+    .map((r) => {
+      const voidReason = signatureVoidReason({ hash: r.hash, unlocked: r.void_reason === "unlocked" }, documentHash);
+      return {
+        id: Number(r.id),
+        organizationId: r.organization_id,
+        hash: r.hash,
+        voidReason,
+        signedText: voidReason === "text-changed" ? r.markdown : null,
+        versionId: Number(r.version_id),
+        userId: r.user_id,
+        userName: r.user_name ?? "(former user)",
+        at: Number(r.at),
+      };
+    });
 }
 
 /** Finds or stores the automatic version of a text (one per hash and kind `signature`). */
@@ -133,6 +141,50 @@ export async function sign(services: Services, me: Membership, body: SignatureRe
     return true;
   });
   if (created) services.events.app(me.statementId, { type: "signoffs.changed", statementId: me.statementId });
+  if (created)
+    await recordAutomaticVersion(services, me.statementId, { kind: "signature", userId: me.userId, organizationId });
   const signatures = await currentSignatures(services.db, me.statementId, text.hash);
   return signatures.find((s) => s.organizationId === organizationId)!;
+}
+
+/**
+ * `POST /signature/withdraw`: withdraws an organization's signature before the lock (refused with 409
+ * `statement_final` after it, and 409 `conflict` when it has no signature to withdraw). Checked and written in
+ * one transaction that re-reads the phase, so a withdrawal and a lock never both win.
+ */
+export async function withdrawSignature(
+  services: Services,
+  me: Membership,
+  body: WithdrawSignatureRequest,
+): Promise<{ withdrawn: true }> {
+  const { organizationId } = body;
+  assertMaySign(me, organizationId);
+  await services.db.transaction().execute(async (trx) => {
+    if ((await phaseOf(trx, me.statementId)) === "final") throw statementFinal();
+    const latest = await trx
+      .selectFrom("document_signatures")
+      .select(["id", "hash", "voided_at"])
+      .where("statement_id", "=", me.statementId)
+      .where("organization_id", "=", organizationId)
+      .orderBy("id", "desc")
+      .executeTakeFirst();
+    if (!latest || latest.voided_at !== null) throw conflict("This organization has no signature to withdraw.");
+    const now = Date.now();
+    const updated = await trx
+      .updateTable("document_signatures")
+      .set({ voided_at: now, void_reason: WITHDRAWN, voided_by: me.userId })
+      .where("id", "=", latest.id)
+      .where("voided_at", "is", null)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) === 0) throw conflict("This organization has no signature to withdraw.");
+    await recordAudit(trx, {
+      statementId: me.statementId,
+      actorId: me.userId,
+      action: "signature.withdrawn",
+      detail: { organizationId, signatureId: Number(latest.id) },
+      hash: latest.hash,
+    });
+  });
+  services.events.app(me.statementId, { type: "signoffs.changed", statementId: me.statementId });
+  return { withdrawn: true };
 }

@@ -66,6 +66,9 @@ export interface InvitesTable {
   expires_at: number;
   used_at: number | null;
   used_by: string | null;
+  /** Set when the convener revoked the link before anyone used it. */
+  revoked_at: Generated<number | null>;
+  revoked_by: Generated<string | null>;
 }
 
 export interface DocUpdatesTable {
@@ -135,6 +138,8 @@ export interface ClausePositionsTable {
   clause_text: string;
   user_id: string;
   at: number;
+  /** The amendment the position is conditional on ("approve if amended as proposed"), if any. */
+  amendment_id: string | null;
 }
 
 /** Document signatures; the newest row per (statement, organization) is the current one. */
@@ -149,6 +154,39 @@ export interface DocumentSignaturesTable {
   at: number;
   voided_at: number | null;
   void_reason: string | null;
+  /** Who withdrew it (`void_reason = 'withdrawn'`); null otherwise. */
+  voided_by: Generated<string | null>;
+}
+
+/** An organization a statement invites to sign (rows may repeat after a merge of organizations: read distinct). */
+export interface ExpectedOrganizationsTable {
+  id: Generated<number>;
+  statement_id: string;
+  organization_id: string;
+  added_by: string;
+  added_at: number;
+}
+
+/** Proposed wording for a clause or words in it (server/amendments). */
+export interface AmendmentsTable {
+  id: string;
+  statement_id: string;
+  clause_id: string;
+  anchor_from: string;
+  anchor_to: string;
+  quote: string;
+  start_offset: number;
+  end_offset: number;
+  replacement: string;
+  reason: string;
+  status: string;
+  proposed_by: string;
+  organization_id: string | null;
+  created_at: number;
+  updated_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+  decision_reason: string | null;
 }
 
 export interface CommentThreadsTable {
@@ -294,6 +332,44 @@ export interface MailOutboxTable {
   created_at: number;
 }
 
+/** A document state kept for the versions taken at it (server/history/versions.ts). */
+export interface HistorySnapshotsTable {
+  statement_id: string;
+  doc_seq: number;
+  data: Uint8Array;
+}
+
+/** A version of a statement: automatic (signature, lock, unlock, checkpoint, restore) or named. */
+export interface HistoryVersionsTable {
+  id: Generated<number>;
+  statement_id: string;
+  kind: string;
+  name: string | null;
+  doc_seq: number;
+  hash: string;
+  created_by: string | null;
+  organization_id: string | null;
+  restored_from: number | null;
+  created_at: number;
+}
+
+/** One in-app notification for one person (server/notifications/store.ts). */
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  /** A `NotificationKind` (shared/notifications.ts). */
+  kind: string;
+  statement_id: string | null;
+  clause_id: string | null;
+  actor_id: string | null;
+  /** JSON: what the sentence needs besides names (an excerpt, a reason, an organization, a hash). */
+  detail: string;
+  /** Makes one event land once per person however many instances report it. */
+  dedupe_key: string | null;
+  created_at: number;
+  read_at: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -304,19 +380,24 @@ export interface Database {
   doc_updates: DocUpdatesTable;
   doc_snapshots: DocSnapshotsTable;
   doc_clients: DocClientsTable;
+  history_snapshots: HistorySnapshotsTable;
+  history_versions: HistoryVersionsTable;
   audit_log: AuditTable;
+  amendments: AmendmentsTable;
   comment_threads: CommentThreadsTable;
   comments: CommentsTable;
   thread_reads: ThreadReadsTable;
   statement_versions: StatementVersionsTable;
   clause_positions: ClausePositionsTable;
   document_signatures: DocumentSignaturesTable;
+  expected_organizations: ExpectedOrganizationsTable;
   publications: PublicationsTable;
   sign_on_requests: SignOnRequestsTable;
   signatories: SignatoriesTable;
   signatory_hashes: SignatoryHashesTable;
   email_tokens: EmailTokensTable;
   mail_outbox: MailOutboxTable;
+  notifications: NotificationsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -11,6 +11,13 @@ import * as m006 from "./006_session_user_agent";
 import * as m007 from "./007_doc_sequence";
 import * as m008 from "./008_publication";
 import * as m009 from "./009_reconfirm_once";
+import * as m012 from "./012_amendments";
+import * as m013 from "./013_position_amendment";
+import * as m010 from "./010_history_versions";
+import * as m015 from "./015_expected_organizations";
+import * as m016 from "./016_signature_withdrawal";
+import * as m017 from "./017_notifications";
+import * as m018 from "./018_invite_revocation";
 
 const migrations: Record<string, Migration> = {
   "001_initial": m001,
@@ -22,6 +29,13 @@ const migrations: Record<string, Migration> = {
   "007_doc_sequence": m007,
   "008_publication": m008,
   "009_reconfirm_once": m009,
+  "012_amendments": m012,
+  "013_position_amendment": m013,
+  "010_history_versions": m010,
+  "015_expected_organizations": m015,
+  "016_signature_withdrawal": m016,
+  "017_notifications": m017,
+  "018_invite_revocation": m018,
 };
 
 /** A provider for Kysely's Migrator that needs no file-system scan (works the same from source and bundles). */
