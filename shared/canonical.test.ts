@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { canonicalClauses, canonicalMarkdown, sha256Hex, DOCUMENT_FIELD, MAX_RENDER_DEPTH } from "./canonical";
+import {
+  canonicalClauses,
+  canonicalMarkdown,
+  clauseElements,
+  sha256Hex,
+  DOCUMENT_FIELD,
+  MAX_RENDER_DEPTH,
+} from "./canonical";
 import { nestQuotes } from "../server/testing/docs";
 
 /** Builds a Tiptap-shaped Y.XmlFragment from a compact description. */
@@ -84,6 +91,74 @@ describe("canonical markdown", () => {
     ]);
     expect(canonicalMarkdown(doc.getXmlFragment(DOCUMENT_FIELD))).toBe("Only\n");
     expect(canonicalMarkdown(new Y.Doc().getXmlFragment(DOCUMENT_FIELD))).toBe("");
+  });
+});
+
+describe("list items are clauses", () => {
+  const risks = (ids: { list?: string; items: Array<string | undefined> }) =>
+    docWith(() => [
+      block("paragraph", { clauseId: "p" }, [text([["Risks:"]])]),
+      block(
+        "orderedList",
+        { start: 9, ...(ids.list ? { clauseId: ids.list } : {}) },
+        ["fragmentation", "capture by *one* group", "surveillance"].map((words, i) =>
+          block("listItem", ids.items[i] ? { clauseId: ids.items[i] } : {}, [
+            block("paragraph", {}, [text([[words]])]),
+            ...(i === 1
+              ? [
+                  block("bulletList", {}, [
+                    block("listItem", {}, [block("paragraph", {}, [text([["nested detail"]])])]),
+                  ]),
+                ]
+              : []),
+          ]),
+        ),
+      ),
+    ]);
+  const DOCUMENT =
+    "Risks:\n\n9. fragmentation\n10. capture by \\*one\\* group\n    - nested detail\n11. surveillance\n";
+
+  it("a 3-item list gives 3 clauses, each its item's text without the marker; the document text is unchanged", () => {
+    const doc = risks({ items: ["r1", "r2", "r3"] });
+    const fragment = doc.getXmlFragment(DOCUMENT_FIELD);
+    expect(canonicalMarkdown(fragment)).toBe(DOCUMENT);
+    const clauses = canonicalClauses(fragment);
+    expect(clauses.map((c) => [c.clauseId, c.type, c.markdown])).toEqual([
+      ["p", "paragraph", "Risks:"],
+      ["r1", "listItem", "fragmentation"],
+      ["r2", "listItem", "capture by \\*one\\* group\n    - nested detail"],
+      ["r3", "listItem", "surveillance"],
+    ]);
+    // Each clause is a slice of the document, in order (the text cache's worker sends offsets, not strings).
+    let from = 0;
+    for (const c of clauses) {
+      const at = DOCUMENT.indexOf(c.markdown, from);
+      expect(at).toBeGreaterThanOrEqual(from);
+      from = at + c.markdown.length;
+    }
+    expect(clauseElements(fragment).map((c) => [c.clauseId, c.element.nodeName])).toEqual([
+      ["p", "paragraph"],
+      ["r1", "listItem"],
+      ["r2", "listItem"],
+      ["r3", "listItem"],
+    ]);
+  });
+
+  it("a list written before items carried ids stays one clause with the same text and hash", () => {
+    const legacy = canonicalClauses(risks({ list: "old-list", items: [] }).getXmlFragment(DOCUMENT_FIELD));
+    expect(legacy.map((c) => [c.clauseId, c.type])).toEqual([
+      ["p", "paragraph"],
+      ["old-list", "orderedList"],
+    ]);
+    expect(legacy[1].markdown).toBe(DOCUMENT.slice("Risks:\n\n".length, -1));
+    // Migrated (the list's id moved to its first item): the document's text and hash do not change.
+    const migrated = risks({ items: ["old-list", "n2", "n3"] }).getXmlFragment(DOCUMENT_FIELD);
+    expect(sha256Hex(canonicalMarkdown(migrated))).toBe(sha256Hex(DOCUMENT));
+    expect(canonicalClauses(migrated)[1]).toEqual({
+      clauseId: "old-list",
+      type: "listItem",
+      markdown: "fragmentation",
+    });
   });
 });
 

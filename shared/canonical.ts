@@ -10,6 +10,18 @@
  * - marks `**bold**`, `*italic*`, `~~strike~~`, `` `code` ``, links `[text](href)`;
  * - Markdown punctuation in text is backslash-escaped so that text can never read as a mark or a block;
  * - Unicode NFC, `\n` line ends, no trailing spaces.
+ *
+ * Clauses: every top-level block is a clause, except a list, whose top-level items are each a clause (a
+ * coalition's "risks" list is three separate commitments). An item's clause text is its Markdown without its
+ * marker (`- `, `2. `), so numbering an item differently never makes a position on it stale. The document text is
+ * rendered block by block as before — how clauses are cut never changes a byte of it, so the hash of a locked
+ * statement stays what it was.
+ *
+ * Lists written before items carried ids (the list itself carries the `clauseId`, no item does) stay one clause
+ * under the list's id, so positions and threads on them stay valid and their hash unchanged. The editor migrates
+ * such a list when a drafter first edits it (client/editor/extensions/clause-id.ts): the list's id moves to its
+ * first item and the other items get new ids. A position given on the whole list then shows stale on the first
+ * item, with the whole list it approved as its "then" text; threads on it stay on the first item.
  */
 import * as Y from "yjs";
 import { sha256 } from "@oslojs/crypto/sha2";
@@ -24,9 +36,50 @@ export const CLAUSE_ID_ATTR = "clauseId";
 /** One clause of the canonical text. */
 export interface CanonicalClause {
   clauseId: string | null;
-  /** The top-level node type: paragraph, heading, bulletList, orderedList, blockquote, codeBlock… */
+  /**
+   * The clause's node type: a top-level paragraph, heading, blockquote, codeBlock…, a `listItem` of a top-level
+   * list, or a whole bulletList/orderedList written before items carried ids.
+   */
   type: string;
   markdown: string;
+}
+
+/** Node types whose top-level instances hold their clauses in their items. */
+export const LIST_NODES: readonly string[] = ["bulletList", "orderedList"];
+
+/** One clause's element in the Yjs document: a top-level block or an item of a top-level list. */
+export interface ClauseElement {
+  clauseId: string | null;
+  element: Y.XmlElement;
+  /** The top-level block it is, or is in. */
+  top: Y.XmlElement;
+}
+
+function idOf(el: Y.XmlElement): string | null {
+  const id = el.getAttribute(CLAUSE_ID_ATTR);
+  return typeof id === "string" && id !== "" ? id : null;
+}
+
+/** Whether a top-level list is still one clause: it carries an id and none of its items does (see the header). */
+export function isWholeListClause(list: Y.XmlElement): boolean {
+  if (!LIST_NODES.includes(list.nodeName) || idOf(list) === null) return false;
+  return !list.toArray().some((item) => item instanceof Y.XmlElement && idOf(item) !== null);
+}
+
+/** The clause elements of a document, in document order (see the header for what a clause is). */
+export function clauseElements(fragment: Y.XmlFragment): ClauseElement[] {
+  const out: ClauseElement[] = [];
+  for (const node of fragment.toArray()) {
+    if (!(node instanceof Y.XmlElement)) continue;
+    if (!LIST_NODES.includes(node.nodeName) || isWholeListClause(node)) {
+      out.push({ clauseId: idOf(node), element: node, top: node });
+      continue;
+    }
+    for (const item of node.toArray()) {
+      if (item instanceof Y.XmlElement) out.push({ clauseId: idOf(item), element: item, top: node });
+    }
+  }
+  return out;
 }
 
 type Delta = { insert: string | object; attributes?: Record<string, unknown> };
@@ -161,21 +214,8 @@ function blockLines(el: Y.XmlElement, depth = 1): string[] {
     case "paragraph":
       return textblockLines(el);
     case "bulletList":
-    case "orderedList": {
-      const ordered = el.nodeName === "orderedList";
-      let n = Number(el.getAttribute("start") ?? 1) || 1;
-      const lines: string[] = [];
-      for (const item of el.toArray()) {
-        if (!(item instanceof Y.XmlElement)) continue;
-        const marker = ordered ? `${n++}. ` : "- ";
-        const inner = childBlocksLines(item, depth + 1);
-        if (inner.length === 0) inner.push("");
-        inner.forEach((line, i) => {
-          lines.push(i === 0 ? marker + line : line === "" ? "" : " ".repeat(marker.length) + line);
-        });
-      }
-      return lines;
-    }
+    case "orderedList":
+      return listItemsLines(el, depth).flatMap((item) => item.lines);
     case "blockquote":
       return childBlocksLines(el, depth).map((l) => (l === "" ? ">" : `> ${l}`));
     case "codeBlock": {
@@ -187,6 +227,27 @@ function blockLines(el: Y.XmlElement, depth = 1): string[] {
     default:
       return textblockLines(el);
   }
+}
+
+/** Each item of a list with its marker and its lines (the first starting with the marker, the others indented). */
+function listItemsLines(
+  el: Y.XmlElement,
+  depth: number,
+): Array<{ item: Y.XmlElement; marker: string; lines: string[] }> {
+  const ordered = el.nodeName === "orderedList";
+  let n = Number(el.getAttribute("start") ?? 1) || 1;
+  const items: Array<{ item: Y.XmlElement; marker: string; lines: string[] }> = [];
+  for (const item of el.toArray()) {
+    if (!(item instanceof Y.XmlElement)) continue;
+    const marker = ordered ? `${n++}. ` : "- ";
+    const inner = childBlocksLines(item, depth + 1);
+    if (inner.length === 0) inner.push("");
+    const lines = inner.map((line, i) =>
+      i === 0 ? marker + line : line === "" ? "" : " ".repeat(marker.length) + line,
+    );
+    items.push({ item, marker, lines });
+  }
+  return items;
 }
 
 /** Lines of the blocks inside a container (list item, blockquote): blocks separated by a blank line. */
@@ -209,19 +270,33 @@ function finishBlock(lines: string[]): string {
     .normalize("NFC");
 }
 
-/** The clauses of a document, each with its canonical Markdown. */
-export function canonicalClauses(fragment: Y.XmlFragment): CanonicalClause[] {
+/** The canonical Markdown of a document and its clauses, computed in one walk. */
+export function canonicalText(fragment: Y.XmlFragment): { markdown: string; clauses: CanonicalClause[] } {
   const clauses: CanonicalClause[] = [];
+  const blocks: string[] = [];
   for (const node of fragment.toArray()) {
     if (!(node instanceof Y.XmlElement)) continue;
-    const id = node.getAttribute(CLAUSE_ID_ATTR);
-    clauses.push({
-      clauseId: typeof id === "string" && id !== "" ? id : null,
-      type: node.nodeName,
-      markdown: finishBlock(blockLines(node)),
-    });
+    if (!LIST_NODES.includes(node.nodeName) || isWholeListClause(node)) {
+      const markdown = finishBlock(blockLines(node));
+      blocks.push(markdown);
+      clauses.push({ clauseId: idOf(node), type: node.nodeName, markdown });
+      continue;
+    }
+    // The same lines blockLines gives the list, cut per item: the document text stays byte for byte the same.
+    const items = listItemsLines(node, 1);
+    blocks.push(finishBlock(items.flatMap((i) => i.lines)));
+    for (const { item, marker, lines } of items) {
+      // Without its marker; the other lines keep their indentation, so the clause is a slice of the document.
+      const markdown = finishBlock([lines[0].slice(marker.length), ...lines.slice(1)]);
+      clauses.push({ clauseId: idOf(item), type: item.nodeName, markdown });
+    }
   }
-  return clauses;
+  return { markdown: joinClauses(blocks.map((markdown) => ({ markdown }))), clauses };
+}
+
+/** The clauses of a document, each with its canonical Markdown. */
+export function canonicalClauses(fragment: Y.XmlFragment): CanonicalClause[] {
+  return canonicalText(fragment).clauses;
 }
 
 /** Joins clause texts into the canonical document: one blank line between blocks, one final newline. */
@@ -232,7 +307,7 @@ export function joinClauses(clauses: ReadonlyArray<{ markdown: string }>): strin
 
 /** Canonical Markdown of a whole document fragment. */
 export function canonicalMarkdown(fragment: Y.XmlFragment): string {
-  return joinClauses(canonicalClauses(fragment));
+  return canonicalText(fragment).markdown;
 }
 
 /** Canonical Markdown of a Y.Doc (its Tiptap field). */

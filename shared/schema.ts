@@ -53,7 +53,9 @@ export const NODE_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, At
     type: { kind: "string", max: 16, nullable: true },
   },
   horizontalRule: { clauseId },
-  listItem: {},
+  // Each item of a top-level list is a clause (shared/canonical.ts); lists keep the attribute for the ids they
+  // carried before, which the editor moves to their first item.
+  listItem: { clauseId },
   hardBreak: {},
 };
 

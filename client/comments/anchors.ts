@@ -10,7 +10,8 @@ import {
   ySyncPluginKey,
 } from "@tiptap/y-tiptap";
 import type * as Y from "yjs";
-import { CLAUSE_ID_ATTR, DOCUMENT_FIELD } from "../../shared/canonical";
+import { CLAUSE_ID_ATTR, DOCUMENT_FIELD, LIST_NODES } from "../../shared/canonical";
+import { isWholeListClause } from "../editor/extensions/clause-id";
 import { CommentLimits } from "../../shared/comments/schemas";
 import { decodePosition, encodePosition, withAssoc } from "../../shared/comments/anchors";
 import type { AnchorInput } from "../../shared/comments/schemas";
@@ -25,14 +26,19 @@ function bindingOf(state: EditorState): Binding | null {
   return s?.binding ?? null;
 }
 
-/** The top-level clause around the selection start: its id and range, or null. */
+/**
+ * The clause around the selection start — its top-level block, or the item of a top-level list
+ * (shared/canonical.ts) — its id and range, or null.
+ */
 export function clauseAtSelection(state: EditorState): { clauseId: string; start: number; end: number } | null {
   const $from = state.selection.$from;
   if ($from.depth < 1) return null;
-  const node = $from.node(1);
+  const depth =
+    $from.depth >= 2 && !isWholeListClause($from.node(1)) && LIST_NODES.includes($from.node(1).type.name) ? 2 : 1;
+  const node = $from.node(depth);
   const id = node.attrs[CLAUSE_ID_ATTR] as unknown;
   if (typeof id !== "string" || id === "") return null;
-  const start = $from.before(1);
+  const start = $from.before(depth);
   return { clauseId: id, start, end: start + node.nodeSize };
 }
 

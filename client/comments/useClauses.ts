@@ -1,7 +1,7 @@
 /** The clauses of the open document as the Comments tab lists them: their order and a short snippet each. */
 import { useEffect, useMemo, useState } from "react";
-import * as Y from "yjs";
-import { CLAUSE_ID_ATTR, DOCUMENT_FIELD } from "../../shared/canonical";
+import type * as Y from "yjs";
+import { clauseElements, DOCUMENT_FIELD } from "../../shared/canonical";
 import { clauseText } from "../../shared/comments/anchors";
 
 /** Clause order and a short label per clause, kept live from the Y.Doc. */
@@ -25,17 +25,13 @@ export function useClauses(ydoc: Y.Doc): { order: Map<string, number>; snippet: 
   return useMemo(() => {
     const order = new Map<string, number>();
     const snippet = new Map<string, string>();
-    ydoc
-      .getXmlFragment(DOCUMENT_FIELD)
-      .toArray()
-      .forEach((n, i) => {
-        if (!(n instanceof Y.XmlElement)) return;
-        const id = n.getAttribute(CLAUSE_ID_ATTR);
-        if (typeof id !== "string" || order.has(id)) return;
-        order.set(id, i);
-        const text = clauseText(n).text.replace(/\s+/g, " ").trim();
-        snippet.set(id, text.length > 60 ? `${text.slice(0, 57)}…` : text);
-      });
+    // Every clause: top-level blocks and the items of top-level lists (shared/canonical.ts).
+    clauseElements(ydoc.getXmlFragment(DOCUMENT_FIELD)).forEach(({ clauseId: id, element }, i) => {
+      if (id === null || order.has(id)) return;
+      order.set(id, i);
+      const text = clauseText(element).text.replace(/\s+/g, " ").trim();
+      snippet.set(id, text.length > 60 ? `${text.slice(0, 57)}…` : text);
+    });
     return { order, snippet, version };
   }, [ydoc, version]);
 }

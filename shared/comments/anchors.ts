@@ -8,7 +8,7 @@
  */
 import * as Y from "yjs";
 import { fromBase64, toBase64 } from "lib0/buffer";
-import { CLAUSE_ID_ATTR, DOCUMENT_FIELD } from "../canonical";
+import { clauseElements, DOCUMENT_FIELD } from "../canonical";
 import type { AnchorInput, ThreadPlacement } from "./schemas";
 
 /** Any Yjs type: AbstractType is invariant in its event type, so `any` is its only common instantiation. */
@@ -29,12 +29,14 @@ export function decodePosition(encoded: string): Y.RelativePosition | null {
   }
 }
 
-/** The top-level element carrying `clauseId`, with its index, or null. */
+/**
+ * The clause element carrying `clauseId` (a top-level block or an item of a top-level list, see
+ * shared/canonical.ts), with its index among the clauses, or null.
+ */
 export function findClause(doc: Y.Doc, clauseId: string): { element: Y.XmlElement; index: number } | null {
-  const nodes = doc.getXmlFragment(DOCUMENT_FIELD).toArray();
-  for (let i = 0; i < nodes.length; i++) {
-    const n = nodes[i];
-    if (n instanceof Y.XmlElement && n.getAttribute(CLAUSE_ID_ATTR) === clauseId) return { element: n, index: i };
+  const clauses = clauseElements(doc.getXmlFragment(DOCUMENT_FIELD));
+  for (let i = 0; i < clauses.length; i++) {
+    if (clauses[i].clauseId === clauseId) return { element: clauses[i].element, index: i };
   }
   return null;
 }
@@ -42,13 +44,9 @@ export function findClause(doc: Y.Doc, clauseId: string): { element: Y.XmlElemen
 /** The position of every clause id in document order (for sorting threads). */
 export function clauseOrder(doc: Y.Doc): Map<string, number> {
   const order = new Map<string, number>();
-  doc
-    .getXmlFragment(DOCUMENT_FIELD)
-    .toArray()
-    .forEach((n, i) => {
-      const id = n instanceof Y.XmlElement ? n.getAttribute(CLAUSE_ID_ATTR) : undefined;
-      if (typeof id === "string" && !order.has(id)) order.set(id, i);
-    });
+  clauseElements(doc.getXmlFragment(DOCUMENT_FIELD)).forEach((c, i) => {
+    if (c.clauseId !== null && !order.has(c.clauseId)) order.set(c.clauseId, i);
+  });
   return order;
 }
 

@@ -143,29 +143,81 @@ describe("ClauseId extension", () => {
     editor.destroy();
   });
 
-  it("clears ids on blocks nested inside lists and gives the list itself one", () => {
+  /** The ids of the top-level blocks and of each top-level list's items (`[list id, ...item ids]`). */
+  function clauseIds(editor: Editor): Array<string | null | Array<string | null>> {
+    const out: Array<string | null | Array<string | null>> = [];
+    editor.state.doc.forEach((node) => {
+      const id = (node.attrs.clauseId as string | null) ?? null;
+      if (!node.type.name.endsWith("List")) return out.push(id);
+      const items: Array<string | null> = [id];
+      node.forEach((item) => items.push((item.attrs.clauseId as string | null) ?? null));
+      out.push(items);
+    });
+    return out;
+  }
+  const list = (items: JSONContent[], clauseId?: string): JSONContent => ({
+    type: "bulletList",
+    attrs: clauseId ? { clauseId } : {},
+    content: items,
+  });
+  const item = (text: string, clauseId?: string): JSONContent => ({
+    type: "listItem",
+    attrs: clauseId ? { clauseId } : {},
+    content: [p(text)],
+  });
+
+  it("gives each item of a list its own id (the list none) and takes ids found inside an item up to it", () => {
     const editor = makeEditor({
       type: "doc",
       content: [
         p("Intro", "c0"),
-        {
-          type: "bulletList",
-          content: [
-            { type: "listItem", content: [p("Item one", "nested1")] },
-            { type: "listItem", content: [p("Item two", "nested2")] },
-          ],
-        },
+        list([{ type: "listItem", content: [p("Item one", "nested1")] }, item("Item two"), item("Item three")]),
       ],
     });
     editor.view.dispatch(editor.state.tr.insertText("!", posAfter(editor, "Item one")));
-    const ids = topIds(editor);
+    const ids = clauseIds(editor);
     expect(ids[0]).toBe("c0");
-    expect(ids[1]).toMatch(/^id\d+$/);
+    const [listId, ...itemIds] = ids[1] as Array<string | null>;
+    expect(listId).toBeNull();
+    expect(itemIds[0]).toBe("nested1");
+    expect(itemIds[1]).toMatch(/^id\d+$/);
+    expect(itemIds[2]).toMatch(/^id\d+$/);
+    expect(new Set(itemIds).size).toBe(3);
     const nested: unknown[] = [];
     editor.state.doc.child(1).descendants((node) => {
       if (node.type.name === "paragraph") nested.push(node.attrs.clauseId);
     });
-    expect(nested).toEqual([null, null]);
+    expect(nested).toEqual([null, null, null]);
+    editor.destroy();
+  });
+
+  it("turning a paragraph into a list keeps its id on the item (its threads and positions follow)", () => {
+    const editor = makeEditor({ type: "doc", content: [p("Risks", "c-risks")] });
+    editor.commands.setTextSelection(2);
+    editor.commands.toggleBulletList();
+    expect(clauseIds(editor)[0]).toEqual([null, "c-risks"]);
+    editor.destroy();
+  });
+
+  it("leaves a list written before items had ids as one clause until it is edited, then hands its id to its first item", () => {
+    const editor = makeEditor({
+      type: "doc",
+      content: [p("Intro", "c0"), list([item("one"), item("two"), item("three")], "old-list")],
+    });
+    editor.view.dispatch(editor.state.tr.insertText("!", posAfter(editor, "Intro")));
+    expect(clauseIds(editor).slice(0, 2)).toEqual(["c0", ["old-list", null, null, null]]);
+    editor.view.dispatch(editor.state.tr.insertText("!", posAfter(editor, "two")));
+    const [listId, first, second, third] = clauseIds(editor)[1] as Array<string | null>;
+    expect([listId, first]).toEqual([null, "old-list"]);
+    expect(second).toMatch(/^id\d+$/);
+    expect(third).toMatch(/^id\d+$/);
+    expect(second).not.toBe(third);
+    // Splitting an item keeps the id on its first half.
+    editor.commands.setTextSelection(posAfter(editor, "tw"));
+    editor.commands.splitListItem("listItem");
+    const after = clauseIds(editor)[1] as Array<string | null>;
+    expect(after.slice(0, 3)).toEqual([null, "old-list", second]);
+    expect(new Set(after.slice(1)).size).toBe(4);
     editor.destroy();
   });
 
