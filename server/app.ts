@@ -24,6 +24,7 @@ import { exportRoutes } from "./export/routes";
 import { syncRoutes } from "./sync/routes";
 import { commentRoutes } from "./comments/routes";
 import { signoffRoutes } from "./signoff/routes";
+import { historyRoutes } from "./history/routes";
 import { publicRoutes, publicationApiRoutes } from "./publication/routes";
 
 /**
@@ -110,6 +111,7 @@ export function createApp(services: Services, upgradeWebSocket: UpgradeWebSocket
   app.route("/api", commentRoutes());
   app.route("/api", signoffRoutes());
   app.route("/api", publicationApiRoutes());
+  app.route("/api", historyRoutes());
   app.all("/api/*", () => {
     throw new AppError("not_found", "No such API route.");
   });

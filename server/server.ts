@@ -24,11 +24,15 @@ import { connectRedisFanout } from "./realtime/redis";
 import { withHealth } from "./realtime/health";
 import { throttleSyncOver } from "./realtime/fanout";
 import type { Fanout } from "./realtime/fanout";
+import { startCheckpoints } from "./history/checkpoints";
+import type { CheckpointOptions } from "./history/checkpoints";
 
 /** What tests may change about a server beyond its config: where log lines go and how many may. */
 export interface ServerOptions {
   logWrite?: (msg: string, err?: unknown) => void;
   logLimits?: Partial<LogLimits>;
+  /** When versions are checkpointed after bursts of editing (server/history/checkpoints.ts). */
+  history?: Partial<CheckpointOptions>;
 }
 
 /** A running server. */
@@ -113,6 +117,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     throttles: new Throttles(config.throttle, config.redisUrl && fanout ? throttleSyncOver(fanout) : undefined),
   };
 
+  const checkpoints = startCheckpoints(services, options.history);
+
   let app: ReturnType<typeof createApp> | null = null;
   const nodeWs = createNodeWebSocket({
     app: { request: (...args: Parameters<NonNullable<typeof app>["request"]>) => app!.request(...args) } as never,
@@ -163,6 +169,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       log.flush();
       // Stop accepting: no new TCP connections; requests already in flight finish.
       const listenerClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await checkpoints.stop();
       await rooms.closeAll();
       for (const client of nodeWs.wss.clients) client.terminate();
       (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();

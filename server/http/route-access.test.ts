@@ -221,6 +221,19 @@ const TABLE: Route[] = [
   { route: "GET /api/statements/:id/versions", expect: MEMBER_READ },
   { route: "GET /api/statements/:id/versions/:vid", expect: [401, 404, 404, 404, 404, 200, 404] },
 
+  // History (server/history): members read; drafters and the convener name and restore while drafting (a
+  // drafter sending `{}` gets 400, restoring a version that does not exist 404); the summary is the convener's.
+  { route: "GET /api/statements/:id/history", expect: MEMBER_READ },
+  { route: "POST /api/statements/:id/history", expect: [401, 404, 403, 403, 400, 409, 403] },
+  { route: "GET /api/statements/:id/history/diff/:from/:to", expect: MEMBER_READ },
+  { route: "GET /api/statements/:id/history/since-signature", expect: MEMBER_READ },
+  { route: "GET /api/statements/:id/history/since-positions", expect: MEMBER_READ },
+  { route: "GET /api/statements/:id/history/attribution/:at", expect: MEMBER_READ },
+  { route: "GET /api/statements/:id/history/summary", expect: CONVENER_READ },
+  // L's final version number is also one of L's history versions (its signatures and lock recorded some).
+  { route: "GET /api/statements/:id/history/:vid", expect: [401, 404, 404, 404, 404, 200, 404] },
+  { route: "POST /api/statements/:id/history/:vid/restore", expect: [401, 404, 403, 403, 404, 409, 403] },
+
   // Publication (conveners manage it; the admin reads the outbox).
   { route: "GET /api/statements/:id/publication", expect: CONVENER_READ },
   { route: "PUT /api/statements/:id/publication", expect: CONVENER_WRITE },
@@ -447,7 +460,10 @@ describe("every HTTP route and every realtime message, as every caller that must
           : path.startsWith("/api/invites")
             ? fx.inviteToken
             : "no-such-token",
-      );
+      )
+      .replace(":from", "current")
+      .replace(":to", "current")
+      .replace(":at", "current");
   }
 
   it("the realtime upgrade: only members, with a session, from an allowed Origin", async () => {

@@ -30,6 +30,7 @@ import type { LiveText, ShownText } from "./decisions";
 import { signoffState } from "./matrix";
 import { versionById } from "./versions";
 import { lockDocumentHead } from "../storage/documents";
+import { recordAutomaticVersion } from "../history/versions";
 
 /** Runs tasks one after the other per key. */
 class KeyedQueue {
@@ -210,6 +211,7 @@ async function decideLock(
   }
   services.events.emit({ kind: "statement.phase", statementId: id });
   services.events.app(id, { type: "locked", statementId: id, hash: text.hash });
+  await recordAutomaticVersion(services, id, { kind: "lock", userId: user.id });
   return (await versionById(services.db, id, versionId)) as FinalVersionDto;
 }
 
@@ -277,5 +279,6 @@ async function reopen(
   services.events.emit({ kind: "statement.phase", statementId });
   services.events.app(statementId, { type: "unlocked", statementId });
   services.events.app(statementId, { type: "signoffs.changed", statementId });
+  await recordAutomaticVersion(services, statementId, { kind: "unlock", userId: user.id });
   return { voidedSignatures: voided };
 }
