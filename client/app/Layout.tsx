@@ -1,6 +1,7 @@
 /**
  * Page chrome: the top bar (brand, signed-in user's menu) around signed-in pages, and a centred card
- * layout for the auth pages.
+ * layout for the auth pages. Both start with a "Skip to content" link; signed-in pages also mount the live
+ * region of announcements and the `?` keyboard shortcut list.
  */
 import { useEffect, useRef, useState } from "react";
 import type { ReactNode } from "react";
@@ -11,6 +12,20 @@ import { colorForUser } from "../../shared/colors";
 import { Label, TestId } from "../testids";
 import { ChangePasswordDialog } from "../auth/ChangePasswordDialog";
 import { SessionsDialog } from "../auth/SessionsDialog";
+import { mountAnnouncer } from "../ui/announcer";
+import { ShortcutsDialog, useShortcutsHelp } from "../ui/ShortcutsDialog";
+
+/** The id of each page's main content, the target of the skip link. */
+const MAIN_ID = "main";
+
+/** The first stop of the Tab key: jumps over the top bar to the page's content. */
+function SkipLink() {
+  return (
+    <a className="skip-link" href={`#${MAIN_ID}`}>
+      Skip to content
+    </a>
+  );
+}
 
 /** The Concord wordmark, linking to the dashboard. */
 export function Brand() {
@@ -26,13 +41,38 @@ export function Brand() {
   );
 }
 
-/** The signed-in user's name with "Change password", "Your sessions" and "Log out". */
-function UserMenu() {
+/** Moves focus among a menu's items with the arrow keys, Home and End (the ARIA menu pattern). */
+function moveInMenu(menu: HTMLElement, key: string): boolean {
+  const items = [...menu.querySelectorAll<HTMLElement>('[role="menuitem"]')];
+  const i = items.indexOf(document.activeElement as HTMLElement);
+  const next =
+    key === "ArrowDown"
+      ? (i + 1) % items.length
+      : key === "ArrowUp"
+        ? (i - 1 + items.length) % items.length
+        : key === "Home"
+          ? 0
+          : key === "End"
+            ? items.length - 1
+            : -1;
+  if (next < 0) return false;
+  items[next]?.focus();
+  return true;
+}
+
+/** The signed-in user's name with "Change password", "Your sessions", "Keyboard shortcuts" and "Log out". */
+function UserMenu({ onShowShortcuts }: { onShowShortcuts: () => void }) {
   const { user, logout } = useSession();
   const [open, setOpen] = useState(false);
   const [changing, setChanging] = useState(false);
   const [listingSessions, setListingSessions] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const menuRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // The first item takes focus when the menu opens, as in any menu.
+    if (open) menuRef.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+  }, [open]);
   useEffect(() => {
     if (!open) return;
     // Close on a click outside the menu.
@@ -46,6 +86,7 @@ function UserMenu() {
   return (
     <div className="user-menu" data-testid={TestId.userMenu} ref={ref}>
       <button
+        ref={buttonRef}
         type="button"
         className="user-menu-button"
         aria-haspopup="menu"
@@ -59,7 +100,18 @@ function UserMenu() {
         </span>
       </button>
       {open && (
-        <div className="menu" role="menu" onKeyDown={(e) => e.key === "Escape" && setOpen(false)}>
+        <div
+          ref={menuRef}
+          className="menu"
+          role="menu"
+          aria-label="Account"
+          onKeyDown={(e) => {
+            if (e.key === "Escape" || e.key === "Tab") {
+              setOpen(false);
+              if (e.key === "Escape") buttonRef.current?.focus();
+            } else if (menuRef.current && moveInMenu(menuRef.current, e.key)) e.preventDefault();
+          }}
+        >
           <div className="menu-caption">{user.email}</div>
           <button
             type="button"
@@ -84,6 +136,16 @@ function UserMenu() {
           <button
             type="button"
             role="menuitem"
+            onClick={() => {
+              setOpen(false);
+              onShowShortcuts();
+            }}
+          >
+            Keyboard shortcuts <kbd>?</kbd>
+          </button>
+          <button
+            type="button"
+            role="menuitem"
             onClick={async () => {
               setOpen(false);
               await logout();
@@ -102,16 +164,24 @@ function UserMenu() {
 
 /** Top bar plus page content; `actions` go between the brand and the user menu. */
 export function AppLayout({ children, actions, wide }: { children: ReactNode; actions?: ReactNode; wide?: boolean }) {
+  const shortcuts = useShortcutsHelp();
+  useEffect(() => {
+    mountAnnouncer();
+  }, []);
   return (
     <div className="app-shell">
+      <SkipLink />
       <header className="topbar">
         <div className={`topbar-inner ${wide ? "wide" : ""}`}>
           <Brand />
           <div className="topbar-actions">{actions}</div>
-          <UserMenu />
+          <UserMenu onShowShortcuts={() => shortcuts.setOpen(true)} />
         </div>
       </header>
-      <main className={`page ${wide ? "page-wide" : ""}`}>{children}</main>
+      <main id={MAIN_ID} tabIndex={-1} className={`page ${wide ? "page-wide" : ""}`}>
+        {children}
+      </main>
+      <ShortcutsDialog open={shortcuts.open} onClose={() => shortcuts.setOpen(false)} />
     </div>
   );
 }
@@ -128,10 +198,11 @@ export function AuthLayout({
 }) {
   return (
     <div className="auth-shell">
+      <SkipLink />
       <div className="auth-brand">
         <Brand />
       </div>
-      <main className="auth-card">
+      <main id={MAIN_ID} tabIndex={-1} className="auth-card">
         <h1>{title}</h1>
         {subtitle && <p className="auth-subtitle">{subtitle}</p>}
         {children}

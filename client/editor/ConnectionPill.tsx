@@ -33,14 +33,15 @@ export function describeConnection(state: ConnectionState): {
   }
 }
 
-/** A small status pill with `role="status"` so changes are announced politely. */
+/**
+ * A small status pill. Not a live region: it flips between "Saving…" and "Connected" with every keystroke;
+ * changes of the connection's kind are announced once by the editor page (editor/announcements.ts).
+ */
 export function ConnectionPill({ state }: { state: ConnectionState }) {
   const d = describeConnection(state);
   return (
     <span
       className={`conn conn-${d.tone}`}
-      role="status"
-      aria-live="polite"
       title={d.detail}
       data-testid={TestId.connectionState}
       data-state={state.kind}

@@ -35,6 +35,7 @@ import type { PanelTab } from "./SidePanel";
 import { StatementEditor } from "./StatementEditor";
 import { SidePanelSlot, editorExtensionFactories, registeredSidePanelTabs } from "./plugins";
 import type { EditorPageContext, SidePanelTab } from "./plugins";
+import { useConnectionAnnouncements, useEditorAnnouncements } from "./announcements";
 
 /** The editor page for statement `id`. */
 export function EditorPage({ id }: { id: string }) {
@@ -181,6 +182,7 @@ function LoadedEditor({
   const connection = useConnectionState(collab);
   const refusal = useRefusal(collab);
   useLeaveWarning(connection.unsent);
+  useConnectionAnnouncements(connection);
   const presence = usePresence(collab?.provider ?? null);
   const { statement, me } = detail;
   const closed = closedMessage(connection);
@@ -207,6 +209,8 @@ function LoadedEditor({
         onAppEvent: collab.onAppEvent,
       }
     : null;
+
+  useEditorAnnouncements(ctx, me.userId);
 
   // Extensions are built once per connection: the editor is recreated only when the document changes.
   const extensions = useMemo(

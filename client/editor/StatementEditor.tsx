@@ -17,6 +17,7 @@ import { KeepConcurrentTyping } from "./extensions/keep-concurrent-typing";
 import { statementStarterKit } from "./extensions/starter-kit";
 import { Toolbar } from "./Toolbar";
 import { TestId } from "../testids";
+import { readableTextOn } from "../ui/contrast";
 
 /** Props of {@link StatementEditor}. */
 export interface StatementEditorProps {
@@ -30,14 +31,20 @@ export interface StatementEditorProps {
   onEditor?: (editor: Editor | null) => void;
 }
 
-/** The caret label the others see: the name on the user's colour. */
+/**
+ * The caret label the others see: the name on the user's colour, in white or black, whichever reads better.
+ * Screen readers skip it inside the text (it would be read in the middle of a sentence); the presence list
+ * says who is in the document and where.
+ */
 function renderCaret(user: Record<string, unknown>): HTMLElement {
+  const color = String(user.color);
   const caret = document.createElement("span");
   caret.classList.add("collaboration-carets__caret");
-  caret.setAttribute("style", `border-color: ${String(user.color)}`);
+  caret.setAttribute("style", `border-color: ${color}`);
+  caret.setAttribute("aria-hidden", "true");
   const label = document.createElement("div");
   label.classList.add("collaboration-carets__label");
-  label.setAttribute("style", `background-color: ${String(user.color)}`);
+  label.setAttribute("style", `background-color: ${color}; color: ${readableTextOn(color)}`);
   label.textContent = String(user.name ?? "Someone");
   caret.append(label);
   return caret;
@@ -68,6 +75,8 @@ export function StatementEditor({ ydoc, provider, user, editable, extensions, on
         attributes: {
           class: "statement-prose",
           "data-testid": TestId.editor,
+          // A multi-line text box with a name, so that screen readers announce what it is (issue 15).
+          role: "textbox",
           "aria-label": "Statement text",
           "aria-multiline": "true",
           spellcheck: "true",

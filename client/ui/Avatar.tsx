@@ -1,5 +1,6 @@
 /** A round avatar with a person's initials on their colour. */
 import { initials } from "./format";
+import { readableTextOn } from "./contrast";
 
 /** Props of {@link Avatar}. */
 export interface AvatarProps {
@@ -18,7 +19,7 @@ export function Avatar({ name, color, size = "md", note, testId, userId }: Avata
   return (
     <span
       className={`avatar avatar-${size}`}
-      style={{ backgroundColor: color }}
+      style={{ backgroundColor: color, color: readableTextOn(color) }}
       title={label}
       role="img"
       aria-label={label}

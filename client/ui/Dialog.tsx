@@ -1,4 +1,9 @@
-/** A modal dialog on the native `<dialog>` element (focus trap, Escape and backdrop for free). */
+/**
+ * The one modal dialog of the app, on the native `<dialog>` element: `showModal()` makes the rest of the page
+ * inert (focus stays inside; screen readers see only the dialog), Escape closes it. On top of that:
+ * - focus goes to the first field of the body, or to an element marked `data-autofocus` (else the close button);
+ * - on close, focus goes back to what had it before (the button that opened it), so keyboard users keep their place.
+ */
 import { useEffect, useId, useRef } from "react";
 import type { ReactNode } from "react";
 
@@ -8,22 +13,49 @@ export interface DialogProps {
   title: string;
   onClose: () => void;
   children: ReactNode;
+  /** A wider dialog (tables, the shortcut list). */
+  wide?: boolean;
+}
+
+/** Where focus goes when the dialog opens: a marked element, else the first field, else the close button. */
+function initialFocus(dialog: HTMLDialogElement): HTMLElement | null {
+  return (
+    dialog.querySelector<HTMLElement>("[data-autofocus]") ??
+    dialog.querySelector<HTMLElement>(
+      ".dialog-body > :not(header) :is(input:not([type=hidden]):not([disabled]):not([readonly]), textarea:not([readonly]), select)",
+    )
+  );
 }
 
 /** A modal dialog shown while `open`; Escape or the close button call `onClose`. */
-export function Dialog({ open, title, onClose, children }: DialogProps) {
+export function Dialog({ open, title, onClose, children, wide }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
+  const returnTo = useRef<HTMLElement | null>(null);
   const titleId = useId();
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
+    if (open && !d.open) {
+      returnTo.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      d.showModal();
+      initialFocus(d)?.focus();
+    }
+    if (!open && d.open) {
+      d.close();
+      restoreFocus(returnTo.current);
+    }
   }, [open]);
+  // Unmounted while open (its owner went away): still give focus back.
+  useEffect(() => {
+    const d = ref.current;
+    return () => {
+      if (d?.open) restoreFocus(returnTo.current);
+    };
+  }, []);
   return (
     <dialog
       ref={ref}
-      className="dialog"
+      className={`dialog ${wide ? "dialog-wide" : ""}`}
       aria-labelledby={titleId}
       onCancel={(e) => {
         e.preventDefault();
@@ -43,6 +75,10 @@ export function Dialog({ open, title, onClose, children }: DialogProps) {
       )}
     </dialog>
   );
+}
+
+function restoreFocus(el: HTMLElement | null): void {
+  if (el?.isConnected && document.activeElement !== el) el.focus();
 }
 
 /** Asks the platform confirm dialog; kept behind a function so it can be replaced by a styled one later. */

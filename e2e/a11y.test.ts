@@ -1,0 +1,198 @@
+/**
+ * Issue 15: axe-core (WCAG 2.0/2.1/2.2 A and AA rules) finds no serious or critical violation on any screen in
+ * any of its states: log-in, sign-up and invitation (with their errors), the dashboard, the editor with each
+ * side panel tab, the comment composer and a thread, the sign-off matrix at 15 organizations × 30 clauses (in
+ * the panel and opened full), a position with its objection reason, the signature and lock confirmations, the
+ * shortcut list, the final banner, the public page, a statement that does not exist; the editor at a phone's
+ * width too. One browser; each page walks through several states.
+ */
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { contextFor, openStatement, useAppAndBrowser } from "./fixtures";
+import { axeViolations } from "./axe";
+import { TEST_PASSWORD, seedStatement, statementClauses } from "./statement-seed";
+import type { SeededStatement } from "./statement-seed";
+import { Label } from "../client/testids";
+import { SignoffLabel, SignoffTestId } from "../client/signoff/testids";
+import { CommentLabel, CommentTestId } from "../client/comments/testids";
+
+const ORGS = [
+  "Canadian Internet Registration Authority",
+  "Asociación Latinoamericana de Internet",
+  "Internet Society Foundation",
+  "Access Now",
+  "Article 19",
+  "Association for Progressive Communications",
+  "Centre for Internet and Society",
+  "Derechos Digitales",
+  "Electronic Frontier Finland",
+  "European Digital Rights",
+  "Global Partners Digital",
+  "Internet Governance Forum Support Association",
+  "KICTANet",
+  "Open Technology Institute",
+  ".PT Associação DNS.PT",
+];
+
+/** Runs axe on the page as it is now and fails with the findings if any is serious or critical. */
+async function expectAccessible(page: Page, state: string): Promise<void> {
+  const findings = await axeViolations(page);
+  expect.soft(findings, `axe on "${state}"`).toEqual([]);
+}
+
+describe("accessibility: no serious or critical WCAG 2.2 A/AA violation on any screen", () => {
+  const app = useAppAndBrowser();
+  let s: SeededStatement;
+
+  it("log-in, sign-up and an invitation, with their error states; the dashboard", async () => {
+    const { server, browser } = app;
+    s = await seedStatement(server.url, {
+      title: "Joint statement on the future of Internet governance",
+      clauses: statementClauses(30),
+      orgNames: ORGS,
+      repNames: ["Chen Li"],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const page = await context.newPage();
+
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel(Label.email).waitFor();
+    await expectAccessible(page, "log-in");
+    await page.getByLabel(Label.email).fill(s.reps[0].user.email);
+    await page.getByLabel(Label.password).fill("not the password");
+    await page.getByRole("button", { name: Label.logIn }).click();
+    await page.getByRole("alert").first().waitFor();
+    await expectAccessible(page, "log-in refused");
+
+    await page.goto(`${server.url}/signup`);
+    await page.getByRole("button", { name: Label.signUp }).click();
+    await page.locator("[aria-invalid='true'], [role='alert']").first().waitFor();
+    await expectAccessible(page, "sign-up with errors");
+
+    const invite = await s.convener.api.createInvite(s.statementId, { role: "reviewer" });
+    await page.goto(server.url + invite.path);
+    await page.getByRole("heading").first().waitFor();
+    await expect.poll(() => page.locator("main").innerText()).toContain("Joint statement");
+    await expectAccessible(page, "invitation, logged out");
+
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel(Label.email).fill(s.reps[0].user.email);
+    await page.getByLabel(Label.password).fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: Label.logIn }).click();
+    await page.getByRole("link", { name: /Joint statement/ }).waitFor();
+    await expectAccessible(page, "dashboard");
+
+    await page.keyboard.press("?");
+    await page.getByRole("dialog", { name: "Keyboard shortcuts" }).waitFor();
+    await expectAccessible(page, "keyboard shortcuts dialog");
+    await context.close();
+  });
+
+  it("the editor: each tab, comments, the 15 × 30 matrix, a position, the signature and lock confirmations", async () => {
+    const { server, browser } = app;
+    const context = await contextFor(browser, server, s.reps[0].user);
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await openStatement(page, server, s.statementId);
+    await expectAccessible(page, "editor, People tab");
+
+    for (const tab of ["Comments", "Sign-off", "History", "People"]) {
+      await page.getByRole("tab", { name: new RegExp(`^${tab}`) }).click();
+      await expect.poll(() => page.getByRole("tabpanel").count()).toBe(1);
+      if (tab === "Sign-off") await page.getByTestId(SignoffTestId.matrix).waitFor();
+      await expectAccessible(page, `editor, ${tab} tab`);
+    }
+
+    // A comment on the words of clause 2: the composer, then the thread.
+    await page.getByRole("tab", { name: /^Comments/ }).click();
+    const clause2 = page.getByRole("textbox", { name: "Statement text" }).locator("p", { hasText: "Clause 2." });
+    await clause2.selectText();
+    await page.keyboard.press("Control+Alt+KeyM");
+    const draft = page.getByTestId(CommentTestId.draft);
+    await draft.waitFor();
+    await expectAccessible(page, "comment composer");
+    await draft
+      .getByRole("combobox", { name: CommentLabel.newComment })
+      .fill("Which standards bodies do we mean here?");
+    await draft.getByRole("button", { name: CommentLabel.submitComment, exact: true }).click();
+    await page.getByTestId(CommentTestId.thread).first().waitFor();
+    await expectAccessible(page, "comment thread");
+
+    // The matrix of 15 organizations × 30 clauses, a clause's positions, and my organization objecting.
+    await page.getByRole("tab", { name: /^Sign-off/ }).click();
+    await page.getByTestId(SignoffTestId.matrix).waitFor();
+    await page.getByRole("button", { name: SignoffLabel.clause(1), exact: true }).click();
+    const detail = page.getByTestId(SignoffTestId.clauseDetail);
+    await detail.getByRole("button", { name: SignoffLabel.approve, exact: true }).click();
+    await page.getByRole("button", { name: SignoffLabel.clause(3), exact: true }).click();
+    await detail.getByRole("button", { name: SignoffLabel.object, exact: true }).click();
+    await detail.getByLabel(SignoffLabel.reason).waitFor();
+    await expectAccessible(page, "position: objecting with a reason");
+    await detail.getByLabel(SignoffLabel.reason).fill("Name the bodies and say how they are accountable.");
+    await detail.getByRole("button", { name: SignoffLabel.submitObjection }).click();
+    await expect.poll(() => detail.innerText()).toContain("Name the bodies");
+    await expectAccessible(page, "sign-off tab with positions");
+
+    await page.getByRole("button", { name: SignoffLabel.expand }).click();
+    const full = page.getByRole("dialog");
+    await full.waitFor();
+    await expectAccessible(page, "full matrix dialog");
+    await page.keyboard.press("Escape");
+    await expect.poll(() => full.count()).toBe(0);
+
+    await page.getByRole("button", { name: SignoffLabel.signFor(ORGS[0]) }).click();
+    await page.getByTestId(SignoffTestId.signDialog).waitFor();
+    await expectAccessible(page, "signature confirmation");
+    await page.keyboard.press("Escape");
+
+    // The convener's lock confirmation.
+    const convenerContext = await contextFor(browser, server, s.convener);
+    const convener = await convenerContext.newPage();
+    await convener.setViewportSize({ width: 1280, height: 720 });
+    await openStatement(convener, server, s.statementId);
+    await convener.getByRole("tab", { name: /^Sign-off/ }).click();
+    await convener.getByRole("button", { name: SignoffLabel.lock }).click();
+    await convener.getByTestId(SignoffTestId.lockDialog).waitFor();
+    await expectAccessible(convener, "lock confirmation");
+    await convener.getByRole("button", { name: SignoffLabel.lockAnyway }).click();
+    await convener.getByTestId(SignoffTestId.finalBanner).waitFor({ timeout: 15_000 });
+    await expectAccessible(convener, "final statement, convener");
+
+    // The representative's editor turns final too.
+    await page.getByTestId(SignoffTestId.finalBanner).waitFor({ timeout: 15_000 });
+    await expectAccessible(page, "final statement, representative");
+    await convenerContext.close();
+    await context.close();
+  });
+
+  it("the public page of the final statement, a statement that does not exist, the editor on a phone", async () => {
+    const { server, browser } = app;
+    const published = await s.convener.request("PUT", `/api/statements/${s.statementId}/publication`, {
+      published: true,
+    });
+    expect(published.status, published.text).toBe(200);
+    const visitor = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const page = await visitor.newPage();
+    await page.goto(`${server.url}/p/${s.slug}`);
+    await page
+      .getByRole("heading", { name: /Joint statement/ })
+      .first()
+      .waitFor();
+    await expectAccessible(page, "public page");
+    await visitor.close();
+
+    const context = await contextFor(browser, server, s.reps[1].user);
+    const rep = await context.newPage();
+    await rep.goto(`${server.url}/s/no-such-statement`);
+    await rep.getByTestId("access-lost").waitFor();
+    await expectAccessible(rep, "statement not found");
+
+    await rep.setViewportSize({ width: 375, height: 667 });
+    await openStatement(rep, server, s.statementId);
+    await expectAccessible(rep, "editor on a phone");
+    await rep.getByRole("tab", { name: /^Sign-off/ }).click();
+    await rep.getByTestId(SignoffTestId.panel).waitFor();
+    await expectAccessible(rep, "sign-off sheet on a phone");
+    await context.close();
+  });
+});
