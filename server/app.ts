@@ -23,6 +23,7 @@ import { statementRoutes } from "./statements/routes";
 import { exportRoutes } from "./export/routes";
 import { syncRoutes } from "./sync/routes";
 import { commentRoutes } from "./comments/routes";
+import { amendmentRoutes } from "./amendments/routes";
 import { signoffRoutes } from "./signoff/routes";
 import { historyRoutes } from "./history/routes";
 import { publicRoutes, publicationApiRoutes } from "./publication/routes";
@@ -109,6 +110,7 @@ export function createApp(services: Services, upgradeWebSocket: UpgradeWebSocket
   app.route("/api", statementRoutes());
   app.route("/api", exportRoutes());
   app.route("/api", commentRoutes());
+  app.route("/api", amendmentRoutes());
   app.route("/api", signoffRoutes());
   app.route("/api", publicationApiRoutes());
   app.route("/api", historyRoutes());

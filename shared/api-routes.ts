@@ -41,6 +41,8 @@ import {
 } from "./validation";
 import { commentHideSchema, commentWriteSchema, threadCreateSchema, threadPatchSchema } from "./comments/schemas";
 import type { CommentChangeDto, ThreadDto, ThreadListDto, UnreadCountsDto } from "./comments/schemas";
+import { amendmentCreateSchema, amendmentDecisionSchema } from "./amendments/schemas";
+import type { AmendmentDto } from "./amendments/schemas";
 import {
   bulkApproveSchema,
   expectedAddSchema,
@@ -218,6 +220,24 @@ export const ApiRoutes = {
     response: json<{ thread: ThreadDto }>(),
   },
   markThreadRead: { method: "POST", path: "/api/threads/:id/read", response: json<{ thread: ThreadDto }>() },
+  amendments: {
+    method: "GET",
+    path: "/api/statements/:id/amendments",
+    response: json<{ amendments: AmendmentDto[] }>(),
+  },
+  proposeAmendment: {
+    method: "POST",
+    path: "/api/statements/:id/amendments",
+    body: amendmentCreateSchema,
+    response: json<{ amendment: AmendmentDto }>(),
+  },
+  /** Accept (applied as an edit in my name), decline with a reason, or withdraw my own suggestion. */
+  decideAmendment: {
+    method: "POST",
+    path: "/api/amendments/:id/decision",
+    body: amendmentDecisionSchema,
+    response: json<{ amendment: AmendmentDto }>(),
+  },
   editComment: {
     method: "PATCH",
     path: "/api/comments/:id",

@@ -7,6 +7,7 @@
  * handler for it in the provider's `messageHandlers`.
  */
 import type { SignoffDelta } from "./signoff";
+import type { AmendmentDto } from "./amendments/schemas";
 
 /** Top-level message types (the first varUint of every frame). */
 export const MessageType = {
@@ -81,6 +82,8 @@ export type AppEvent =
    * the matrix version it names; without it, or on another version, a client refetches the matrix.
    */
   | { type: "signoffs.changed"; statementId: string; delta?: SignoffDelta }
+  /** A proposed amendment was made, decided, withdrawn, found outdated or closed: the amendment as it is now. */
+  | { type: "amendments.changed"; statementId: string; amendment: AmendmentDto }
   | { type: "locked"; statementId: string; hash: string }
   | { type: "unlocked"; statementId: string };
 

@@ -153,6 +153,12 @@ const TABLE: Route[] = [
   // Resolve/reopen: drafters, conveners and the thread's author (a drafter of A wrote these threads).
   { route: "PATCH /api/threads/:thread", expect: [401, 404, 403, 403, 400, 400, 403] },
   { route: "POST /api/threads/:thread/read", expect: [401, 404, 200, 200, 200, 200, 403] },
+  // Amendments: members read; reviewers and drafters propose (`{}` is a 400), observers not, nobody once final.
+  { route: "GET /api/statements/:id/amendments", expect: MEMBER_READ },
+  { route: "POST /api/statements/:id/amendments", expect: [401, 404, 403, 400, 400, 409, 403] },
+  // No amendment exists here: the route answers 404 before anything else (the role matrix of decisions is
+  // server/amendments/amendments.test.ts).
+  { route: "POST /api/amendments/:id/decision", expect: [401, 404, 404, 404, 404, 404, 403] },
   // Only the author edits or deletes a comment (nobody in the columns wrote it).
   { route: "PATCH /api/comments/:comment", expect: [401, 404, 403, 403, 403, 403, 403] },
   { route: "DELETE /api/comments/:comment", expect: [401, 404, 403, 403, 403, 403, 403] },
@@ -283,6 +289,8 @@ const NOT_ENDPOINTS: Record<string, string> = {
   "ALL /api/statements/:id/threads": "the comment routes' body limit",
   "ALL /api/threads/*": "the comment routes' body limit",
   "ALL /api/comments/*": "the comment routes' body limit",
+  "ALL /api/statements/:id/amendments": "the amendment routes' body limit",
+  "ALL /api/amendments/*": "the amendment routes' body limit",
 };
 
 /** The app's endpoints as Hono registered them: "METHOD /path", without middleware. */

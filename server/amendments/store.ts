@@ -1,0 +1,135 @@
+/**
+ * Amendments in storage: create, read as DTOs, and the status changes. Every change of status is one conditional
+ * UPDATE (`… WHERE status = <expected>`), so that of two people deciding the same proposal at the same moment —
+ * on one instance or on several sharing a database — exactly one changes it and the other is told who did.
+ */
+import type { DB } from "../storage/database";
+import { newId } from "../ids";
+import type { AmendmentDto, AmendmentStatus, AmendmentTarget } from "../../shared/amendments/schemas";
+import { AmendmentStatuses } from "../../shared/amendments/schemas";
+
+function asStatus(s: string): AmendmentStatus {
+  return (AmendmentStatuses as readonly string[]).includes(s) ? (s as AmendmentStatus) : "open";
+}
+
+/** A new proposal. */
+export async function insertAmendment(
+  db: DB,
+  a: {
+    statementId: string;
+    clauseId: string;
+    target: AmendmentTarget;
+    replacement: string;
+    reason: string;
+    proposedBy: string;
+    organizationId: string | null;
+  },
+): Promise<string> {
+  const id = newId();
+  const now = Date.now();
+  await db
+    .insertInto("amendments")
+    .values({
+      id,
+      statement_id: a.statementId,
+      clause_id: a.clauseId,
+      anchor_from: a.target.from,
+      anchor_to: a.target.to,
+      quote: a.target.quote,
+      start_offset: a.target.start,
+      end_offset: a.target.end,
+      replacement: a.replacement,
+      reason: a.reason,
+      status: "open",
+      proposed_by: a.proposedBy,
+      organization_id: a.organizationId,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  return id;
+}
+
+/** A statement's proposals (or the ones named), oldest first, as the API answers them. */
+export async function listAmendments(db: DB, statementId: string, ids?: readonly string[]): Promise<AmendmentDto[]> {
+  if (ids && ids.length === 0) return [];
+  let q = db
+    .selectFrom("amendments")
+    .leftJoin("users as proposer", "proposer.id", "amendments.proposed_by")
+    .leftJoin("users as decider", "decider.id", "amendments.decided_by")
+    .selectAll("amendments")
+    .select(["proposer.name as proposer_name", "decider.name as decider_name"])
+    .where("amendments.statement_id", "=", statementId);
+  if (ids) q = q.where("amendments.id", "in", ids);
+  const rows = await q.orderBy("amendments.created_at", "asc").orderBy("amendments.id", "asc").execute();
+  return rows.map((r) => ({
+    id: r.id,
+    statementId: r.statement_id,
+    clauseId: r.clause_id,
+    target: {
+      from: r.anchor_from,
+      to: r.anchor_to,
+      quote: r.quote,
+      start: Number(r.start_offset),
+      end: Number(r.end_offset),
+    },
+    replacement: r.replacement,
+    reason: r.reason,
+    status: asStatus(r.status),
+    proposer: { id: r.proposed_by, name: r.proposer_name ?? "(former user)", organizationId: r.organization_id },
+    createdAt: Number(r.created_at),
+    decision:
+      r.decided_by !== null && r.decided_at !== null
+        ? {
+            by: { id: r.decided_by, name: r.decider_name ?? "(former user)" },
+            at: Number(r.decided_at),
+            reason: r.decision_reason,
+          }
+        : null,
+  }));
+}
+
+/** One proposal with the id of its statement, or null. */
+export async function findAmendment(db: DB, id: string): Promise<{ id: string; statementId: string } | null> {
+  const r = await db.selectFrom("amendments").select(["id", "statement_id"]).where("id", "=", id).executeTakeFirst();
+  return r ? { id: r.id, statementId: r.statement_id } : null;
+}
+
+/**
+ * Moves a proposal from status `from` to `to`, recording who decided and why (null `by` clears the decision).
+ * True when this call made the change; false when the proposal was no longer in `from`.
+ */
+export async function transition(
+  db: DB,
+  id: string,
+  from: AmendmentStatus,
+  to: AmendmentStatus,
+  decision: { by: string | null; reason: string | null },
+): Promise<boolean> {
+  const now = Date.now();
+  const r = await db
+    .updateTable("amendments")
+    .set({
+      status: to,
+      updated_at: now,
+      decided_by: decision.by,
+      decided_at: decision.by === null ? null : now,
+      decision_reason: decision.reason,
+    })
+    .where("id", "=", id)
+    .where("status", "=", from)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Closes every open or outdated proposal of a final statement; returns the ids it closed. */
+export async function closeUndecided(db: DB, statementId: string): Promise<string[]> {
+  const rows = await db
+    .updateTable("amendments")
+    .set({ status: "closed", updated_at: Date.now() })
+    .where("statement_id", "=", statementId)
+    .where("status", "in", ["open", "outdated"])
+    .returning("id")
+    .execute();
+  return rows.map((r) => r.id);
+}
