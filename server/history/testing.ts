@@ -6,17 +6,20 @@ import { sha256Hex } from "../../shared/canonical";
 
 type Person = Awaited<ReturnType<typeof signUp>>;
 
-/** A statement whose convener represents no organization, with a drafter of organization A and one of B. */
+/**
+ * A statement whose convener represents no organization, with a drafter of organization A and one of B (and
+ * extra members of A). The convener creates both organizations (conveners may).
+ */
 export async function twoOrganizations(baseUrl: string, extra: Array<"reviewer" | "observer"> = []) {
-  const admin = await signUp(baseUrl, "Admin");
   const convener = await signUp(baseUrl, "Convener");
-  const mk = async (name: string) =>
-    (await admin.api.createOrganization({ name, shortName: name.slice(0, 8), stakeholderGroup: "civil-society" }))
-      .organization.id;
-  const orgA = await mk(`Alpha ${Math.random().toString(36).slice(2, 6)}`);
-  const orgB = await mk(`Beta ${Math.random().toString(36).slice(2, 6)}`);
   const { statement } = await convener.api.createStatement({ title: "Statement of Purpose" });
   const statementId = statement.id;
+  const tag = Math.random().toString(36).slice(2, 6);
+  const mk = async (name: string) =>
+    (await convener.api.createOrganization({ name, shortName: name, stakeholderGroup: "civil-society" })).organization
+      .id;
+  const orgA = await mk(`Alpha ${tag}`);
+  const orgB = await mk(`Beta ${tag}`);
   const add = async (name: string, role: "drafter" | "reviewer" | "observer", organizationId: string | null) => {
     const p = await signUp(baseUrl, name);
     await convener.api.addMember(statementId, { email: p.email, role, organizationId });
@@ -26,7 +29,7 @@ export async function twoOrganizations(baseUrl: string, extra: Array<"reviewer" 
   const bob = await add("Bob", "drafter", orgB);
   const others: Person[] = [];
   for (const role of extra) others.push(await add(role, role, orgA));
-  return { admin, convener, statementId, orgA, orgB, alice, bob, others };
+  return { convener, statementId, orgA, orgB, alice, bob, others };
 }
 
 /** The canonical text as the export gives it. */
