@@ -2,9 +2,11 @@
  * The comments extension of the statement editor:
  * - highlights of commented ranges (inline decorations, from the threads' relative positions), lit up
  *   together with their thread card on hover or focus;
- * - a gutter mark beside every clause with its number of open threads (an overlay positioned next to each
- *   top-level block, outside the document, so it never touches the text); clicking it opens the clause's
- *   threads, or a new comment on a clause without any;
+ * - a gutter mark beside every clause with its number of open threads: a real button (its accessible name says
+ *   how many threads are open) drawn as a widget decoration before the clause and placed by CSS, kept per
+ *   clause by clause-widgets.ts, so a keystroke (local or remote) redraws only the marks of the clauses it
+ *   changed and nothing is ever measured; clicking it opens the clause's threads, or a new comment on a clause
+ *   without any;
  * - a floating "Comment" button over a selection, and Ctrl/⌘+Alt+M to comment on the selection
  *   (Escape closes the composer or the open thread). Both work in read-only editors: reviewers comment.
  */
@@ -14,7 +16,6 @@ import type { EditorState } from "@tiptap/pm/state";
 import { Decoration, DecorationSet } from "@tiptap/pm/view";
 import type { EditorView } from "@tiptap/pm/view";
 import type * as Y from "yjs";
-import { CLAUSE_ID_ATTR } from "../../shared/canonical";
 import { CommentPolicy } from "../../shared/comments/policy";
 import type { EditorExtensionContext } from "../editor/plugins";
 import { commentStoreFor } from "./store";
@@ -22,8 +23,11 @@ import type { CommentStore } from "./store";
 import { draftFromSelection, rangeOfAnchor } from "./anchors";
 import { CommentTestId } from "./testids";
 import { plural } from "../../shared/plural";
+import { clauseWidgetsPlugin } from "../editor/extensions/clause-widgets";
+import "./gutter.css";
 
 const key = new PluginKey<DecorationSet>("comments");
+const gutterKey = new PluginKey<DecorationSet>("commentGutter");
 
 /** Brings the Comments tab of the side panel forward (the panel owns its tab state; its tab is a button). */
 function showCommentsTab(): void {
@@ -37,16 +41,13 @@ function isShortcut(e: KeyboardEvent): boolean {
 const BUBBLE_ICON =
   '<svg viewBox="0 0 20 20" width="15" height="15" aria-hidden="true"><path d="M4 4h12a1 1 0 0 1 1 1v8a1 1 0 0 1-1 1H9l-4 3v-3H4a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1Z" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linejoin="round"/></svg>';
 
-/** The DOM parts of the extension: gutter, selection button, listeners. */
+/** The DOM parts of the extension besides the gutter: highlights, the selection button, listeners. */
 class CommentsView {
-  private readonly gutter: HTMLDivElement;
   private readonly button: HTMLButtonElement;
-  private readonly marks = new Map<string, HTMLButtonElement>();
   private readonly unsubscribe: Array<() => void> = [];
   private frame = 0;
   private decorationKey = "";
   private lastSelected: string | null = null;
-  private readonly resize: ResizeObserver | null;
 
   constructor(
     private view: EditorView,
@@ -54,11 +55,6 @@ class CommentsView {
     private readonly ydoc: Y.Doc,
     private readonly canComment: boolean,
   ) {
-    this.gutter = document.createElement("div");
-    this.gutter.className = "comment-gutter";
-    this.gutter.setAttribute("aria-label", "Comments by clause");
-    this.gutter.setAttribute("role", "group");
-
     this.button = document.createElement("button");
     this.button.type = "button";
     this.button.className = "comment-selection-button";
@@ -74,8 +70,6 @@ class CommentsView {
     this.unsubscribe.push(store.onPanelRequest(showCommentsTab));
     document.addEventListener("keydown", this.onKeyDown, true);
     this.unsubscribe.push(() => document.removeEventListener("keydown", this.onKeyDown, true));
-    this.resize = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(() => this.schedule());
-    this.resize?.observe(view.dom);
     this.schedule();
   }
 
@@ -87,19 +81,16 @@ class CommentsView {
   destroy(): void {
     cancelAnimationFrame(this.frame);
     for (const u of this.unsubscribe.splice(0)) u();
-    this.resize?.disconnect();
-    this.gutter.remove();
     this.button.remove();
   }
 
   /**
-   * The element around the editor's content, which the gutter and the button are positioned in. Looked up
-   * at each render: Tiptap mounts the view in a temporary element and moves it into the page later.
+   * The element around the editor's content, which the button is positioned in. Looked up at each render:
+   * Tiptap mounts the view in a temporary element and moves it into the page later.
    */
   private get host(): HTMLElement {
     const host = this.view.dom.parentElement!;
-    host.classList.add("comments-host");
-    if (this.gutter.parentElement !== host) host.append(this.gutter);
+    if (!host.classList.contains("comments-host")) host.classList.add("comments-host");
     if (this.button.parentElement !== host) host.append(this.button);
     return host;
   }
@@ -180,71 +171,7 @@ class CommentsView {
       if (el && !isInView(el)) el.scrollIntoView({ block: "center" });
     }
 
-    this.layoutGutter(snap.threads);
     this.placeButton();
-  }
-
-  private layoutGutter(threads: ReturnType<CommentStore["getSnapshot"]>["threads"]): void {
-    const open = new Map<string, number>();
-    const all = new Map<string, number>();
-    for (const t of threads) {
-      all.set(t.clauseId, (all.get(t.clauseId) ?? 0) + 1);
-      if (t.status === "open") open.set(t.clauseId, (open.get(t.clauseId) ?? 0) + 1);
-    }
-    const hostTop = this.host.getBoundingClientRect().top;
-    const seen = new Set<string>();
-    this.view.state.doc.forEach((node, offset) => {
-      const id = node.attrs[CLAUSE_ID_ATTR] as unknown;
-      if (typeof id !== "string" || id === "" || seen.has(id)) return;
-      const count = open.get(id) ?? 0;
-      // Observers cannot start a thread: a mark is useful to them only where threads exist.
-      if (!this.canComment && (all.get(id) ?? 0) === 0) return;
-      const dom = this.view.nodeDOM(offset);
-      if (!(dom instanceof HTMLElement)) return;
-      seen.add(id);
-      let mark = this.marks.get(id);
-      if (!mark) {
-        mark = document.createElement("button");
-        mark.type = "button";
-        mark.className = "comment-gutter-mark";
-        mark.setAttribute("data-testid", CommentTestId.gutterMark);
-        mark.setAttribute("data-clause-id", id);
-        mark.addEventListener("mousedown", (e) => e.preventDefault());
-        mark.addEventListener("click", () => this.openClause(id));
-        this.marks.set(id, mark);
-        this.gutter.append(mark);
-      }
-      const total = all.get(id) ?? 0;
-      mark.style.top = `${Math.round(dom.getBoundingClientRect().top - hostTop)}px`;
-      mark.dataset.count = String(count);
-      mark.classList.toggle("comment-gutter-mark-empty", total === 0);
-      const label =
-        total === 0
-          ? "Comment on this clause"
-          : `${plural(count, "open thread")}${total > count ? `, ${total - count} resolved` : ""} on this clause`;
-      mark.setAttribute("aria-label", label);
-      mark.title = label;
-      const html = `${BUBBLE_ICON}${count > 0 ? `<span class="comment-gutter-count">${count}</span>` : ""}`;
-      if (mark.innerHTML !== html) mark.innerHTML = html;
-    });
-    for (const [id, mark] of this.marks) {
-      if (!seen.has(id)) {
-        mark.remove();
-        this.marks.delete(id);
-      }
-    }
-  }
-
-  private openClause(clauseId: string): void {
-    const snap = this.store.getSnapshot();
-    const has = snap.threads.some((t) => t.clauseId === clauseId);
-    if (!has && this.canComment) {
-      this.store.focusClause(clauseId);
-      this.store.startDraft({ clauseId, anchor: null });
-      return;
-    }
-    this.store.focusClause(clauseId);
-    this.store.requestPanel();
   }
 
   private placeButton(): void {
@@ -271,6 +198,60 @@ class CommentsView {
 function isInView(el: Element): boolean {
   const r = el.getBoundingClientRect();
   return r.top >= 0 && r.bottom <= window.innerHeight;
+}
+
+type Threads = ReturnType<CommentStore["getSnapshot"]>["threads"];
+
+/** Open and total threads per clause, counted once per list of threads (the store replaces it on each change). */
+const countsByList = new WeakMap<Threads, Map<string, { open: number; total: number }>>();
+function threadCounts(threads: Threads): Map<string, { open: number; total: number }> {
+  let counts = countsByList.get(threads);
+  if (counts) return counts;
+  counts = new Map();
+  for (const t of threads) {
+    const c = counts.get(t.clauseId) ?? { open: 0, total: 0 };
+    c.total++;
+    if (t.status === "open") c.open++;
+    counts.set(t.clauseId, c);
+  }
+  countsByList.set(threads, counts);
+  return counts;
+}
+
+/** Opens a clause's threads in the panel, or a new comment on a clause without any. */
+function openClause(store: CommentStore, canComment: boolean, clauseId: string): void {
+  const has = store.getSnapshot().threads.some((t) => t.clauseId === clauseId);
+  store.focusClause(clauseId);
+  if (!has && canComment) store.startDraft({ clauseId, anchor: null });
+  else store.requestPanel();
+}
+
+function markLabel(open: number, total: number): string {
+  if (total === 0) return "Comment on this clause";
+  const resolved = total > open ? `, ${total - open} resolved` : "";
+  return `${plural(open, "open thread")}${resolved} on this clause`;
+}
+
+/** The gutter mark of one clause: a button in a slot that CSS places in the right margin, level with the clause. */
+function renderMark(clauseId: string, open: number, total: number, onClick: () => void): HTMLElement {
+  const slot = document.createElement("span");
+  slot.className = "comment-gutter-slot";
+  slot.contentEditable = "false";
+  const mark = document.createElement("button");
+  mark.type = "button";
+  mark.className = `comment-gutter-mark${total === 0 ? " comment-gutter-mark-empty" : ""}`;
+  mark.setAttribute("data-testid", CommentTestId.gutterMark);
+  mark.setAttribute("data-clause-id", clauseId);
+  mark.dataset.count = String(open);
+  const label = markLabel(open, total);
+  mark.setAttribute("aria-label", label);
+  mark.title = label;
+  mark.innerHTML = `${BUBBLE_ICON}${open > 0 ? `<span class="comment-gutter-count">${open}</span>` : ""}`;
+  // Keep the editor's selection.
+  mark.addEventListener("mousedown", (e) => e.preventDefault());
+  mark.addEventListener("click", onClick);
+  slot.append(mark);
+  return slot;
 }
 
 /** The extension for one editor (see the module comment). */
@@ -311,6 +292,28 @@ export function commentsExtension(ctx: EditorExtensionContext) {
             },
           },
           view: (view) => new CommentsView(view, store, ctx.ydoc, canComment),
+        }),
+        clauseWidgetsPlugin({
+          key: gutterKey,
+          widgetFor: (clauseId) => {
+            const { open, total } = threadCounts(store.getSnapshot().threads).get(clauseId) ?? { open: 0, total: 0 };
+            // Observers cannot start a thread: a mark is useful to them only where threads exist.
+            if (!canComment && total === 0) return null;
+            return {
+              key: `comment:${clauseId}:${open}:${total}`,
+              render: () => renderMark(clauseId, open, total, () => openClause(store, canComment, clauseId)),
+            };
+          },
+          subscribe: (refresh) => {
+            // Only a change of the threads (not hover or selection) can change a mark.
+            let threads = store.getSnapshot().threads;
+            return store.subscribe(() => {
+              const next = store.getSnapshot().threads;
+              if (next === threads) return;
+              threads = next;
+              refresh();
+            });
+          },
         }),
       ];
     },
