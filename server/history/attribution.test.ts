@@ -4,7 +4,7 @@
  * after the log is compacted into a snapshot and the server restarts.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import * as Y from "yjs";
+import type * as Y from "yjs";
 import { ApiClient, connectProvider, eventually, startTestServer, synced, tempDataDir } from "../testing/harness";
 import type { RunningServer } from "../server";
 import { appendParagraph, plainText } from "../testing/docs";
