@@ -5,6 +5,7 @@ import { api, auditCsvUrl, errorMessage } from "../api";
 import { absoluteTime, relativeTime } from "../ui/format";
 import { excerpt } from "./Matrix";
 import { SignoffLabel } from "./testids";
+import { quoted } from "./labels";
 
 /** The statement's audit log (memberships, positions, signatures, lock, unlock), loaded when opened; and its CSV. */
 export function AuditLog({ statementId }: { statementId: string }) {
@@ -37,7 +38,9 @@ export function AuditLog({ statementId }: { statementId: string }) {
                 <strong>{e.action}</strong>
                 {typeof e.detail.position === "string" ? ` ${e.detail.position}` : ""}
                 {typeof e.detail.clauseNumber === "number" ? ` (clause ${e.detail.clauseNumber})` : ""}
-                {typeof e.detail.reason === "string" && e.detail.reason ? ` — “${excerpt(e.detail.reason, 80)}”` : ""}
+                {typeof e.detail.reason === "string" && e.detail.reason
+                  ? ` — ${quoted(excerpt(e.detail.reason, 80))}`
+                  : ""}
                 {e.hash && (
                   <>
                     {" "}

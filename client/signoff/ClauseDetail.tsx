@@ -23,12 +23,15 @@ export function ClauseDetail({
   matrix,
   clauseId,
   myOrg,
+  focusOrg = null,
   onDone,
 }: {
   statementId: string;
   matrix: SignoffMatrixDto;
   clauseId: string;
   myOrg: SignoffOrganization | null;
+  /** An organization whose position was opened from its matrix cell: its row is focused. */
+  focusOrg?: string | null;
   onDone: () => void;
 }) {
   const clause = matrix.clauses.find((c) => c.clauseId === clauseId)!;
@@ -202,7 +205,9 @@ export function ClauseDetail({
 
       <ul className="signoff-positions">
         {groupOrganizations(matrix.organizations).flatMap((g) =>
-          g.orgs.map((o) => <PositionRow key={o.id} org={o} p={index.get(positionKey(clauseId, o.id))} />),
+          g.orgs.map((o) => (
+            <PositionRow key={o.id} org={o} p={index.get(positionKey(clauseId, o.id))} focused={o.id === focusOrg} />
+          )),
         )}
       </ul>
       <ClauseHistory matrix={matrix} clauseId={clauseId} />

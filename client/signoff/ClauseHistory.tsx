@@ -8,6 +8,7 @@ import type { PositionHistoryDto, SignoffMatrixDto } from "../../shared/signoff"
 import { absoluteTime, relativeTime } from "../ui/format";
 import { api, errorMessage } from "../api";
 import { excerpt } from "./Matrix";
+import { quoted } from "./labels";
 
 /** A collapsed list under the clause detail, loaded on first opening. */
 export function ClauseHistory({ matrix, clauseId }: { matrix: SignoffMatrixDto; clauseId: string }) {
@@ -36,7 +37,7 @@ export function ClauseHistory({ matrix, clauseId }: { matrix: SignoffMatrixDto; 
           <li key={h.id}>
             <span title={absoluteTime(h.at)}>{relativeTime(h.at)}</span>: {names.get(h.organizationId) ?? "?"}{" "}
             {h.position}
-            {h.reason ? ` — “${excerpt(h.reason, 80)}”` : ""} ({h.userName}, clause{" "}
+            {h.reason ? ` — ${quoted(excerpt(h.reason, 80))}` : ""} ({h.userName}, clause{" "}
             <code className="hash">{h.clauseHash.slice(0, 8)}</code>)
           </li>
         ))}

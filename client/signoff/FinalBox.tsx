@@ -7,6 +7,7 @@ import { api, errorMessage } from "../api";
 import { useSession } from "../app/session";
 import { absoluteTime } from "../ui/format";
 import { SignoffLabel } from "./testids";
+import { quoted } from "./labels";
 
 /** The final version: hash, signatories, what was overridden; the admin's unlock. */
 export function FinalBox({ statementId, matrix }: { statementId: string; matrix: SignoffMatrixDto }) {
@@ -58,7 +59,7 @@ export function FinalBox({ statementId, matrix }: { statementId: string; matrix:
           {final.unsigned.length > 0 && <p>Not signed: {final.unsigned.map((u) => u.organizationName).join(", ")}.</p>}
           {final.objections.map((o) => (
             <p key={`${o.clauseId}:${o.organizationId}`}>
-              {SignoffLabel.clause(o.clauseNumber)}: {o.organizationName} objected — “{o.reason}”
+              {SignoffLabel.clause(o.clauseNumber)}: {o.organizationName} objected — {quoted(o.reason)}
             </p>
           ))}
         </div>

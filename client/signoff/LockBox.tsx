@@ -15,6 +15,7 @@ import { ErrorCode } from "../../shared/errors";
 import { lockRefusal, textChangedDetails } from "./refusals";
 import { TextChangedNotice } from "./TextChangedNotice";
 import { SignoffLabel, SignoffTestId } from "./testids";
+import { quoted } from "./labels";
 
 /** What the lock dialog shows the convener; `readiness` is null after the text changed, until the server says. */
 interface Shown {
@@ -107,6 +108,17 @@ export function LockBox({
           : ""}
         .
       </p>
+      {matrix.readiness.unsigned.length > 0 && (
+        <p className="small" data-testid={SignoffTestId.lockGateUnsigned}>
+          Not signed yet:{" "}
+          {matrix.readiness.unsigned
+            .map((u) => {
+              const org = matrix.organizations.find((o) => o.id === u.organizationId);
+              return org?.representatives === 0 ? `${u.organizationName} (no member yet)` : u.organizationName;
+            })
+            .join(", ")}
+        </p>
+      )}
       <button type="button" className="btn btn-secondary btn-sm" onClick={look}>
         {SignoffLabel.lock}
       </button>
@@ -164,7 +176,7 @@ export function LockBox({
                       {r.objections.map((o) => (
                         <li key={`${o.clauseId}:${o.organizationId}`}>
                           {SignoffLabel.clause(o.clauseNumber)}, {o.organizationName}
-                          {o.stale ? " (stale)" : ""}: “{o.reason}”
+                          {o.stale ? " (stale)" : ""}: {quoted(o.reason)}
                         </li>
                       ))}
                     </ul>

@@ -3,13 +3,33 @@ import type { PositionDto, SignoffOrganization } from "../../shared/signoff";
 import { cellState } from "../../shared/signoff";
 import { absoluteTime, relativeTime } from "../ui/format";
 import { DiffView } from "./DiffView";
-import { CELL_LABEL, CELL_SYMBOL } from "./labels";
+import { CELL_LABEL, CELL_SYMBOL, quoted } from "./labels";
 
 /** A row of the clause detail's list; `p` is undefined while the organization has given no position. */
-export function PositionRow({ org, p }: { org: SignoffOrganization; p: PositionDto | undefined }) {
+export function PositionRow({
+  org,
+  p,
+  focused = false,
+}: {
+  org: SignoffOrganization;
+  p: PositionDto | undefined;
+  /** Opened from its matrix cell: highlighted and focused (tabIndex -1 lets it take focus). */
+  focused?: boolean;
+}) {
   const state = cellState(p);
   return (
-    <li className="signoff-position" data-org-id={org.id} data-state={state}>
+    <li
+      className={`signoff-position ${focused ? "signoff-position-focused" : ""}`}
+      data-org-id={org.id}
+      data-state={state}
+      tabIndex={focused ? -1 : undefined}
+      ref={(el) => {
+        if (el && focused && document.activeElement !== el) {
+          el.focus();
+          el.scrollIntoView({ block: "nearest" });
+        }
+      }}
+    >
       <span className={`sm-swatch cell-${state}`} aria-hidden="true">
         {CELL_SYMBOL[state]}
       </span>{" "}
@@ -21,7 +41,7 @@ export function PositionRow({ org, p }: { org: SignoffOrganization; p: PositionD
             {" "}
             — {p.userName}, <span title={absoluteTime(p.at)}>{relativeTime(p.at)}</span>
           </span>
-          {p.reason && <p className="signoff-reason">“{p.reason}”</p>}
+          {p.reason && <p className="signoff-reason">{quoted(p.reason)}</p>}
           {p.stale && p.diff && <DiffView parts={p.diff} label={`Changes since ${org.shortName} gave its position`} />}
           {p.removed && <p className="small muted">The clause was removed from the text.</p>}
         </>

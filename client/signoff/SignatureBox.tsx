@@ -1,8 +1,9 @@
 /**
- * My organization's signature: its state (signed, void with the changes since, unsigned) and the sign dialog,
- * which shows the text and the hash being signed. Signing sends that hash and text; if the text changed while
- * the dialog was open, the server refuses, the dialog shows the diff and the new hash, and signs only after a
- * second confirmation.
+ * My organization's signature: its state (signed, void with the changes since, unsigned), the sign dialog, which
+ * shows the text and the SHA-256 being signed and what the signature covers, and "withdraw signature" before the
+ * lock (confirmed first). Signing sends that hash and text; if the text changed while the dialog was open, the
+ * server refuses, the dialog shows the diff and the new hash, and signs only after a second confirmation.
+ * Long organization names wrap (never clip) in the heading and the buttons.
  */
 import { useState } from "react";
 import type * as Y from "yjs";
@@ -21,6 +22,8 @@ import { SignoffLabel, SignoffTestId } from "./testids";
 interface Shown {
   hash: string;
   text: string;
+  /** How many clauses the text has (null when the server sent the text: it was not read as a document here). */
+  clauses: number | null;
   changed: TextChangedDetails | null;
 }
 
@@ -39,12 +42,13 @@ export function SignatureBox(props: {
   const [diff, setDiff] = useState<string | null>(null);
   const [shown, setShown] = useState<Shown | null>(null);
   const [dialogError, setDialogError] = useState<string | null>(null);
+  const [withdrawing, setWithdrawing] = useState(false);
   const state = !sig ? "unsigned" : sig.voidReason ? "void" : "signed";
 
   function openDialog() {
     // What the dialog shows is this reading of the local document, and nothing else: it does not follow edits.
     const t = signoffText(ydoc);
-    setShown({ hash: t.hash, text: t.markdown, changed: null });
+    setShown({ hash: t.hash, text: t.markdown, clauses: t.clauses.length, changed: null });
     setDialogError(null);
   }
 
@@ -62,8 +66,22 @@ export function SignatureBox(props: {
     } catch (err) {
       const changed = textChangedDetails(err);
       if (changed && changed.currentHash !== null && changed.currentText !== null) {
-        setShown({ hash: changed.currentHash, text: changed.currentText, changed });
+        setShown({ hash: changed.currentHash, text: changed.currentText, clauses: null, changed });
       } else setDialogError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function withdraw() {
+    setBusy(true);
+    setDialogError(null);
+    try {
+      await api.withdrawSignature(statementId, { organizationId: org.id });
+      setWithdrawing(false);
+      onDone();
+    } catch (err) {
+      setDialogError(errorMessage(err));
     } finally {
       setBusy(false);
     }
@@ -87,7 +105,7 @@ export function SignatureBox(props: {
       data-state={state}
       aria-label="Signature"
     >
-      <h3>{org.name}</h3>
+      <h3 className="signoff-org-name">{org.name}</h3>
       {state === "signed" && sig && (
         <p className="success">
           ✓ Signed by {sig.userName} <span title={absoluteTime(sig.at)}>{relativeTime(sig.at)}</span> — bound to{" "}
@@ -116,6 +134,19 @@ export function SignatureBox(props: {
         </div>
       )}
       {state === "unsigned" && <p className="muted">{org.shortName} has not signed the text.</p>}
+      {matrix.me.canSign && state === "signed" && (
+        <button
+          type="button"
+          className="btn btn-secondary btn-sm signoff-wrap-button"
+          onClick={() => {
+            setDialogError(null);
+            setWithdrawing(true);
+          }}
+          disabled={busy}
+        >
+          {SignoffLabel.withdraw}
+        </button>
+      )}
       {matrix.me.canSign && state !== "signed" && (
         <button
           type="button"
@@ -140,19 +171,29 @@ export function SignatureBox(props: {
           <div className="stack" data-testid={SignoffTestId.signDialog}>
             {shown.changed && <TextChangedNotice details={shown.changed} />}
             <p>
-              You sign this text for <strong>{org.name}</strong>
-              {shown.changed ? ", as it reads now" : ""}. Your signature is bound to its SHA-256 and is void once the
-              text changes.
+              You sign the whole statement for <strong>{org.name}</strong>
+              {shown.changed ? ", as it reads now" : ""}: every clause below, exactly as written.
             </p>
-            <pre className="signoff-shown-text" aria-label="Text to sign">
-              {shown.text}
-            </pre>
-            <p className="small">
-              SHA-256{" "}
+            <div className="signoff-hash-box">
+              <p className="small">
+                <strong>SHA-256 you are signing</strong>
+              </p>
               <code className="hash signoff-hash" data-testid={SignoffTestId.shownHash} data-hash={shown.hash}>
                 {shown.hash}
               </code>
-            </p>
+              <p className="small muted" data-testid={SignoffTestId.signCovers}>
+                It covers the whole canonical text{shown.clauses !== null ? `, ${plural(shown.clauses, "clause")}` : ""}{" "}
+                ({plural(new TextEncoder().encode(shown.text).length, "byte")} of Markdown, the file “Export .md”
+                downloads; check it with <code>sha256sum</code>). Your signature is void as soon as the text changes,
+                and you can withdraw it until the statement is locked.
+              </p>
+            </div>
+            <details>
+              <summary className="small">Show the text being signed</summary>
+              <pre className="signoff-shown-text" aria-label="Text to sign">
+                {shown.text}
+              </pre>
+            </details>
             {dialogError && (
               <p className="form-error" role="alert">
                 {dialogError}
@@ -169,6 +210,33 @@ export function SignatureBox(props: {
           </div>
         )}
       </Dialog>
+
+      <Dialog open={withdrawing} title={`${SignoffLabel.withdraw}: ${org.name}`} onClose={() => setWithdrawing(false)}>
+        <div className="stack" data-testid={SignoffTestId.withdrawDialog}>
+          <p>
+            {org.name} will no longer have signed this text. The convener cannot lock with its signature until someone
+            signs for it again. The withdrawal is recorded in the audit log.
+          </p>
+          {dialogError && (
+            <p className="form-error" role="alert">
+              {dialogError}
+            </p>
+          )}
+          <div className="form-actions">
+            <button type="button" className="btn btn-secondary" onClick={() => setWithdrawing(false)} data-autofocus>
+              Cancel
+            </button>
+            <button type="button" className="btn btn-primary" disabled={busy} onClick={withdraw}>
+              {SignoffLabel.withdrawConfirm}
+            </button>
+          </div>
+        </div>
+      </Dialog>
     </section>
   );
+}
+
+/** "1 clause", "12 clauses". */
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }

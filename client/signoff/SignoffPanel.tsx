@@ -1,8 +1,9 @@
 /**
  * The Sign-off tab of the editor's side panel, one section per file: the final version once locked and the
- * admin's unlock (FinalBox.tsx), my organization's signature (SignatureBox.tsx), the convener's lock
- * (LockBox.tsx), the matrix with its filters (Matrix.tsx, MatrixControls.tsx), the selected clause's positions
- * and my organization's approve / object / abstain (ClauseDetail.tsx), and the audit log (AuditLog.tsx).
+ * admin's unlock (FinalBox.tsx), my organization's signature and its withdrawal (SignatureBox.tsx), the
+ * convener's expected signatories (ExpectedSignatories.tsx) and lock (LockBox.tsx), my organization's bulk
+ * approval (BulkApprove.tsx), the matrix with its filters (Matrix.tsx, MatrixControls.tsx), the selected
+ * clause's positions and my organization's approve / object / abstain (ClauseDetail.tsx), and the audit log.
  */
 import { useState } from "react";
 import type { EditorPageContext } from "../editor/plugins";
@@ -15,6 +16,9 @@ import type { MatrixFilter } from "./Matrix";
 import { FilterChips, Legend } from "./MatrixControls";
 import { ClauseDetail } from "./ClauseDetail";
 import { AuditLog } from "./AuditLog";
+import { BulkApprove } from "./BulkApprove";
+import { ExpectedSignatories } from "./ExpectedSignatories";
+import { canManageMembers } from "../../shared/roles";
 import { signoffStoreFor, useSignoffs } from "./store";
 import { SignoffLabel, SignoffTestId } from "./testids";
 import "./signoff.css";
@@ -25,6 +29,16 @@ export function SignoffPanel({ ctx }: { ctx: EditorPageContext }) {
   const { matrix, error } = useSignoffs(store);
   const [filter, setFilter] = useState<MatrixFilter>("all");
   const [selected, setSelected] = useState<string | null>(null);
+  // The organization whose position was opened from its matrix cell (focused in the clause detail).
+  const [focusOrg, setFocusOrg] = useState<string | null>(null);
+  const select = (clauseId: string) => {
+    setSelected(clauseId);
+    setFocusOrg(null);
+  };
+  const openCell = (clauseId: string, organizationId: string) => {
+    setSelected(clauseId);
+    setFocusOrg(organizationId);
+  };
   const [wide, setWide] = useState(false);
 
   if (!matrix) {
@@ -66,8 +80,14 @@ export function SignoffPanel({ ctx }: { ctx: EditorPageContext }) {
           onDone={store.refresh}
         />
       )}
+      {canManageMembers(ctx.detail.me.role) && !matrix.final && (
+        <ExpectedSignatories statementId={ctx.statementId} matrix={matrix} />
+      )}
       {matrix.me.canLock && (
         <LockBox statementId={ctx.statementId} ydoc={ctx.ydoc} matrix={matrix} onDone={store.refresh} />
+      )}
+      {myOrg && matrix.me.canSign && (
+        <BulkApprove statementId={ctx.statementId} matrix={matrix} org={myOrg} onDone={store.refresh} />
       )}
 
       <section className="signoff-section" aria-label="Sign-off matrix">
@@ -79,7 +99,7 @@ export function SignoffPanel({ ctx }: { ctx: EditorPageContext }) {
         </div>
         <FilterChips label="Filter clauses" filters={filters} value={filter} onChange={setFilter} />
         <Legend />
-        <SignoffMatrix matrix={matrix} filter={filter} selected={selected} onSelect={setSelected} />
+        <SignoffMatrix matrix={matrix} filter={filter} selected={selected} onSelect={select} onOpenCell={openCell} />
       </section>
 
       {selectedClause && (
@@ -89,6 +109,7 @@ export function SignoffPanel({ ctx }: { ctx: EditorPageContext }) {
           matrix={matrix}
           clauseId={selectedClause.clauseId}
           myOrg={myOrg}
+          focusOrg={focusOrg}
           onDone={store.refresh}
         />
       )}
@@ -103,7 +124,11 @@ export function SignoffPanel({ ctx }: { ctx: EditorPageContext }) {
           filter={filter}
           selected={selected}
           onSelect={(id) => {
-            setSelected(id);
+            select(id);
+            setWide(false);
+          }}
+          onOpenCell={(id, org) => {
+            openCell(id, org);
             setWide(false);
           }}
           wide

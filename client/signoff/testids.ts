@@ -14,10 +14,21 @@ export const SignoffTestId = {
   finalBanner: "final-banner",
   finalHash: "final-hash",
   lockDialog: "lock-dialog",
+  /** The lock box's list of organizations that have not signed the current text (expected ones included). */
+  lockGateUnsigned: "lock-gate-unsigned",
+  /** "Approve all clauses without my objection" and its confirmation. */
+  bulkApprove: "bulk-approve",
+  bulkApproveDialog: "bulk-approve-dialog",
+  /** The convener's list of expected signatories. */
+  expected: "expected-signatories",
+  /** The confirmation before withdrawing a signature. */
+  withdrawDialog: "withdraw-dialog",
   /** The confirmation before signing: the text and the hash being signed. */
   signDialog: "sign-dialog",
   /** The hash a dialog asks the person to confirm (signing or locking); `data-hash` holds it. */
   shownHash: "shown-hash",
+  /** In the sign dialog: what the signature covers (clauses, bytes). */
+  signCovers: "sign-covers",
   /** "The text changed while you were reading": the server refused, with the diff (`data-current-hash`). */
   textChanged: "text-changed",
   /** In the clause detail: the clause changed (locally) since it was opened; its diff and "read again". */
@@ -52,6 +63,16 @@ export const SignoffLabel = {
   filterStale: "Stale",
   expand: "Open full matrix",
   auditCsv: "Download audit log (CSV)",
+  withdraw: "Withdraw signature",
+  withdrawConfirm: "Withdraw the signature",
+  /** "Approve all clauses without my objection" (with the count in the button). */
+  bulkApprove: "Approve all clauses without my objection",
+  /** "Approve 7 clauses" */
+  bulkApproveConfirm: (n: number) => `Approve ${n} clause${n === 1 ? "" : "s"}`,
+  expectedAdd: "Add to expected signatories",
+  expectedCreate: "Create and add",
+  /** "Remove <organization> from expected signatories" */
+  expectedRemove: (org: string) => `Remove ${org} from expected signatories`,
   /** "Sign for <organization>" */
   signFor: (org: string) => `Sign for ${org}`,
   /** "Clause 3" */

@@ -18,6 +18,7 @@ import type { FormErrors } from "../ui/form-errors";
 import { LoadingBlock } from "../ui/Spinner";
 import { confirmAction } from "../ui/Dialog";
 import { Label, TestId } from "../testids";
+import { sortOrganizations as sortByCollation } from "../../shared/collation";
 
 type Load<T> = { status: "loading" } | { status: "ready"; data: T } | { status: "error"; message: string };
 
@@ -26,10 +27,9 @@ type OrganizationInput = { name: string; shortName: string; stakeholderGroup: St
 /** The row's buttons sit under its name (the list's grid has the short name spanning the left column). */
 const ACTIONS_STYLE = { gridColumn: "2", display: "flex", flexWrap: "wrap", gap: 6, marginTop: 6 } as const;
 
-/** Sorts organizations by their sort key (or name), case- and accent-insensitively. */
+/** Sorts organizations by their sort key (or name) in the one collation of every list (shared/collation.ts). */
 export function sortOrganizations(orgs: OrganizationDto[]): OrganizationDto[] {
-  const key = (o: OrganizationDto) => o.sortKey || o.name;
-  return [...orgs].sort((a, b) => key(a).localeCompare(key(b), undefined, { sensitivity: "base" }));
+  return sortByCollation(orgs);
 }
 
 /** The organizations list with the controls the caller is allowed to use. `onCreated` reloads the list. */

@@ -22,6 +22,7 @@ import { Label, TestId } from "../testids";
 import { roleDescription, roleLabel } from "./labels";
 import { sortOrganizations } from "./OrganizationsSection";
 import { InviteByEmail } from "../publication/InviteByEmail";
+import { compareNames } from "../../shared/collation";
 
 const ROLE_ORDER: Record<Role, number> = { convener: 0, drafter: 1, reviewer: 2, observer: 3 };
 
@@ -41,7 +42,7 @@ export function PeoplePanel({ statementId, detail, onChanged }: PeoplePanelProps
   const orgs = sortOrganizations(mergeOrganizations(detail.organizations, allOrgs));
   const orgById = new Map(orgs.map((o) => [o.id, o]));
   const members = [...detail.members].sort(
-    (a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.name.localeCompare(b.name),
+    (a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || compareNames(a.name, b.name),
   );
   const [rowError, setRowError] = useState<string | null>(null);
 

@@ -13,6 +13,7 @@ import { newId, newSecret } from "../ids";
 import { recordAudit } from "../audit/log";
 import { organizationDto } from "../organizations/routes";
 import { listMembers } from "./members";
+import { sortOrganizations } from "../../shared/collation";
 
 /** URL-safe slug from a title, with a random tail so that two statements never share one. */
 function slugify(title: string): string {
@@ -117,7 +118,8 @@ export async function statementDetail(db: DB, me: Membership): Promise<Statement
     },
     me: { userId: me.userId, role: me.role, organizationId: me.organizationId, color: colorForUser(me.userId) },
     members,
-    organizations: orgs.map(organizationDto),
+    // The one collation of organization lists (comment filter chips, people panel): see shared/collation.ts.
+    organizations: sortOrganizations(orgs.map(organizationDto)),
   };
 }
 
