@@ -25,6 +25,7 @@ import { syncRoutes } from "./sync/routes";
 import { commentRoutes } from "./comments/routes";
 import { amendmentRoutes } from "./amendments/routes";
 import { signoffRoutes } from "./signoff/routes";
+import { notificationRoutes } from "./notifications/routes";
 import { historyRoutes } from "./history/routes";
 import { publicRoutes, publicationApiRoutes } from "./publication/routes";
 
@@ -113,6 +114,7 @@ export function createApp(services: Services, upgradeWebSocket: UpgradeWebSocket
   app.route("/api", amendmentRoutes());
   app.route("/api", signoffRoutes());
   app.route("/api", publicationApiRoutes());
+  app.route("/api", notificationRoutes());
   app.route("/api", historyRoutes());
   app.all("/api/*", () => {
     throw new AppError("not_found", "No such API route.");
@@ -129,8 +131,12 @@ export function createApp(services: Services, upgradeWebSocket: UpgradeWebSocket
       await next();
       // Hashed file names never change content.
       if (c.res.status === 200) c.header("Cache-Control", "public, max-age=31536000, immutable");
+      // The body depends on Accept-Encoding (below), for every asset: caches must key on it.
+      if (!c.res.headers.get("Vary")?.includes("Accept-Encoding")) c.header("Vary", "Accept-Encoding", { append: true });
     });
-    app.use("*", serveStatic({ root }));
+    // The build writes a brotli and a gzip copy of every asset (vite.config.ts): served as such to a browser
+    // that accepts them (brotli first), with Content-Encoding and Vary set by serveStatic.
+    app.use("*", serveStatic({ root, precompressed: true }));
     // A missing hashed asset is a 404, not the app's HTML (which a script tag would try to run as JavaScript).
     app.get("/assets/*", () => {
       throw new AppError("not_found", "Not found.");

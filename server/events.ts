@@ -5,13 +5,16 @@
  * here is also handed to the fan-out, and other instances' events are `deliver`ed to local listeners only).
  */
 import type { AppEvent } from "../shared/protocol";
+import type { NotificationEvent } from "../shared/notifications";
 
 /** Everything that crosses from the API to open connections. */
 export type ServerEvent =
   | { kind: "sessions.revoked"; sessionIds: string[] }
   | { kind: "member.changed"; statementId: string; userId: string }
   | { kind: "statement.phase"; statementId: string }
-  | { kind: "app"; statementId: string; event: AppEvent };
+  | { kind: "app"; statementId: string; event: AppEvent }
+  /** Addressed to one person, wherever their event stream is open (server/notifications/stream.ts). */
+  | { kind: "user"; userId: string; event: NotificationEvent };
 
 type Listener = (event: ServerEvent) => void;
 

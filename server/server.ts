@@ -14,6 +14,7 @@ import { SessionStore } from "./auth/sessions";
 import { ServerEvents } from "./events";
 import { RoomRegistry } from "./sync/room-registry";
 import { createApp } from "./app";
+import { startNotifications } from "./notifications/service";
 import type { Services } from "./context";
 import { createLog } from "./logging";
 import type { LogLimits } from "./logging";
@@ -119,6 +120,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
   const checkpoints = startCheckpoints(services, options.history);
 
+  const notifications = startNotifications(services);
+
   let app: ReturnType<typeof createApp> | null = null;
   const nodeWs = createNodeWebSocket({
     app: { request: (...args: Parameters<NonNullable<typeof app>["request"]>) => app!.request(...args) } as never,
@@ -164,6 +167,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     services,
     async close() {
       draining = true;
+      notifications.stop();
       clearInterval(keepalive);
       clearInterval(logSummaries);
       log.flush();

@@ -18,6 +18,7 @@ import type {
   AuditEntryDto,
   InviteCreatedDto,
   InviteInfoDto,
+  OutstandingInviteDto,
   MemberDto,
   OrganizationDto,
   OrganizationPermissionsDto,
@@ -39,6 +40,8 @@ import {
   signupSchema,
   statementCreateSchema,
 } from "./validation";
+import { askToSignSchema, notificationReadSchema } from "./notifications";
+import type { NotificationListDto } from "./notifications";
 import { commentHideSchema, commentWriteSchema, threadCreateSchema, threadPatchSchema } from "./comments/schemas";
 import type { CommentChangeDto, ThreadDto, ThreadListDto, UnreadCountsDto } from "./comments/schemas";
 import { amendmentCreateSchema, amendmentDecisionSchema } from "./amendments/schemas";
@@ -185,6 +188,14 @@ export const ApiRoutes = {
     body: inviteCreateSchema,
     response: json<InviteCreatedDto>(),
   },
+  /** Invite links nobody has used, revoked or let expire (conveners). */
+  invites: {
+    method: "GET",
+    path: "/api/statements/:id/invites",
+    response: json<{ invites: OutstandingInviteDto[] }>(),
+  },
+  /** Revokes an unused invite: its link is refused from then on. */
+  revokeInvite: { method: "DELETE", path: "/api/statements/:id/invites/:inviteId", response: json<Ok>() },
   invite: { method: "GET", path: "/api/invites/:token", response: json<InviteInfoDto>() },
   acceptInvite: { method: "POST", path: "/api/invites/:token/accept", response: json<{ statementId: string }>() },
   /** The newest audit entries; `?limit=` (≤ 1000) and `?before=<next>` page back through the log. */
@@ -252,6 +263,22 @@ export const ApiRoutes = {
     response: json<CommentChangeDto>(),
   },
   unread: { method: "GET", path: "/api/me/unread", response: json<UnreadCountsDto>() },
+
+  // Notifications (the caller's own; live ones arrive on `GET /api/me/events`, Server-Sent Events)
+  notifications: { method: "GET", path: "/api/me/notifications", response: json<NotificationListDto>() },
+  markNotificationsRead: {
+    method: "POST",
+    path: "/api/me/notifications/read",
+    body: notificationReadSchema,
+    response: json<{ marked: number; unread: number }>(),
+  },
+  /** The convener asks an organization's representatives (or those of every one not yet signed) to sign. */
+  askToSign: {
+    method: "POST",
+    path: "/api/statements/:id/ask-to-sign",
+    body: askToSignSchema,
+    response: json<{ organizations: number; people: number }>(),
+  },
 
   // Sign-off, signature, lock, versions
   /** The compact matrix (`expandMatrix` turns it into what the views use); changes arrive as `signoffs.changed`. */

@@ -92,6 +92,19 @@ export interface InviteInfoDto {
   expiresAt: number;
 }
 
+/** `GET /api/statements/:id/invites` (conveners): an invite link nobody has used yet, still valid. */
+export interface OutstandingInviteDto {
+  id: string;
+  role: Role;
+  organizationId: string | null;
+  organizationName: string | null;
+  /** The address an emailed invite went to; null for a link the convener copied. */
+  sentTo: string | null;
+  createdBy: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
 export interface AuditEntryDto {
   id: number;
   action: string;

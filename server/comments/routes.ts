@@ -49,6 +49,7 @@ import {
   unreadCounts,
 } from "./threads";
 import type { CommentRecord, ThreadRecord } from "./threads";
+import { notifyMentions } from "../notifications/triggers";
 
 // Comment routes keep their own, smaller limit (on top of the app-wide one).
 const limit = limitBody(CommentLimits.requestBytesMax);
@@ -136,6 +137,7 @@ export function commentRoutes(): Hono<AppEnv> {
     });
     changed(services, { statementId: id, id: threadId });
     const [thread] = await listThreads(services, id, user.id, [threadId]);
+    await notifyMentions(services, thread.comments[0].id);
     return c.json({ thread }, 201);
   });
 
@@ -159,6 +161,7 @@ export function commentRoutes(): Hono<AppEnv> {
       organizationId: me.organizationId,
     });
     changed(services, thread);
+    await notifyMentions(services, commentId);
     const dto = await threadDto(services, thread, userId);
     return c.json({ comment: dto.comments.find((x) => x.id === commentId), thread: dto }, 201);
   });
@@ -195,6 +198,7 @@ export function commentRoutes(): Hono<AppEnv> {
     }
     await editComment(services.db, comment, body.body, parseMentions(body.body));
     changed(services, thread);
+    await notifyMentions(services, comment.id);
     const dto = await threadDto(services, thread, userId);
     return c.json({ comment: dto.comments.find((x) => x.id === comment.id), thread: dto });
   });

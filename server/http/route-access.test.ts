@@ -112,6 +112,11 @@ const TABLE: Route[] = [
   { route: "DELETE /api/auth/sessions/:session", expect: [401, 404, 404, 404, 404, 404, 403] },
   { route: "GET /api/me", expect: [401, 200, 200, 200, 200, 200, 200] },
   { route: "GET /api/me/unread", expect: [401, 200, 200, 200, 200, 200, 200] },
+  // Notifications are the caller's own (other people's ids match nothing); `{}` is neither `ids` nor `all`.
+  { route: "GET /api/me/notifications", expect: [401, 200, 200, 200, 200, 200, 200] },
+  { route: "POST /api/me/notifications/read", expect: [401, 400, 400, 400, 400, 400, 403] },
+  // The per-user event stream answers only a request for text/event-stream (an EventSource): 400 here.
+  { route: "GET /api/me/events", expect: [401, 400, 400, 400, 400, 400, 400] },
 
   // Organizations: anyone signed in reads; the admin and conveners create; conveners of statements the
   // organization takes part in edit; only the admin deletes and merges.
@@ -137,6 +142,11 @@ const TABLE: Route[] = [
   { route: "DELETE /api/statements/:id/members/:userId", expect: [401, 404, 403, 403, 403, 200, 403] },
   { route: "POST /api/statements/:id/invites", expect: CONVENER_WRITE },
   { route: "POST /api/statements/:id/invites/email", expect: CONVENER_WRITE },
+  { route: "GET /api/statements/:id/invites", expect: CONVENER_READ },
+  // The convener of L names an invite that does not exist: 404, nothing revoked.
+  { route: "DELETE /api/statements/:id/invites/:inviteId", expect: [401, 404, 403, 403, 403, 404, 403] },
+  // Asking to sign is the convener's, in drafting only.
+  { route: "POST /api/statements/:id/ask-to-sign", expect: [401, 404, 403, 403, 403, 409, 403] },
   { route: "GET /api/statements/:id/export.md", expect: MEMBER_READ },
   { route: "GET /api/statements/:id/export.html", expect: MEMBER_READ },
   { route: "GET /api/statements/:id/export.docx", expect: MEMBER_READ },

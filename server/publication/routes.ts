@@ -675,6 +675,7 @@ export function publicationApiRoutes(): Hono<AppEnv> {
       organizationId: body.organizationId ?? null,
       createdBy: user.id,
       expiresInHours: body.expiresInHours ?? 7 * 24,
+      sentTo: body.email,
     });
     const st = await services.db
       .selectFrom("statements")

@@ -141,7 +141,10 @@ export class Peers implements RoomPeers {
   }
 }
 
-/** Statement events go on the statement's channel (only instances holding it care); the rest instance-wide. */
+/**
+ * Statement events go on the statement's channel (only instances holding it care); the rest instance-wide,
+ * among them the events addressed to one person, whose stream may be open on any instance.
+ */
 function channelOf(event: ServerEvent): string | null {
-  return event.kind === "sessions.revoked" ? null : event.statementId;
+  return event.kind === "sessions.revoked" || event.kind === "user" ? null : event.statementId;
 }

@@ -1,5 +1,7 @@
 /**
- * Invite links: single use, expiring. Only the SHA-256 of the token is stored; the link carries the token.
+ * Invite links: single use, expiring, revocable. Only the SHA-256 of the token is stored; the link carries the
+ * token. One link lets one person join: the first to accept it uses it up. Conveners list the links nobody has
+ * used yet and revoke any of them, after which the link is refused like a used one.
  */
 import { sha256Hex } from "../../shared/canonical";
 import type { Services, CurrentUser } from "../context";
@@ -8,13 +10,23 @@ import { newId, newSecret } from "../ids";
 import { recordAudit } from "../audit/log";
 import type { Transaction } from "kysely";
 import type { Database } from "../storage/schema";
+import type { DB } from "../storage/database";
+import type { OutstandingInviteDto } from "../../shared/api";
 import type { Role } from "../../shared/roles";
 import { isRole } from "../../shared/roles";
 
 /** Creates an invite; returns the raw token (shown once). */
 export async function createInvite(
   services: Services,
-  input: { statementId: string; role: Role; organizationId: string | null; createdBy: string; expiresInHours: number },
+  input: {
+    statementId: string;
+    role: Role;
+    organizationId: string | null;
+    createdBy: string;
+    expiresInHours: number;
+    /** The address the link is emailed to, if it is. */
+    sentTo?: string;
+  },
 ): Promise<{ id: string; token: string; expiresAt: number }> {
   const token = newSecret(24);
   const now = Date.now();
@@ -34,6 +46,7 @@ export async function createInvite(
         expires_at: expiresAt,
         used_at: null,
         used_by: null,
+        sent_to: input.sentTo ?? null,
       })
       .execute();
     await recordAudit(trx, {
@@ -60,6 +73,7 @@ export async function describeInvite(services: Services, token: string) {
       "invites.organization_id",
       "invites.expires_at",
       "invites.used_at",
+      "invites.revoked_at",
       "statements.title",
       "users.name as inviter",
       "organizations.name as organization_name",
@@ -67,6 +81,7 @@ export async function describeInvite(services: Services, token: string) {
     .where("invites.token_hash", "=", sha256Hex(token))
     .executeTakeFirst();
   if (!row) throw notFound("Invite");
+  if (row.revoked_at !== null) throw badRequest("This invite link was revoked. Ask the convener for a new one.");
   if (row.used_at !== null) throw badRequest("This invite link has already been used.");
   if (Number(row.expires_at) < Date.now()) throw badRequest("This invite link has expired. Ask for a new one.");
   return row;
@@ -101,8 +116,10 @@ export async function redeemInvite(
     .set({ used_at: now, used_by: userId })
     .where("id", "=", invite.id)
     .where("used_at", "is", null)
+    .where("revoked_at", "is", null)
     .executeTakeFirst();
-  if (Number(res.numUpdatedRows) !== 1) throw badRequest("This invite link has already been used.");
+  // Used by someone else meanwhile, or revoked meanwhile: either way this link no longer lets anyone in.
+  if (Number(res.numUpdatedRows) !== 1) throw badRequest("This invite link has already been used or was revoked.");
   const existing = await trx
     .selectFrom("members")
     .select("role")
@@ -133,5 +150,63 @@ export async function redeemInvite(
       organizationId: invite.organization_id,
       alreadyMember: !!existing,
     },
+  });
+}
+
+/** The statement's invites nobody has used, revoked or let expire, newest first (for its conveners). */
+export async function listOutstandingInvites(db: DB, statementId: string): Promise<OutstandingInviteDto[]> {
+  const rows = await db
+    .selectFrom("invites")
+    .innerJoin("users", "users.id", "invites.created_by")
+    .leftJoin("organizations", "organizations.id", "invites.organization_id")
+    .select([
+      "invites.id",
+      "invites.role",
+      "invites.organization_id",
+      "invites.sent_to",
+      "invites.created_at",
+      "invites.expires_at",
+      "users.name as created_by",
+      "organizations.name as organization_name",
+    ])
+    .where("invites.statement_id", "=", statementId)
+    .where("invites.used_at", "is", null)
+    .where("invites.revoked_at", "is", null)
+    .where("invites.expires_at", ">", Date.now())
+    .orderBy("invites.created_at", "desc")
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    role: r.role as Role,
+    organizationId: r.organization_id,
+    organizationName: r.organization_name ?? null,
+    sentTo: r.sent_to,
+    createdBy: r.created_by,
+    createdAt: Number(r.created_at),
+    expiresAt: Number(r.expires_at),
+  }));
+}
+
+/** Revokes an unused invite of the statement, audited; 404 for an unknown, used or already revoked one. */
+export async function revokeInvite(
+  services: Services,
+  input: { statementId: string; inviteId: string; actorId: string },
+): Promise<void> {
+  await services.db.transaction().execute(async (trx) => {
+    const res = await trx
+      .updateTable("invites")
+      .set({ revoked_at: Date.now(), revoked_by: input.actorId })
+      .where("id", "=", input.inviteId)
+      .where("statement_id", "=", input.statementId)
+      .where("used_at", "is", null)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) throw notFound("An unused invite with that id");
+    await recordAudit(trx, {
+      statementId: input.statementId,
+      actorId: input.actorId,
+      action: "invite.revoked",
+      detail: { inviteId: input.inviteId },
+    });
   });
 }

@@ -10,6 +10,7 @@ import type { MemberDto } from "../../shared/api";
 import { colorForUser } from "../../shared/colors";
 import { badRequest, conflict, notFound } from "../errors";
 import { recordAudit } from "../audit/log";
+import { notifyAdded } from "../notifications/triggers";
 
 /** Every member of a statement, by name. */
 export async function listMembers(db: DB, statementId: string): Promise<MemberDto[]> {
@@ -114,6 +115,7 @@ export async function addMember(
     });
   });
   services.events.app(statementId, { type: "members.changed", statementId });
+  await notifyAdded(services, { statementId, userId: target.id, actorId, role: input.role });
   return {
     userId: target.id,
     name: target.name,

@@ -19,7 +19,7 @@ import {
 import { canManageMembers } from "../../shared/roles";
 import type { Role } from "../../shared/roles";
 import { requireMembership } from "./access";
-import { acceptInvite, createInvite, describeInvite } from "./invites";
+import { acceptInvite, createInvite, describeInvite, listOutstandingInvites, revokeInvite } from "./invites";
 import { addMember, changeMember, removeMember, requireOrganization } from "./members";
 import {
   auditPage,
@@ -108,6 +108,21 @@ export function statementRoutes(): Hono<AppEnv> {
       { id: invite.id, token: invite.token, path: `/invite/${invite.token}`, expiresAt: invite.expiresAt },
       201,
     );
+  });
+
+  app.get("/statements/:id/invites", async (c) => {
+    const user = requireUser(c);
+    const id = c.req.param("id");
+    await requireMembership(c.var.services.db, id, user.id, manage, "Only a convener can see the invites.");
+    return c.json({ invites: await listOutstandingInvites(c.var.services.db, id) });
+  });
+
+  app.delete("/statements/:id/invites/:inviteId", async (c) => {
+    const user = requireUser(c);
+    const id = c.req.param("id");
+    await requireMembership(c.var.services.db, id, user.id, manage, "Only a convener can revoke invites.");
+    await revokeInvite(c.var.services, { statementId: id, inviteId: c.req.param("inviteId"), actorId: user.id });
+    return c.json({ ok: true });
   });
 
   app.get("/invites/:token", async (c) => {

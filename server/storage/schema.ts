@@ -69,6 +69,8 @@ export interface InvitesTable {
   /** Set when the convener revoked the link before anyone used it. */
   revoked_at: Generated<number | null>;
   revoked_by: Generated<string | null>;
+  /** The address an emailed invite was sent to (null for a link the convener copied). */
+  sent_to: Generated<string | null>;
 }
 
 export interface DocUpdatesTable {
