@@ -85,7 +85,9 @@ export type AppEvent =
   /** A proposed amendment was made, decided, withdrawn, found outdated or closed: the amendment as it is now. */
   | { type: "amendments.changed"; statementId: string; amendment: AmendmentDto }
   | { type: "locked"; statementId: string; hash: string }
-  | { type: "unlocked"; statementId: string };
+  | { type: "unlocked"; statementId: string }
+  /** A version was recorded (History tab): clients refetch the list. */
+  | { type: "history.changed"; statementId: string };
 
 /** Type guard for app events decoded from JSON. */
 export function isAppEvent(value: unknown): value is AppEvent {

@@ -83,6 +83,7 @@ export async function recordVersion(services: Services, statementId: string, v: 
     })
     .returning("id")
     .executeTakeFirstOrThrow();
+  services.events.app(statementId, { type: "history.changed", statementId });
   return Number(row.id);
 }
 
