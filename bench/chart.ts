@@ -79,15 +79,15 @@ export function renderChart(report: Report): string {
     {
       title: "CPU per delivered msg",
       unit: "µs",
-      groups: [{ label: `N = ${Math.max(...report.config.fanoutNs)}`, values: fig("cpu_us_per_delivered") }],
+      groups: report.config.fanoutNs.map((n) => ({ label: `N = ${n}`, values: fig(`cpu_us_per_delivered_n${n}`) })),
     },
     {
       title: "CPU per inbound update",
       unit: "µs",
-      groups: [{ label: `${report.config.cpuN - 1} recipients`, values: fig("cpu_us_per_inbound") }],
+      groups: report.config.fanoutNs.map((n) => ({ label: `N = ${n}`, values: fig(`cpu_us_per_inbound_n${n}`) })),
     },
   ];
-  const widths = [420, 200, 200];
+  const widths = [420, 300, 300];
   const W = widths.reduce((a, b) => a + b, 0) + 20;
   const H = 330;
   const parts: string[] = [];

@@ -6,9 +6,6 @@ export interface BenchConfig {
   fanoutNs: number[];
   fanoutUpdates: number;
   fanoutIntervalMs: number;
-  /** The CPU-per-inbound-update run: this many clients (one writer, N−1 recipients). */
-  cpuN: number;
-  cpuUpdates: number;
   throughput: {
     writers: number;
     startRate: number;
@@ -18,7 +15,10 @@ export interface BenchConfig {
     p99LimitMs: number;
   };
   joinInserts: number;
+  /** Joins of the unchanged document (answered from a cached full-state frame where a server keeps one). */
   warmJoins: number;
+  /** Joins each preceded by one small edit (which clears any cached full state). */
+  editJoins: number;
   storageJoins: number;
   memCount: number;
   memSettleMs: number;
@@ -34,11 +34,10 @@ export const FULL: BenchConfig = {
   fanoutNs: [10, 50, 200],
   fanoutUpdates: 250,
   fanoutIntervalMs: 20,
-  cpuN: 20,
-  cpuUpdates: 250,
   throughput: { writers: 10, startRate: 1000, maxRate: 64_000, stepMs: 2500, maxSteps: 10, p99LimitMs: 100 },
   joinInserts: 100_000,
   warmJoins: 5,
+  editJoins: 5,
   storageJoins: 3,
   memCount: 1000,
   memSettleMs: 1500,
@@ -53,11 +52,10 @@ export const QUICK: BenchConfig = {
   fanoutNs: [10, 50],
   fanoutUpdates: 100,
   fanoutIntervalMs: 20,
-  cpuN: 20,
-  cpuUpdates: 100,
   throughput: { writers: 10, startRate: 1000, maxRate: 64_000, stepMs: 1000, maxSteps: 6, p99LimitMs: 100 },
   joinInserts: 10_000,
   warmJoins: 3,
+  editJoins: 3,
   storageJoins: 2,
   memCount: 100,
   memSettleMs: 500,

@@ -67,6 +67,52 @@ export function summarise(file: string, top = 25, filter = ""): string {
   ].join("\n");
 }
 
+/**
+ * A phase of the per-update path: samples under a frame of this function name count for it (Node's own
+ * `node:` modules excluded, so that `append` of the store is not `append` of the timers).
+ */
+export interface PhaseSpec {
+  label: string;
+  functionName: string;
+}
+
+/**
+ * Busy time split by phase: each sample goes to the innermost frame on its stack that names a phase (so time
+ * spent validating inside the receive path counts as validating), "GC" for the collector, "other" otherwise.
+ */
+export function phases(profile: unknown, specs: readonly PhaseSpec[]): Map<string, number> {
+  const p = profile as Profile;
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const phaseOf = new Map<number, string>();
+  const classify = (id: number): string => {
+    const known = phaseOf.get(id);
+    if (known) return known;
+    const f = byId.get(id)!.callFrame;
+    let label: string | undefined;
+    if (f.functionName === "(idle)" || f.functionName === "(root)") label = "idle";
+    else if (f.functionName === "(garbage collector)") label = "GC";
+    else {
+      const spec = specs.find((s) => s.functionName === f.functionName && !f.url.startsWith("node:"));
+      if (spec) label = spec.label;
+      else {
+        const up = parent.get(id);
+        label = up === undefined ? "other" : classify(up);
+        if (label === "idle") label = "other";
+      }
+    }
+    phaseOf.set(id, label);
+    return label;
+  };
+  const out = new Map<string, number>();
+  p.samples.forEach((id, i) => {
+    const label = classify(id);
+    out.set(label, (out.get(label) ?? 0) + (p.timeDeltas[i] ?? 0));
+  });
+  return out;
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
   const [file, top, filter] = process.argv.slice(2);
   if (!file) {

@@ -18,7 +18,6 @@ export type Group = (typeof GROUPS)[number];
 /** What one repeat measured on one target. */
 export interface RepeatRaw {
   fanout?: FanoutResult[];
-  cpu?: FanoutResult;
   throughput?: ThroughputResult;
   join?: JoinResult;
   memdocs?: MemoryResult;

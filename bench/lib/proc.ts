@@ -57,6 +57,8 @@ export interface SpawnOptions {
   timeoutMs?: number;
   /** Extra node flags (e.g. `--cpu-prof`). */
   nodeFlags?: string[];
+  /** Load TypeScript through tsx (default); false runs plain JavaScript with nothing but node. */
+  tsx?: boolean;
 }
 
 /** A free TCP port on 127.0.0.1 (listen on 0, read it, close). */
@@ -102,11 +104,12 @@ export function readRssBytes(pid: number): number {
   }
 }
 
-/** Starts `node <nodeFlags> --import tsx <args>` and waits for its ready line. */
+/** Starts `node <nodeFlags> [--import tsx] <args>` and waits for its ready line. */
 export async function spawnServer(opts: SpawnOptions): Promise<ServerProcess> {
   installHooks();
   const timeoutMs = opts.timeoutMs ?? 30_000;
-  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), "--import", "tsx", ...opts.args], {
+  const loader = opts.tsx === false ? [] : ["--import", "tsx"];
+  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), ...loader, ...opts.args], {
     cwd: opts.cwd ?? process.cwd(),
     env: { ...process.env, ...opts.env, NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],

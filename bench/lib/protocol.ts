@@ -22,6 +22,18 @@ function prefix(enc: encoding.Encoder, dialect: Dialect, room: string): void {
   if (dialect === "hocuspocus") encoding.writeVarString(enc, room);
 }
 
+/** Whether a frame the server sent is a sync update (what a relay sends), from its first bytes only. */
+export function isUpdateFrame(data: Uint8Array, dialect: Dialect): boolean {
+  try {
+    const dec = decoding.createDecoder(data);
+    if (dialect === "hocuspocus") decoding.readVarString(dec);
+    if (decoding.readVarUint(dec) !== MSG_SYNC) return false;
+    return decoding.readVarUint(dec) === SYNC_UPDATE;
+  } catch {
+    return false;
+  }
+}
+
 export function updateFrame(dialect: Dialect, room: string, update: Uint8Array): Uint8Array {
   const enc = encoding.createEncoder();
   prefix(enc, dialect, room);

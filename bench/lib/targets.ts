@@ -10,7 +10,7 @@ import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import { HocuspocusProvider } from "@hocuspocus/provider";
 import { freePort, spawnServer, type ServerProcess } from "./proc";
-import { openRaw, type Dialect, type RawClient } from "./protocol";
+import { isUpdateFrame, openRaw, type Dialect, type RawClient } from "./protocol";
 
 export type TargetName = "ours" | "yws" | "hocuspocus";
 export const TARGETS: TargetName[] = ["ours", "yws", "hocuspocus"];
@@ -24,6 +24,8 @@ export interface ProviderClient {
   doc: Y.Doc;
   /** Resolves when the provider reports its first full sync. */
   synced: Promise<void>;
+  /** Document updates the server delivered to this client so far (sync update frames, echoes included). */
+  updatesIn(): number;
   destroy(): void;
 }
 
@@ -51,18 +53,38 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 let seq = 0;
 const uniq = () => `${process.pid.toString(36)}-${Date.now().toString(36)}-${(seq++).toString(36)}`;
 
-/** y-websocket's provider wants a WebSocket class; this one adds our auth headers. */
-function wsClass(headers: Record<string, string>): typeof WebSocket {
-  return class AuthedWS extends WebSocket {
+/** Counts the sync update frames a client receives, read from the frame's first bytes (never decoded further). */
+class UpdateCounter {
+  n = 0;
+  constructor(private readonly dialect: Dialect) {}
+  observe(data: unknown): void {
+    const bytes =
+      data instanceof ArrayBuffer
+        ? new Uint8Array(data)
+        : Array.isArray(data)
+          ? Buffer.concat(data as Buffer[])
+          : (data as Uint8Array);
+    if (isUpdateFrame(bytes, this.dialect)) this.n++;
+  }
+}
+
+/**
+ * The providers want a WebSocket class; this one adds our auth headers (when any) and counts the update
+ * frames delivered to it, so that every server's deliveries are counted the same way: as frames received.
+ */
+function wsClass(headers: Record<string, string>, counter: UpdateCounter): typeof WebSocket {
+  return class CountingWS extends WebSocket {
     constructor(url: string, protocols?: string | string[]) {
       super(url, protocols, { headers, perMessageDeflate: false });
+      this.on("message", (data) => counter.observe(data));
     }
   } as unknown as typeof WebSocket;
 }
 
 function ywsProvider(url: string, room: string, doc: Y.Doc, headers: Record<string, string>): ProviderClient {
+  const counter = new UpdateCounter("yws");
   const provider = new WebsocketProvider(url, room, doc, {
-    WebSocketPolyfill: wsClass(headers) as never,
+    WebSocketPolyfill: wsClass(headers, counter) as never,
     disableBc: true,
   });
   // No awareness traffic during measurements: a null local state is never renewed.
@@ -80,6 +102,7 @@ function ywsProvider(url: string, room: string, doc: Y.Doc, headers: Record<stri
   return {
     doc,
     synced,
+    updatesIn: () => counter.n,
     destroy: () => provider.destroy(),
   };
 }
@@ -87,31 +110,44 @@ function ywsProvider(url: string, room: string, doc: Y.Doc, headers: Record<stri
 function hocuspocusProvider(url: string, room: string, doc: Y.Doc): ProviderClient {
   let resolveSynced!: () => void;
   const synced = new Promise<void>((r) => (resolveSynced = r));
+  const counter = new UpdateCounter("hocuspocus");
   const provider = new HocuspocusProvider({
     url,
     name: room,
     document: doc,
-    WebSocketPolyfill: WebSocket as never,
+    WebSocketPolyfill: wsClass({}, counter) as never,
     onSynced: () => resolveSynced(),
   } as never);
   provider.awareness?.setLocalState(null);
   return {
     doc,
     synced,
+    updatesIn: () => counter.n,
     destroy: () => provider.destroy(),
   };
 }
 
+/**
+ * Each reference runs as its package ships, under node alone: y-websocket is its package's own `src/server.js`
+ * (with the `ws` 6 its package installs for it in its own node_modules, not the `ws` 8 our server uses), and
+ * Hocuspocus is `new Server().listen()` from its documentation (it depends on `ws` 8).
+ */
+const REFERENCE_SCRIPTS = {
+  yws: { script: "node_modules/@y/websocket-server/src/server.js", ready: /running at/ },
+  hocuspocus: { script: "bench/servers/hocuspocus.mjs", ready: /READY \d+/ },
+};
+
 async function startReference(target: "yws" | "hocuspocus", opts: StartOptions): Promise<Instance> {
   const port = await freePort();
-  const script = path.join(ROOT, "bench/servers", target === "yws" ? "yws.ts" : "hocuspocus.ts");
+  const { script, ready } = REFERENCE_SCRIPTS[target];
   const proc = await spawnServer({
-    args: [script],
+    args: [path.join(ROOT, script)],
     env: { PORT: String(port), HOST: "127.0.0.1" },
     port,
-    ready: /READY \d+/,
+    ready,
     nodeFlags: opts.nodeFlags,
     cwd: opts.cwd ?? ROOT,
+    tsx: false,
   });
   const url = `ws://127.0.0.1:${port}`;
   const dialect: Dialect = target === "yws" ? "yws" : "hocuspocus";
@@ -150,7 +186,37 @@ async function api(base: string, origin: string, method: string, p: string, body
   return { res, json: text ? JSON.parse(text) : null };
 }
 
+let built: Promise<string> | null = null;
+
+/**
+ * Ours as it ships: `npm start` bundles the server with esbuild (the `build:server` script's options) and runs
+ * the bundle with `node --enable-source-maps`. Built once per bench process into its own file under dist/ (two
+ * levels below the checkout, like dist/server/main.js, so that the bundle finds the sources it reads at run
+ * time), never over anyone's dist/server.
+ */
+function buildOurs(): Promise<string> {
+  built ??= (async () => {
+    const { build } = await import("esbuild");
+    const outfile = path.join(ROOT, "dist", `bench-server-${process.pid}`, "main.js");
+    await build({
+      entryPoints: [path.join(ROOT, "server/main.ts")],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      packages: "external",
+      target: "node20",
+      sourcemap: true,
+      outfile,
+      logLevel: "warning",
+    });
+    process.once("exit", () => fs.rmSync(path.dirname(outfile), { recursive: true, force: true }));
+    return outfile;
+  })();
+  return built;
+}
+
 async function startOurs(opts: StartOptions): Promise<Instance> {
+  const script = await buildOurs();
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "concord-bench-"));
   const origin = `http://127.0.0.1:${port}`;
@@ -161,18 +227,19 @@ async function startOurs(opts: StartOptions): Promise<Instance> {
     LOG: "0",
     ORIGIN: origin,
     CLIENT_DIR: "",
-    // The bench drives one connection far above the interactive default of 400 msg/s.
-    MAX_MESSAGES_PER_SECOND: "1000000",
-    // All of the bench's clients sign in as one user; the interactive cap of 20 sockets per user would refuse them.
+    // The per-connection rate limit stays as shipped (MAX_MESSAGES_PER_SECOND, 400 a second).
+    // All of the bench's clients sign in as one user; the cap of 20 sockets per user would refuse them (a real
+    // room of 200 is 200 users, each well under the cap).
     MAX_CONNECTIONS_PER_USER: "1000000",
   };
   const spawnIt = () =>
     spawnServer({
-      args: [path.join(ROOT, "server/main.ts")],
+      args: [script],
       env,
       port,
       ready: /Concord listening on/,
-      nodeFlags: opts.nodeFlags,
+      nodeFlags: ["--enable-source-maps", ...(opts.nodeFlags ?? [])],
+      tsx: false,
       cwd: opts.cwd ?? ROOT,
     });
   let proc = await spawnIt();

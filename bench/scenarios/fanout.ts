@@ -1,6 +1,10 @@
 /**
  * Fan-out: N real providers on one document, one of them inserts a marker every `intervalMs`; every other
- * client's latency from the local change to observing it. Also the server's CPU over the window.
+ * client's latency from the local change to observing it. Also the server's CPU over the window, per inbound
+ * update and per delivered message, where a delivered message is one update arriving at one client, the writer
+ * included when the server sends its own update back to it: N − 1 per update from a server that does not echo
+ * (ours), N from one that does (both references). Whether a server echoes is seen, not assumed: the writer's
+ * received update frames are counted.
  */
 import { markerCount, pushMarker } from "../lib/workload";
 import type { Instance } from "../lib/targets";
@@ -19,6 +23,10 @@ export interface FanoutResult {
   /** Server CPU (all threads) from the first insert until every client had everything. */
   serverCpuMs: number;
   windowMs: number;
+  /** Whether the server sent the writer's updates back to it. */
+  echoes: boolean;
+  /** Updates × the clients that received them (the writer included when the server echoes). */
+  delivered: number;
   cpuUsPerDelivered: number;
   cpuUsPerInbound: number;
 }
@@ -42,6 +50,7 @@ export async function runFanout(inst: Instance, n: number, updates: number, inte
     const writer = clients[0];
     for (const c of clients.slice(1)) stops.push(observeMarkers(c.doc, sentAt, (ms) => latencies.push(ms)));
     const expected = updates * (n - 1);
+    const echoes0 = writer.updatesIn();
     const cpu0 = inst.proc.cpuNs();
     const t0 = performance.now();
     for (let i = 0; i < updates; i++) {
@@ -55,6 +64,11 @@ export async function runFanout(inst: Instance, n: number, updates: number, inte
     const t1 = performance.now();
     const cpuNs = inst.proc.cpuNs() - cpu0;
     const observed = latencies.length;
+    // An echo to the writer is sent in the same pass as the other deliveries: give it a moment to be read.
+    await sleep(100);
+    // (Several updates merged into one frame still count one each, so only "some or none" is read here.)
+    const echoes = writer.updatesIn() - echoes0 >= updates / 2;
+    const delivered = updates * (n - 1 + (echoes ? 1 : 0));
     return {
       n,
       updates,
@@ -66,7 +80,9 @@ export async function runFanout(inst: Instance, n: number, updates: number, inte
       maxMs: percentile(latencies, 100),
       serverCpuMs: cpuNs / 1e6,
       windowMs: t1 - t0,
-      cpuUsPerDelivered: cpuNs / 1e3 / (updates * (n - 1)),
+      echoes,
+      delivered,
+      cpuUsPerDelivered: cpuNs / 1e3 / delivered,
       cpuUsPerInbound: cpuNs / 1e3 / updates,
     };
   } finally {
