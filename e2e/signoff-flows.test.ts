@@ -177,6 +177,15 @@ describe("sign-off flows at 15 organizations × 30 clauses", () => {
     await screenshot(cira.page, "signoff-flows-matrix-1400");
     expect(await axeViolations(cira.page, { include: `[data-testid="${SignoffTestId.panel}"]` })).toEqual([]);
 
+    // The full matrix, wider: the same grid in a dialog.
+    await cira.page.getByRole("button", { name: SignoffLabel.expand }).click();
+    const full = cira.page.getByRole("dialog", { name: "Sign-off matrix" });
+    await full.getByRole("grid").waitFor();
+    await screenshot(cira.page, "signoff-flows-full-matrix-1400");
+    expect(await axeViolations(cira.page, { include: "dialog[open]" })).toEqual([]);
+    await cira.page.keyboard.press("Escape");
+    await expect.poll(() => full.count()).toBe(0);
+
     // Bulk approval: the confirmation counts 29 clauses (CIRA objects to clause 5); the convener sees it live.
     const bulk = cira.page.getByTestId(SignoffTestId.bulkApprove);
     await bulk.getByRole("button", { name: new RegExp(SignoffLabel.bulkApprove) }).click();
