@@ -1,11 +1,12 @@
 /**
  * The one modal dialog of the app, on the native `<dialog>` element: `showModal()` makes the rest of the page
- * inert (focus stays inside; screen readers see only the dialog), Escape closes it. On top of that:
+ * inert (screen readers see only the dialog), Escape closes it. On top of that:
+ * - Tab and Shift+Tab cycle inside the dialog (the platform would let focus leave it for the browser's own UI);
  * - focus goes to the first field of the body, or to an element marked `data-autofocus` (else the close button);
  * - on close, focus goes back to what had it before (the button that opened it), so keyboard users keep their place.
  */
 import { useEffect, useId, useRef } from "react";
-import type { ReactNode } from "react";
+import type { KeyboardEvent, ReactNode } from "react";
 
 /** Props of {@link Dialog}. */
 export interface DialogProps {
@@ -25,6 +26,28 @@ function initialFocus(dialog: HTMLDialogElement): HTMLElement | null {
       ".dialog-body > :not(header) :is(input:not([type=hidden]):not([disabled]):not([readonly]), textarea:not([readonly]), select)",
     )
   );
+}
+
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
+
+/** Keeps Tab inside the dialog: from the last control to the first, and back with Shift+Tab. */
+function trapTab(e: KeyboardEvent<HTMLDialogElement>): void {
+  if (e.key !== "Tab") return;
+  const items = [...e.currentTarget.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+    (el) => el.offsetParent !== null || el === document.activeElement,
+  );
+  if (items.length === 0) return;
+  const first = items[0];
+  const last = items[items.length - 1];
+  const active = document.activeElement;
+  if (e.shiftKey && (active === first || !e.currentTarget.contains(active))) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && active === last) {
+    e.preventDefault();
+    first.focus();
+  }
 }
 
 /** A modal dialog shown while `open`; Escape or the close button call `onClose`. */
@@ -57,6 +80,7 @@ export function Dialog({ open, title, onClose, children, wide }: DialogProps) {
       ref={ref}
       className={`dialog ${wide ? "dialog-wide" : ""}`}
       aria-labelledby={titleId}
+      onKeyDown={trapTab}
       onCancel={(e) => {
         e.preventDefault();
         onClose();
