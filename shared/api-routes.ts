@@ -55,7 +55,7 @@ import {
   signatureSchema,
   unlockSchema,
   withdrawSignatureSchema,
-} from "./signoff";
+} from "./signoff-requests";
 import type {
   BulkApproveResult,
   ExpectedOrganizationDto,

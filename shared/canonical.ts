@@ -24,8 +24,6 @@
  * item, with the whole list it approved as its "then" text; threads on it stay on the first item.
  */
 import * as Y from "yjs";
-import { sha256 } from "@oslojs/crypto/sha2";
-import { encodeHexLowerCase } from "@oslojs/encoding";
 
 /** The name of the Y.XmlFragment that holds the document (Tiptap Collaboration's `field`). */
 export const DOCUMENT_FIELD = "default";
@@ -316,6 +314,4 @@ export function canonicalMarkdownOfDoc(doc: Y.Doc): string {
 }
 
 /** SHA-256, hex, of the UTF-8 bytes of a text: what `sha256sum` prints for the exported file. */
-export function sha256Hex(text: string): string {
-  return encodeHexLowerCase(sha256(new TextEncoder().encode(text)));
-}
+export { sha256Hex } from "./sha256";

@@ -1,7 +1,7 @@
 /** The app: session, routes, and the guard that sends logged-out visitors to `/login?next=…`. */
 import { Suspense, lazy, useEffect } from "react";
 import type { ReactNode } from "react";
-import { Router, navigate, useLocation } from "./router";
+import { Router, matchPath, navigate, useLocation } from "./router";
 import type { Route } from "./router";
 import { SessionProvider, useSession } from "./session";
 import { ErrorBoundary } from "./ErrorBoundary";
@@ -44,7 +44,10 @@ function GuestOnly({ children }: { children: ReactNode }) {
 }
 
 // The editor (Tiptap, Yjs) is the heavy part of the bundle; pages without it load without it.
-const EditorPage = lazy(() => import("../editor/EditorPage").then((m) => ({ default: m.EditorPage })));
+const loadEditorPage = () => import("../editor/EditorPage");
+const EditorPage = lazy(() => loadEditorPage().then((m) => ({ default: m.EditorPage })));
+// Opening a statement directly: its chunks load while the session is checked, not after.
+if (matchPath("/s/:id", window.location.pathname)) void loadEditorPage();
 
 const routes: Route[] = [
   {

@@ -3,6 +3,8 @@
  * document, and lays out the header (title, phase, presence, connection, export), the read-only banner,
  * the editor, and the side panel (People + the tabs features register in `plugins.ts`).
  */
+// The features register their extensions and tabs when imported: part of this (lazily loaded) chunk.
+import "../features";
 import { useCallback, useMemo, useState } from "react";
 import type { FormEvent } from "react";
 import type { Editor } from "@tiptap/core";
@@ -56,9 +58,10 @@ export function EditorPage({ id }: { id: string }) {
   // The local copy of unsent edits belongs to the signed-in user (the page is behind RequireUser, so the
   // session is known before it renders).
   const userId = useSession().user?.id ?? null;
-  // Opened only once we know the statement exists and we may read it, so a 403 does not hammer the socket.
+  // Opened at once, in parallel with the detail request (the server checks access at the upgrade too), and
+  // closed as soon as the detail says we may not read the statement, so a refused socket does not keep retrying.
   // A refused edit refetches the statement: the refusal usually means the phase or our role changed.
-  const collab = useCollaboration(state.status === "ready" || state.status === "error" ? id : null, userId, {
+  const collab = useCollaboration(state.status === "denied" ? null : id, userId, {
     onEvent,
     onRightsChanged: reload,
     onRefused: reload,
