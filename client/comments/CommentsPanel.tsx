@@ -13,6 +13,7 @@ import { commentStoreFor } from "./store";
 import { useClauses } from "./useClauses";
 import { ThreadFilterBar } from "./ThreadFilterBar";
 import { DraftComposer } from "./DraftComposer";
+import { AmendmentsSection } from "../amendments/AmendmentsSection";
 import { ThreadCard } from "./ThreadCard";
 import { CommentTestId } from "./testids";
 import { plural } from "../../shared/plural";
@@ -72,12 +73,14 @@ export function CommentsPanel({ ctx }: { ctx: EditorPageContext }) {
       )}
       {snap.draft && (
         <DraftComposer
+          ctx={ctx}
           store={store}
           members={members}
           clauseName={`${clauseLabel(snap.draft.clauseId)}${snippet.get(snap.draft.clauseId) ? ` — “${snippet.get(snap.draft.clauseId)}”` : ""}`}
           quote={snap.draft.anchor?.quote ?? null}
         />
       )}
+      <AmendmentsSection ctx={ctx} />
       {snap.status === "loading" && <p className="muted">Loading comments…</p>}
       {snap.status === "error" && (
         <p className="field-error" role="alert">

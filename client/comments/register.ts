@@ -2,11 +2,14 @@
 import { createElement } from "react";
 import { SidePanelSlot, registerEditorExtension, registerSidePanelTab } from "../editor/plugins";
 import { commentsExtension } from "./extension";
+import { amendmentPreview } from "../amendments/preview";
 import { commentStoreFor } from "./store";
 import { CommentsPanel } from "./CommentsPanel";
 import "./comments.css";
 
 registerEditorExtension((ctx) => commentsExtension(ctx));
+// Suggested wording is shown in the text (a preview, never an edit) and in the Comments tab.
+registerEditorExtension((ctx) => amendmentPreview(ctx));
 
 registerSidePanelTab({
   ...SidePanelSlot.comments,
