@@ -9,4 +9,5 @@
  */
 import "./comments/register";
 import "./signoff/register";
+import "./import/register";
 export {};

@@ -29,6 +29,7 @@ import type { Collaboration, ConnectionState } from "./collaboration";
 import { ConnectionPill } from "./ConnectionPill";
 import { RefusedEditNotice } from "./RefusedEditNotice";
 import { ExportButton } from "./ExportButton";
+import { ImportButton } from "../import/ImportButton";
 import { PresenceList } from "./PresenceList";
 import { ReadOnlyBanner } from "./ReadOnlyBanner";
 import { FinalBanner } from "../signoff/FinalBanner";
@@ -289,6 +290,12 @@ function LoadedEditor({
           </div>
           <div className="doc-header-side">
             <PresenceList people={presence} />
+            <ImportButton
+              statementId={id}
+              editor={editor}
+              provider={collab?.provider ?? null}
+              canEdit={canEdit}
+            />
             <ExportButton statementId={id} slug={statement.slug} ydoc={collab?.ydoc ?? null} />
           </div>
         </header>

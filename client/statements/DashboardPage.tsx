@@ -2,7 +2,7 @@
  * `/`: the signed-in user's statements (title, role, phase, last edit) with a "New statement" form, and the
  * organizations of the instance with a "New organization" form.
  */
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { FormEvent } from "react";
 import type { OrganizationDto, StatementSummaryDto } from "../../shared/api";
 import { api, errorMessage } from "../api";
@@ -18,6 +18,8 @@ import { Label, TestId } from "../testids";
 import { PhaseBadge, RoleBadge } from "./labels";
 import { OrganizationsSection } from "./OrganizationsSection";
 import { UnreadThreadsBadge, useUnreadCounts } from "../comments/UnreadBadge";
+import type { Converted } from "../import/convert";
+import "../import/import.css";
 import { plural } from "../../shared/plural";
 
 type Load<T> = { status: "loading" } | { status: "ready"; data: T } | { status: "error"; message: string };
@@ -97,20 +99,44 @@ function StatementList({ statements }: { statements: StatementSummaryDto[] }) {
   );
 }
 
-/** A one-line form: title → creates the statement and opens it. */
+/**
+ * A one-line form: title → creates the statement and opens it; optionally from a file (.md, .docx, .html),
+ * which is converted here first — a refused file creates nothing — and put into the new statement's editor
+ * (client/import/ImportButton.tsx) once it has opened.
+ */
 function NewStatementForm() {
   const [title, setTitle] = useState("");
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const [file, setFile] = useState<FileState>({ state: "none" });
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  async function onFile(chosen: File) {
+    setFile({ state: "reading", name: chosen.name });
+    try {
+      const { convertFile } = await import("../import/convert");
+      const converted = await convertFile(chosen);
+      setFile({ state: "ready", name: chosen.name, converted });
+      if (title.trim() === "") setTitle(suggestedTitle(converted.html, chosen.name));
+    } catch (err) {
+      setFile({ state: "refused", name: chosen.name, message: importRefusalMessage(err) });
+    }
+  }
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
+    if (file.state === "reading") return;
+    if (file.state === "refused") return fileInput.current?.focus();
     const v = validate(statementCreateSchema, { title });
     if (!v.ok) return setErrors(v.errors);
     setBusy(true);
     setErrors(noErrors);
     try {
       const { statement } = await api.createStatement(v.data);
+      if (file.state === "ready") {
+        const { setPendingImport } = await import("../import/pending");
+        setPendingImport(statement.id, { fileName: file.name, converted: file.converted });
+      }
       navigate(`/s/${encodeURIComponent(statement.id)}`);
     } catch (err) {
       setErrors(errorsFromRequest(err));
@@ -133,6 +159,70 @@ function NewStatementForm() {
         />
         <SubmitButton busy={busy}>{Label.newStatement}</SubmitButton>
       </div>
+      <div className="new-statement-file">
+        <label className="btn btn-secondary btn-sm" htmlFor="new-statement-file">
+          {file.state === "none" ? "Start from a file…" : "Choose another file…"}
+        </label>
+        <input
+          ref={fileInput}
+          id="new-statement-file"
+          type="file"
+          accept={IMPORT_ACCEPT_LIST}
+          className="visually-hidden"
+          aria-label="Start from a file (.md, .docx, .html)"
+          aria-describedby="new-statement-file-status"
+          onChange={(e) => {
+            const chosen = e.target.files?.[0];
+            e.target.value = "";
+            if (chosen) void onFile(chosen);
+          }}
+        />
+        <span id="new-statement-file-status" className="muted small" role="status" data-state={file.state}>
+          {file.state === "none" && "Markdown, Word or HTML; images and tables are not kept as such."}
+          {file.state === "reading" && <>Reading “{file.name}”…</>}
+          {file.state === "ready" && (
+            <>
+              “{file.name}” is ready to import
+              {file.converted.notices.length > 0 ? `: ${file.converted.notices.join(" ")}` : "."}{" "}
+              <button type="button" className="link-button" onClick={() => setFile({ state: "none" })}>
+                Don’t import it
+              </button>
+            </>
+          )}
+        </span>
+        {file.state === "refused" && (
+          <p className="field-error" role="alert">
+            {file.message}
+          </p>
+        )}
+      </div>
     </form>
   );
+}
+
+/** The file chosen for a new statement, as far as it got. */
+type FileState =
+  | { state: "none" }
+  | { state: "reading"; name: string }
+  | { state: "ready"; name: string; converted: Converted }
+  | { state: "refused"; name: string; message: string };
+
+/** What the file picker offers (client/import/convert.ts reads these kinds). */
+const IMPORT_ACCEPT_LIST = ".md,.markdown,.txt,.docx,.html,.htm,text/markdown,text/html";
+
+function importRefusalMessage(err: unknown): string {
+  return err instanceof Error && err.name !== "TypeError" && err.message
+    ? err.message
+    : "The file could not be read. It may be damaged.";
+}
+
+/** The imported text's first heading, else the file's name without its extension. */
+function suggestedTitle(html: string, fileName: string): string {
+  const heading = new DOMParser().parseFromString(html, "text/html").querySelector("h1, h2, h3");
+  const text = (heading?.textContent ?? "").replace(/\s+/g, " ").trim();
+  const fallback = fileName
+    .replace(/\.[^.]+$/, "")
+    .replace(/[-_]+/g, " ")
+    .trim();
+  return (text || fallback).slice(0, Limits.titleMax);
 }
