@@ -9,5 +9,8 @@
  */
 import "./comments/register";
 import "./signoff/register";
+import "./history/register";
 import "./import/register";
+import "./search/register";
+import "./editor/caret-colors";
 export {};

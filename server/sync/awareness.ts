@@ -9,6 +9,7 @@
 import * as encoding from "lib0/encoding";
 import * as decoding from "lib0/decoding";
 import type { AwarenessUser } from "../../shared/protocol";
+import { isPaletteColor } from "../../shared/colors";
 
 /** One client's latest awareness entry. */
 export interface AwarenessEntry {
@@ -84,10 +85,13 @@ export function encodeAwareness(entries: Iterable<[number, AwarenessEntry]>): Ui
 
 /**
  * Replaces whatever identity a client claims with the one the server knows from its session: a client may
- * publish only its own user.
+ * publish only its own user. The colour is the one exception: a client may pick any colour of the palette, so
+ * that people in a room can take distinct caret colours (shared/colors.ts `caretColorFor`).
  */
 export function stampIdentity(state: unknown, user: AwarenessUser): string {
   if (state === null) return "null";
   const base = typeof state === "object" && !Array.isArray(state) ? (state as Record<string, unknown>) : {};
-  return JSON.stringify({ ...base, user: { id: user.id, name: user.name, color: user.color } });
+  const claimed = (base.user as { color?: unknown } | null | undefined)?.color;
+  const color = isPaletteColor(claimed) ? claimed : user.color;
+  return JSON.stringify({ ...base, user: { id: user.id, name: user.name, color } });
 }
