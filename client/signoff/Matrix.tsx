@@ -269,11 +269,14 @@ export function SignoffMatrix({
                   data-col={lastCol}
                   tabIndex={tabIndexOf(r, lastCol)}
                   onFocus={() => setSpot({ row: r, col: lastCol })}
-                  aria-label={`Clause ${n}: ${t.approve} approve, ${t.object} object, ${t.abstain} abstain, ${t.stale} stale, ${t.pending} pending`}
                 >
                   <span aria-hidden="true">
                     <span className="t-approve">{t.approve}✓</span> <span className="t-object">{t.object}✗</span>
                     {t.stale > 0 && <span className="t-stale"> {t.stale}!</span>}
+                  </span>
+                  {/* Named by its content, not aria-label: a label must contain the visible "1✓ 0✗" (WCAG 2.5.3). */}
+                  <span className="visually-hidden">
+                    {`Clause ${n}: ${t.approve} approve, ${t.object} object, ${t.abstain} abstain, ${t.stale} stale, ${t.pending} pending`}
                   </span>
                 </td>
               </tr>
