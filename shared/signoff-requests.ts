@@ -47,6 +47,8 @@ export const positionSchema = z
     reason: z.string().trim().max(REASON_MAX).optional(),
     clauseHash: hashSchema,
     clauseText: shownTextSchema,
+    /** An open amendment on the clause the position is conditional on ("approve if amended as proposed"). */
+    amendmentId: z.string().min(1).max(64).optional(),
   })
   .refine((b) => b.position !== "object" || (b.reason ?? "") !== "", {
     message: "An objection needs a reason.",

@@ -100,6 +100,17 @@ export function AmendmentCard(props: {
       <p className="amendment-reason">
         <strong>Why:</strong> {a.reason}
       </p>
+      {a.positions.length > 0 && (
+        <ul className="amendment-positions" aria-label="Positions that reference this suggestion">
+          {a.positions.map((p) => (
+            <li key={p.organizationId}>
+              <strong>{p.organization}</strong>:{" "}
+              {p.position === "approve" ? "approves" : p.position === "object" ? "objects" : "abstains"} if amended as
+              proposed
+            </li>
+          ))}
+        </ul>
+      )}
       {shown === "outdated" && (
         <p className="amendment-note">
           The words it replaces have changed since it was proposed: it cannot be accepted.

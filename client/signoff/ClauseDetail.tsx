@@ -14,6 +14,7 @@ import { TextChangedNotice } from "./TextChangedNotice";
 import { groupOrganizations } from "./Matrix";
 import { PositionRow } from "./PositionRow";
 import { ClauseHistory } from "./ClauseHistory";
+import { AmendmentPicker } from "../amendments/AmendmentPicker";
 import { CELL_LABEL, POSITION_ACTION } from "./labels";
 import { SignoffLabel, SignoffTestId } from "./testids";
 
@@ -41,6 +42,8 @@ export function ClauseDetail({
   const [reason, setReason] = useState(mine?.position === "object" ? (mine.reason ?? "") : "");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // "Approve if amended as proposed": an open suggestion on this clause the position references (none: "").
+  const [amendmentId, setAmendmentId] = useState("");
   // The clause as the person is reading it: taken when the clause is opened, and not moved by edits under their
   // eyes (they are noted below it instead), so that a position is always given on the words that were read.
   const [read, setRead] = useState({ hash: clause.hash, text: clause.markdown });
@@ -63,6 +66,7 @@ export function ClauseDetail({
         reason: why,
         clauseHash: shown.hash,
         clauseText: shown.text,
+        ...(amendmentId ? { amendmentId } : {}),
       });
       setObjecting(false);
       setChanged(null);
@@ -108,6 +112,12 @@ export function ClauseDetail({
             {myOrg.shortName}: {mine ? <strong>{CELL_LABEL[cellState(mine)]}</strong> : "no position yet"}
             {mine?.stale ? ` (was: ${mine.position})` : ""}
           </p>
+          <AmendmentPicker
+            statementId={statementId}
+            clauseId={clauseId}
+            value={amendmentId}
+            onChange={setAmendmentId}
+          />
           <div className="row" role="group" aria-label={`Position of ${myOrg.name}`}>
             {(["approve", "abstain"] as const).map((p) => (
               <button

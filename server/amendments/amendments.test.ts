@@ -15,6 +15,7 @@ import { exportText, lockNow } from "../history/testing";
 import { statementWithOrganizations } from "./testing";
 import { transition } from "./store";
 import { DOCUMENT_FIELD } from "../../shared/canonical";
+import { expandMatrix } from "../../shared/signoff";
 import { anchorForClauseRange, clauseText, findClause } from "../../shared/comments/anchors";
 import type { AmendmentDto } from "../../shared/amendments/schemas";
 import { MessageType, isAppEvent } from "../../shared/protocol";
@@ -265,6 +266,45 @@ describe("amendments", () => {
       transition(server.services.db, last.id, "open", "declined", { by: s.bob.userId, reason: "No" }),
     ]);
     expect(claims.filter(Boolean)).toHaveLength(1);
+    s.editor.destroy();
+  });
+
+  it("a position may reference an open proposal on its clause: approve if amended as proposed", async () => {
+    const s = await setup();
+    const watcher = listener(server.url, s.statementId, s.reviewer);
+    await synced(watcher.provider);
+    const a = (await s.propose(s.reviewer, "b2", null, "inclusive governance")).json.amendment as AmendmentDto;
+    const other = (await s.propose(s.reviewer, "b3", null, "rights")).json.amendment as AmendmentDto;
+    const clause = expandMatrix(await s.alice.api.signoffs(s.statementId)).clauses.find((c) => c.clauseId === "b2")!;
+    const position = (amendmentId: string) =>
+      s.alice.request("PUT", `/api/statements/${s.statementId}/signoffs`, {
+        clauseId: "b2",
+        organizationId: s.orgA,
+        position: "approve",
+        clauseHash: clause.hash,
+        clauseText: clause.markdown,
+        amendmentId,
+      });
+    // Only an open proposal on that very clause.
+    expect((await position(other.id)).status).toBe(400);
+    expect((await position("nope")).status).toBe(400);
+    expect((await position(a.id)).status).toBe(200);
+    const listed = ((await s.bob.get(s.path)).json.amendments as AmendmentDto[]).find((x) => x.id === a.id)!;
+    expect(listed.positions).toEqual([
+      { organizationId: s.orgA, organization: expect.any(String), position: "approve" },
+    ]);
+    await eventually(() => watcher.pushed(a.id).some((x) => x.positions.length === 1), 3000, "position pushed");
+    const audit = await server.services.db
+      .selectFrom("audit_log")
+      .select("detail")
+      .where("statement_id", "=", s.statementId)
+      .where("action", "=", "position.set")
+      .execute();
+    expect(audit.map((r) => JSON.parse(r.detail).amendmentId)).toEqual([a.id]);
+    // Once declined, it can no longer be referenced.
+    await s.decide(s.bob, a.id, { decision: "decline", reason: "No" });
+    expect((await position(a.id)).status).toBe(400);
+    watcher.destroy();
     s.editor.destroy();
   });
 

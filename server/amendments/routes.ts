@@ -29,6 +29,7 @@ import { closeUndecided, findAmendment, insertAmendment, listAmendments, transit
 
 const limit = limitBody(32 * 1024);
 
+/** Pushes a proposal as the caller just read it. */
 function pushed(services: Services, amendment: AmendmentDto): void {
   services.events.app(amendment.statementId, {
     type: "amendments.changed",

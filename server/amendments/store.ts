@@ -5,7 +5,13 @@
  */
 import type { DB } from "../storage/database";
 import { newId } from "../ids";
-import type { AmendmentDto, AmendmentStatus, AmendmentTarget } from "../../shared/amendments/schemas";
+import { badRequest } from "../errors";
+import type {
+  AmendmentDto,
+  AmendmentStatus,
+  AmendmentTarget,
+  ConditionalPosition,
+} from "../../shared/amendments/schemas";
 import { AmendmentStatuses } from "../../shared/amendments/schemas";
 
 function asStatus(s: string): AmendmentStatus {
@@ -62,6 +68,7 @@ export async function listAmendments(db: DB, statementId: string, ids?: readonly
     .where("amendments.statement_id", "=", statementId);
   if (ids) q = q.where("amendments.id", "in", ids);
   const rows = await q.orderBy("amendments.created_at", "asc").orderBy("amendments.id", "asc").execute();
+  const conditional = await conditionalPositions(db, statementId);
   return rows.map((r) => ({
     id: r.id,
     statementId: r.statement_id,
@@ -86,7 +93,55 @@ export async function listAmendments(db: DB, statementId: string, ids?: readonly
             reason: r.decision_reason,
           }
         : null,
+    positions: conditional.get(r.id) ?? [],
   }));
+}
+
+/**
+ * Organizations' current positions that reference a proposal ("approve if amended as proposed"), by proposal: a
+ * position counts while it is its organization's newest on that clause.
+ */
+async function conditionalPositions(db: DB, statementId: string): Promise<Map<string, ConditionalPosition[]>> {
+  const rows = await db
+    .selectFrom("clause_positions")
+    .innerJoin("organizations", "organizations.id", "clause_positions.organization_id")
+    .select([
+      "clause_positions.amendment_id",
+      "clause_positions.organization_id",
+      "clause_positions.position",
+      "organizations.short_name",
+    ])
+    .where("clause_positions.statement_id", "=", statementId)
+    .where("clause_positions.amendment_id", "is not", null)
+    .where("clause_positions.id", "in", (eb) =>
+      eb
+        .selectFrom("clause_positions as newest")
+        .select((e) => e.fn.max("newest.id").as("id"))
+        .where("newest.statement_id", "=", statementId)
+        .groupBy(["newest.clause_id", "newest.organization_id"]),
+    )
+    .orderBy("clause_positions.id", "asc")
+    .execute();
+  const out = new Map<string, ConditionalPosition[]>();
+  for (const r of rows) {
+    const list = out.get(r.amendment_id!) ?? [];
+    list.push({ organizationId: r.organization_id, organization: r.short_name, position: r.position });
+    out.set(r.amendment_id!, list);
+  }
+  return out;
+}
+
+/** Refuses a position conditional on a proposal that is not open on that clause of that statement. */
+export async function assertOpenAmendment(db: DB, statementId: string, clauseId: string, id: string): Promise<void> {
+  const r = await db
+    .selectFrom("amendments")
+    .select("id")
+    .where("id", "=", id)
+    .where("statement_id", "=", statementId)
+    .where("clause_id", "=", clauseId)
+    .where("status", "=", "open")
+    .executeTakeFirst();
+  if (!r) throw badRequest("amendmentId: that suggestion is not open on this clause.");
 }
 
 /** One proposal with the id of its statement, or null. */

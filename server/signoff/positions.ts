@@ -12,6 +12,8 @@ import type { Position, PositionDto, PositionRequest, SignoffClause } from "../.
 import { assertMaySign, liveText, phaseOf, textChanged } from "./decisions";
 import type { Db } from "./decisions";
 import { positionsQuery, positionVersion } from "./matrix";
+import { assertOpenAmendment } from "../amendments/store";
+import { pushAmendment } from "../amendments/push";
 
 /** A stored position with its author's name (null once the account is gone). */
 export interface PositionRow {
@@ -74,6 +76,9 @@ export async function setPosition(services: Services, me: Membership, body: Posi
     );
   }
   const reason = body.position === "object" ? (body.reason ?? "").trim() : body.reason?.trim() || null;
+  // "Approve if amended as proposed": the amendment must be open on this very clause.
+  const amendmentId = body.amendmentId ?? null;
+  if (amendmentId !== null) await assertOpenAmendment(services.db, me.statementId, clause.clauseId, amendmentId);
   const now = Date.now();
   const { id, after } = await services.db.transaction().execute(async (trx) => {
     if ((await phaseOf(trx, me.statementId)) === "final") throw statementFinal();
@@ -99,6 +104,7 @@ export async function setPosition(services: Services, me: Membership, body: Posi
         clause_text: clause.markdown,
         user_id: me.userId,
         at: now,
+        amendment_id: amendmentId,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -112,6 +118,7 @@ export async function setPosition(services: Services, me: Membership, body: Posi
         organizationId: body.organizationId,
         position: body.position,
         reason,
+        amendmentId,
         previous: previous ? { position: previous.position, clauseHash: previous.clause_hash } : null,
       },
       hash: clause.hash,
@@ -136,6 +143,7 @@ export async function setPosition(services: Services, me: Membership, body: Posi
     statementId: me.statementId,
     delta: { after, version: id, cells: [cell] },
   });
+  if (amendmentId !== null) await pushAmendment(services, me.statementId, amendmentId);
   return {
     id,
     clauseId: clause.clauseId,

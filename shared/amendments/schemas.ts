@@ -69,6 +69,15 @@ export interface AmendmentTarget extends AnchorInput {
   end: number;
 }
 
+/** An organization's current position that references a proposal ("approve if amended as proposed"). */
+export interface ConditionalPosition {
+  organizationId: string;
+  /** The organization's short name. */
+  organization: string;
+  /** approve | object | abstain */
+  position: string;
+}
+
 /** A proposal as the API answers it and the realtime push carries it. */
 export interface AmendmentDto {
   id: string;
@@ -82,6 +91,8 @@ export interface AmendmentDto {
   createdAt: number;
   /** Who accepted, declined, withdrew (or null: closed by the lock, or still open / outdated). */
   decision: { by: { id: string; name: string }; at: number; reason: string | null } | null;
+  /** Organizations whose current position on the clause references this proposal. */
+  positions: ConditionalPosition[];
 }
 
 /** The rules listed at the top of this file. */
