@@ -6,23 +6,23 @@
  * shown (now stale) or reported as changed — and the counts in the answers say so.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningServer } from "../server";
-import { eventually, rawSocket, signUp, startTestServer } from "../testing/harness";
+import { eventually, rawSocket, signUp } from "../testing/harness";
 import { typeInto } from "../testing/docs";
-import { addMember, appEvents, createOrg, matrixOf, writeClauses } from "./test-support";
+import { addMember, appEvents, createOrg, matrixOf, writeClauses, storageTargets } from "./test-support";
 import type { BulkApproveResult, SignoffMatrixDto } from "../../shared/signoff";
 import { bulkApprovable, positionIndex, positionKey } from "../../shared/signoff";
 
-describe("bulk approval", () => {
-  let server: RunningServer;
+describe.each(await storageTargets())("bulk approval on $name", ({ start }) => {
+  let server: Awaited<ReturnType<typeof start>>;
   let admin: Awaited<ReturnType<typeof signUp>>;
 
   beforeAll(async () => {
-    server = await startTestServer({ clientDir: "" });
+    server = await start();
     admin = await signUp(server.url, "Admin");
   });
   afterAll(async () => {
     await server?.close();
+    await server?.drop?.();
   });
 
   it("two organizations at once, during an edit: each organization's positions are exactly right", async () => {

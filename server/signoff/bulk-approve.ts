@@ -10,7 +10,7 @@ import type { Membership } from "../statements/access";
 import { statementFinal } from "../errors";
 import { recordAudit } from "../audit/log";
 import type { BulkApproveRequest, BulkApproveResult, SignoffDeltaCell } from "../../shared/signoff";
-import { assertMaySign, liveText, phaseOf } from "./decisions";
+import { assertMaySign, liveText, lockedPhaseOf } from "./decisions";
 import { positionVersion } from "./matrix";
 
 /** `POST /signoffs/approve-all`: see the header. */
@@ -28,7 +28,7 @@ export async function bulkApprove(
   const skipped = { objected: 0, abstained: 0, alreadyApproved: 0, changed: 0 };
 
   const { after, cells } = await services.db.transaction().execute(async (trx) => {
-    if ((await phaseOf(trx, me.statementId)) === "final") throw statementFinal();
+    if ((await lockedPhaseOf(trx, me.statementId)) === "final") throw statementFinal();
     const after = await positionVersion(trx, me.statementId);
     // This organization's positions in force, read inside the transaction that decides on them.
     const rows = await trx

@@ -21,6 +21,7 @@ import { canSignFor } from "../../shared/roles";
 import { diffWords } from "../../shared/diff";
 import type { Phase } from "../../shared/roles";
 import { currentText } from "../text-cache";
+import { lockDocumentHead } from "../storage/documents";
 import type { SignoffClause, TextChangedDetails } from "../../shared/signoff";
 
 /** A database handle or an open transaction. */
@@ -74,6 +75,18 @@ export async function phaseOf(db: Db, statementId: string): Promise<Phase> {
   const row = await db.selectFrom("statements").select("phase").where("id", "=", statementId).executeTakeFirst();
   if (!row) throw notFound("Statement");
   return row.phase === "final" ? "final" : "drafting";
+}
+
+/**
+ * Inside a decision's transaction: the statement's phase, with the statement row locked until the transaction
+ * ends on PostgreSQL (`for update`, as the lock's own transaction takes it: server/storage/documents.ts
+ * `lockDocumentHead`). A position, signature or withdrawal then either commits before the lock reads the
+ * signatures and positions (which it judges again), or waits and finds the statement final: never both.
+ * (SQLite transactions exclude other writers anyway.)
+ */
+export async function lockedPhaseOf(trx: Transaction<Database>, statementId: string): Promise<Phase> {
+  await lockDocumentHead(trx, statementId);
+  return phaseOf(trx, statementId);
 }
 
 /** Refuses a signing action: 409 once final, 403 for anyone but a representative of that organization. */

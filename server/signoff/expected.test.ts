@@ -5,21 +5,30 @@
  * connected members live.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningServer } from "../server";
-import { eventually, rawSocket, signUp, startTestServer } from "../testing/harness";
-import { addMember, appEvents, createOrg, matrixOf, shownDocument, signNow, writeClauses } from "./test-support";
+import { eventually, rawSocket, signUp } from "../testing/harness";
+import {
+  addMember,
+  appEvents,
+  createOrg,
+  matrixOf,
+  shownDocument,
+  signNow,
+  writeClauses,
+  storageTargets,
+} from "./test-support";
 import type { Client } from "./test-support";
 
-describe("expected signatories", () => {
-  let server: RunningServer;
+describe.each(await storageTargets())("expected signatories on $name", ({ start }) => {
+  let server: Awaited<ReturnType<typeof start>>;
   let admin: Client;
 
   beforeAll(async () => {
-    server = await startTestServer({ clientDir: "" });
+    server = await start();
     admin = await signUp(server.url, "Admin");
   });
   afterAll(async () => {
     await server?.close();
+    await server?.drop?.();
   });
 
   it("block the lock while an expected organization without members has not signed, and name it", async () => {

@@ -18,7 +18,7 @@ import { newId } from "../ids";
 import { canManageMembers } from "../../shared/roles";
 import { sameName } from "../../shared/collation";
 import type { ExpectedAddRequest, ExpectedOrganizationDto } from "../../shared/signoff";
-import { phaseOf } from "./decisions";
+import { lockedPhaseOf } from "./decisions";
 import type { Db } from "./decisions";
 import { participatingOrganizations } from "./matrix";
 
@@ -100,7 +100,7 @@ export async function addExpected(
 ): Promise<{ organizationId: string; created: boolean; organizations: ExpectedOrganizationDto[] }> {
   assertConvener(me);
   const { organizationId, created, changed } = await services.db.transaction().execute(async (trx) => {
-    if ((await phaseOf(trx, me.statementId)) === "final") throw statementFinal();
+    if ((await lockedPhaseOf(trx, me.statementId)) === "final") throw statementFinal();
     const org = await resolveOrganization(trx, me, body);
     if ((await expectedIds(trx, me.statementId)).has(org.id)) {
       return { organizationId: org.id, created: org.created, changed: false };
@@ -129,7 +129,7 @@ export async function removeExpected(
 ): Promise<{ organizations: ExpectedOrganizationDto[] }> {
   assertConvener(me);
   const changed = await services.db.transaction().execute(async (trx) => {
-    if ((await phaseOf(trx, me.statementId)) === "final") throw statementFinal();
+    if ((await lockedPhaseOf(trx, me.statementId)) === "final") throw statementFinal();
     const org = await trx
       .selectFrom("organizations")
       .select(["id", "name"])

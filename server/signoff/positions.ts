@@ -9,7 +9,7 @@ import { statementFinal } from "../errors";
 import { recordAudit } from "../audit/log";
 import { judgePosition } from "../../shared/signoff";
 import type { Position, PositionDto, PositionRequest, SignoffClause } from "../../shared/signoff";
-import { assertMaySign, liveText, phaseOf, textChanged } from "./decisions";
+import { assertMaySign, liveText, lockedPhaseOf, textChanged } from "./decisions";
 import type { Db } from "./decisions";
 import { positionsQuery, positionVersion } from "./matrix";
 import { assertOpenAmendment } from "../amendments/store";
@@ -81,7 +81,7 @@ export async function setPosition(services: Services, me: Membership, body: Posi
   if (amendmentId !== null) await assertOpenAmendment(services.db, me.statementId, clause.clauseId, amendmentId);
   const now = Date.now();
   const { id, after } = await services.db.transaction().execute(async (trx) => {
-    if ((await phaseOf(trx, me.statementId)) === "final") throw statementFinal();
+    if ((await lockedPhaseOf(trx, me.statementId)) === "final") throw statementFinal();
     // The matrix version this change applies on top of (pushed with it, see shared/signoff.ts SignoffDelta).
     const after = await positionVersion(trx, me.statementId);
     const previous = await trx

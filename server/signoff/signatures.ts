@@ -10,7 +10,7 @@ import { badRequest, conflict, statementFinal } from "../errors";
 import { recordAudit } from "../audit/log";
 import { signatureVoidReason } from "../../shared/signoff";
 import type { SignatureDto, SignatureRequest, WithdrawSignatureRequest } from "../../shared/signoff";
-import { assertMaySign, liveText, phaseOf, textChanged } from "./decisions";
+import { assertMaySign, liveText, lockedPhaseOf, textChanged } from "./decisions";
 import type { Db, LiveText } from "./decisions";
 import { recordAutomaticVersion } from "../history/versions";
 
@@ -110,7 +110,7 @@ export async function sign(services: Services, me: Membership, body: SignatureRe
   if (text.markdown === "") throw badRequest("There is no text to sign yet.");
   const now = Date.now();
   const created = await services.db.transaction().execute(async (trx) => {
-    if ((await phaseOf(trx, me.statementId)) === "final") throw statementFinal();
+    if ((await lockedPhaseOf(trx, me.statementId)) === "final") throw statementFinal();
     const current = (await currentSignatures(trx, me.statementId, text.hash)).find(
       (s) => s.organizationId === organizationId,
     );
@@ -160,7 +160,7 @@ export async function withdrawSignature(
   const { organizationId } = body;
   assertMaySign(me, organizationId);
   await services.db.transaction().execute(async (trx) => {
-    if ((await phaseOf(trx, me.statementId)) === "final") throw statementFinal();
+    if ((await lockedPhaseOf(trx, me.statementId)) === "final") throw statementFinal();
     const latest = await trx
       .selectFrom("document_signatures")
       .select(["id", "hash", "voided_at"])

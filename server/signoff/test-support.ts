@@ -5,7 +5,9 @@
  */
 import * as decoding from "lib0/decoding";
 import type WebSocket from "ws";
-import { connectProvider, eventually, receivedFrames, signUp, synced } from "../testing/harness";
+import { connectProvider, eventually, receivedFrames, signUp, startTestServer, synced } from "../testing/harness";
+import type { RunningServer } from "../server";
+import { createTestDatabase, postgresForTests } from "../storage/test-targets";
 import type { ApiClient } from "../testing/harness";
 import { appendParagraph } from "../testing/docs";
 import { sha256Hex } from "../../shared/canonical";
@@ -85,4 +87,25 @@ export function appEvents(ws: WebSocket): AppEvent[] {
     .map((f) => decoding.createDecoder(f))
     .filter((dec) => decoding.readVarUint(dec) === MessageType.appEvent)
     .map((dec) => JSON.parse(decoding.readVarString(dec)) as AppEvent);
+}
+
+/** Where the sign-off tests run: SQLite always, PostgreSQL too when one is reachable (a fresh database each). */
+export async function storageTargets(): Promise<
+  Array<{ name: string; start: () => Promise<RunningServer & { drop?: () => Promise<void> }> }>
+> {
+  const targets: Array<{ name: string; start: () => Promise<RunningServer & { drop?: () => Promise<void> }> }> = [
+    { name: "SQLite", start: () => startTestServer({ clientDir: "" }) },
+  ];
+  const url = await postgresForTests();
+  if (url) {
+    targets.push({
+      name: "PostgreSQL",
+      start: async () => {
+        const db = await createTestDatabase(url);
+        const server = await startTestServer({ clientDir: "", databaseUrl: db.url });
+        return Object.assign(server, { drop: db.drop });
+      },
+    });
+  }
+  return targets;
 }

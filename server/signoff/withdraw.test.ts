@@ -5,22 +5,31 @@
  * audit log records, and two withdrawals of one signature make exactly one.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningServer } from "../server";
-import { eventually, rawSocket, signUp, startTestServer } from "../testing/harness";
-import { addMember, appEvents, createOrg, matrixOf, shownDocument, signNow, writeClauses } from "./test-support";
+import { eventually, rawSocket, signUp } from "../testing/harness";
+import {
+  addMember,
+  appEvents,
+  createOrg,
+  matrixOf,
+  shownDocument,
+  signNow,
+  writeClauses,
+  storageTargets,
+} from "./test-support";
 import type { Client } from "./test-support";
 import type { AuditEntryDto } from "../../shared/api";
 
-describe("withdrawing a signature", () => {
-  let server: RunningServer;
+describe.each(await storageTargets())("withdrawing a signature on $name", ({ start }) => {
+  let server: Awaited<ReturnType<typeof start>>;
   let admin: Client;
 
   beforeAll(async () => {
-    server = await startTestServer({ clientDir: "" });
+    server = await start();
     admin = await signUp(server.url, "Admin");
   });
   afterAll(async () => {
     await server?.close();
+    await server?.drop?.();
   });
 
   async function setup(title: string) {
