@@ -127,6 +127,17 @@ describe("list items are clauses", () => {
     });
     const onList = (await s.reviewer.api.createThread(s.statementId, { clauseId: "old-risks", body: "All three?" }))
       .thread;
+    // A thread on words of the third item, made while the list was one clause.
+    const listText = RISKS.join("\n");
+    const at = listText.indexOf("surveillance");
+    const onWords = (
+      await s.reviewer.api.createThread(s.statementId, {
+        clauseId: "old-risks",
+        body: "Whose?",
+        anchor: anchorForClauseRange(s.editor.doc, "old-risks", at, at + "surveillance".length),
+      })
+    ).thread;
+    expect(onWords.placement).toMatchObject({ kind: "range", clauseIndex: 1, text: "surveillance", quote: "intact" });
     // Until the list is edited nothing changes: the position is fresh, the thread on the list.
     expect((await matrix(s.bob, s.statementId)).positions[0]).toMatchObject({ clauseId: "old-risks", stale: false });
     const hash = sha256Hex(await exportText(s.alice, s.statementId));
@@ -157,6 +168,13 @@ describe("list items are clauses", () => {
     const thread = (await s.reviewer.api.thread(onList.id)).thread as ThreadDto;
     expect(thread).toMatchObject({ clauseId: "old-risks", clauseExists: true, placement: { kind: "clause" } });
     expect(thread.comments[0].content).toMatchObject({ body: "All three?" });
+    // The thread on words keeps its words, now placed in the third item.
+    expect((await s.reviewer.api.thread(onWords.id)).thread).toMatchObject({
+      clauseId: "old-risks",
+      clauseExists: true,
+      quoteIntact: true,
+      placement: { kind: "range", clauseIndex: 3, text: "surveillance", quote: "intact" },
+    });
     s.editor.destroy();
   });
 });

@@ -188,7 +188,8 @@ function squash(s: string): string {
 
 /**
  * Where a thread sits in `doc` now (see {@link ThreadPlacement}). The clause is found by id; the range by
- * its relative positions, which must still resolve inside that clause.
+ * its relative positions, which must still resolve inside that clause (or, for a thread made on a whole list,
+ * in a later item of that list).
  */
 export function resolvePlacement(
   doc: Y.Doc,
@@ -197,19 +198,33 @@ export function resolvePlacement(
   const clause = findClause(doc, thread.clauseId);
   if (!clause) return { kind: "removed" };
   if (!thread.anchor) return { kind: "clause", clauseIndex: clause.index };
-  const ct = clauseText(clause.element);
   const from = decodePosition(thread.anchor.from);
   const to = decodePosition(thread.anchor.to);
   const a = from && absolute(doc, from);
   const b = to && absolute(doc, to);
-  const start = a ? ct.offsetOf(a.type, a.index) : null;
-  const end = b ? ct.offsetOf(b.type, b.index) : null;
-  if (start === null || end === null || end <= start) {
-    return { kind: "range", clauseIndex: clause.index, start: start ?? 0, end: start ?? 0, text: "", quote: "removed" };
+  // A thread made on a list while the whole list was one clause keeps that list's id, which moved to its first
+  // item (shared/canonical.ts): its words may be in a later item of the same list, where it is placed.
+  const candidates: Array<{ element: Y.XmlElement; index: number }> = [clause];
+  const list = clause.element.nodeName === "listItem" ? clause.element.parent : null;
+  if (list instanceof Y.XmlElement) {
+    const items = list.toArray();
+    const at = items.indexOf(clause.element);
+    items.forEach((item, i) => {
+      if (i > at && item instanceof Y.XmlElement) candidates.push({ element: item, index: clause.index + i - at });
+    });
   }
-  const text = ct.text.slice(start, end);
-  const quote = squash(text) === squash(thread.anchor.quote) ? "intact" : squash(text) === "" ? "removed" : "edited";
-  return { kind: "range", clauseIndex: clause.index, start, end, text, quote };
+  for (const c of candidates) {
+    const ct = clauseText(c.element);
+    const start = a ? ct.offsetOf(a.type, a.index) : null;
+    const end = b ? ct.offsetOf(b.type, b.index) : null;
+    if (start === null || end === null || end <= start) continue;
+    const text = ct.text.slice(start, end);
+    const quote = squash(text) === squash(thread.anchor.quote) ? "intact" : squash(text) === "" ? "removed" : "edited";
+    return { kind: "range", clauseIndex: c.index, start, end, text, quote };
+  }
+  // The words are gone (the range collapsed, or left the clause).
+  const start = a ? clauseText(clause.element).offsetOf(a.type, a.index) : null;
+  return { kind: "range", clauseIndex: clause.index, start: start ?? 0, end: start ?? 0, text: "", quote: "removed" };
 }
 
 /**
