@@ -143,8 +143,12 @@ export async function sign(services: Services, me: Membership, body: SignatureRe
   if (created) services.events.app(me.statementId, { type: "signoffs.changed", statementId: me.statementId });
   if (created)
     await recordAutomaticVersion(services, me.statementId, { kind: "signature", userId: me.userId, organizationId });
-  const signatures = await currentSignatures(services.db, me.statementId, text.hash);
-  return signatures.find((s) => s.organizationId === organizationId)!;
+  const signature = (await currentSignatures(services.db, me.statementId, text.hash)).find(
+    (s) => s.organizationId === organizationId,
+  );
+  // Someone of the same organization withdrew the signature right after it was confirmed.
+  if (!signature) throw conflict("The signature was withdrawn at the same moment. Sign again if you meant to.");
+  return signature;
 }
 
 /**
