@@ -12,5 +12,6 @@ import "./signoff/register";
 import "./history/register";
 import "./import/register";
 import "./search/register";
+import "./search/register";
 import "./editor/caret-colors";
 export {};

@@ -30,6 +30,7 @@ import { ConnectionPill } from "./ConnectionPill";
 import { RefusedEditNotice } from "./RefusedEditNotice";
 import { ExportButton } from "./ExportButton";
 import { ImportButton } from "../import/ImportButton";
+import { SearchBar } from "../search/SearchBar";
 import { PresenceList } from "./PresenceList";
 import { ReadOnlyBanner } from "./ReadOnlyBanner";
 import { FinalBanner } from "../signoff/FinalBanner";
@@ -318,6 +319,7 @@ function LoadedEditor({
         )}
         <div className="editor-layout">
           <section className="editor-column" aria-label="Statement">
+            {ctx && <SearchBar ctx={ctx} />}
             {collab && ctx ? (
               <StatementEditor
                 key={`${id}:${collab.ydoc.guid}`}
