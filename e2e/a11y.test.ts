@@ -4,11 +4,13 @@
  * side panel tab, the comment composer and a thread, the sign-off matrix at 15 organizations × 30 clauses (in
  * the panel and opened full), a position with its objection reason, the signature and lock confirmations, the
  * shortcut list, the final banner, the public page, a statement that does not exist; the editor at a phone's
- * width too. One browser; each page walks through several states.
+ * width too. One browser; each page walks through several states. Also what a screen reader is told: the others'
+ * carets as text with their avatars, and a new comment on my clause and my position going stale through the
+ * one live region, but not the others' keystrokes.
  */
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { contextFor, openStatement, useAppAndBrowser } from "./fixtures";
+import { caretSettled, contextFor, openStatement, useAppAndBrowser } from "./fixtures";
 import { axeViolations } from "./axe";
 import { TEST_PASSWORD, seedStatement, statementClauses } from "./statement-seed";
 import type { SeededStatement } from "./statement-seed";
@@ -145,11 +147,39 @@ describe("accessibility: no serious or critical WCAG 2.2 A/AA violation on any s
     await expectAccessible(page, "signature confirmation");
     await page.keyboard.press("Escape");
 
-    // The convener's lock confirmation.
+    // What a screen reader hears of the others: where their caret is (with their avatar), a reply on my clause,
+    // my position going stale; never their keystrokes (the text is in no live region).
     const convenerContext = await contextFor(browser, server, s.convener);
     const convener = await convenerContext.newPage();
     await convener.setViewportSize({ width: 1280, height: 720 });
     await openStatement(convener, server, s.statementId);
+    const statementText = page.getByRole("textbox", { name: "Statement text" });
+    expect(
+      await statementText.evaluate(
+        (el) => !el.closest("[aria-live]:not([aria-live='off']), [role=status], [role=log], [role=alert]"),
+      ),
+    ).toBe(true);
+    const announcer = page.getByTestId("announcer");
+    const heard = () => announcer.locator("p").allInnerTexts();
+    const before = (await heard()).length;
+    const thread = (await s.convener.api.threads(s.statementId)).threads[0];
+    await s.convener.api.reply(thread.id, { body: "The IETF, W3C and ITU-T, at least." });
+    await expect.poll(heard, { timeout: 10_000 }).toContain("New comment by Carla Convener on clause 2.");
+    await convener.getByRole("textbox", { name: "Statement text" }).locator("p", { hasText: "Clause 1." }).click();
+    await caretSettled(convener);
+    await convener.keyboard.press("End");
+    await convener.keyboard.type(" Also in practice");
+    await expect
+      .poll(() => page.getByRole("img", { name: /^Carla Convener in “Clause 1\./ }).count(), { timeout: 10_000 })
+      .toBe(1);
+    await expect
+      .poll(heard, { timeout: 10_000 })
+      .toContain("Your organization's position on clause 1 is stale: the clause changed.");
+    // Seventeen remote keystrokes, two announcements.
+    expect((await heard()).length - before).toBe(2);
+    await expectAccessible(page, "editor with a stale position and another person's caret");
+
+    // The convener's lock confirmation.
     await convener.getByRole("tab", { name: /^Sign-off/ }).click();
     await convener.getByRole("button", { name: SignoffLabel.lock }).click();
     await convener.getByTestId(SignoffTestId.lockDialog).waitFor();

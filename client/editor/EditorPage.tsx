@@ -40,6 +40,7 @@ import { StatementEditor } from "./StatementEditor";
 import { SidePanelSlot, editorExtensionFactories, registeredSidePanelTabs } from "./plugins";
 import type { EditorPageContext, SidePanelTab } from "./plugins";
 import { useConnectionAnnouncements, useEditorAnnouncements } from "./announcements";
+import { useCaretPlaces } from "./caret-places";
 
 /** The editor page for statement `id`. */
 export function EditorPage({ id }: { id: string }) {
@@ -189,6 +190,7 @@ function LoadedEditor({
   useLeaveWarning(connection.unsent);
   useConnectionAnnouncements(connection);
   const presence = usePresence(collab?.provider ?? null);
+  const caretPlaces = useCaretPlaces(editor, collab?.provider ?? null);
   const { statement, me } = detail;
   const closed = closedMessage(connection);
   const canEdit = canEditText(me.role, statement.phase) && !closed && connection.kind !== "refused";
@@ -290,7 +292,7 @@ function LoadedEditor({
             </div>
           </div>
           <div className="doc-header-side">
-            <PresenceList people={presence} />
+            <PresenceList people={presence} places={caretPlaces} />
             <ImportButton
               statementId={id}
               editor={editor}

@@ -6,8 +6,11 @@ import { plural } from "../../shared/plural";
 
 const MAX_SHOWN = 5;
 
-/** Up to five avatars (you first) and "+N" for the rest. */
-export function PresenceList({ people }: { people: Presence[] }) {
+/**
+ * Up to five avatars (you first) and "+N" for the rest. `places` (user id → "in “words…”") says where each
+ * other person's caret is: the carets' text alternative, in each avatar's name and tooltip.
+ */
+export function PresenceList({ people, places }: { people: Presence[]; places?: ReadonlyMap<string, string> }) {
   const shown = people.slice(0, MAX_SHOWN);
   const rest = people.length - shown.length;
   return (
@@ -23,7 +26,7 @@ export function PresenceList({ people }: { people: Presence[] }) {
           name={p.user.name}
           color={p.user.color}
           size="sm"
-          note={p.self ? "(you)" : undefined}
+          note={p.self ? "(you)" : places?.get(p.user.id)}
           testId={TestId.presenceAvatar}
           userId={p.user.id}
         />
