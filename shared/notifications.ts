@@ -98,10 +98,11 @@ export function notificationText(n: Pick<NotificationDto, "kind" | "statementTit
 /** Where a notification leads: the statement, at the clause or thread it concerns. */
 export function notificationLink(n: Pick<NotificationDto, "statementId" | "clauseId" | "detail">): string | null {
   if (!n.statementId) return null;
-  const base = `/s/${encodeURIComponent(n.statementId)}`;
-  if (n.detail.threadId) return `${base}?thread=${encodeURIComponent(n.detail.threadId)}`;
-  if (n.clauseId) return `${base}?clause=${encodeURIComponent(n.clauseId)}`;
-  return base;
+  const query = new URLSearchParams();
+  if (n.clauseId) query.set("clause", n.clauseId);
+  if (n.detail.threadId) query.set("thread", n.detail.threadId);
+  const q = query.toString();
+  return `/s/${encodeURIComponent(n.statementId)}${q ? `?${q}` : ""}`;
 }
 
 /** Shortens user text for a notification (an excerpt of a clause or comment). */

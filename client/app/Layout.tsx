@@ -12,6 +12,7 @@ import { colorForUser } from "../../shared/colors";
 import { Label, TestId } from "../testids";
 import { ChangePasswordDialog } from "../auth/ChangePasswordDialog";
 import { SessionsDialog } from "../auth/SessionsDialog";
+import { NotificationBell } from "../notifications/NotificationBell";
 import { mountAnnouncer } from "../ui/announcer";
 import { ShortcutsDialog, useShortcutsHelp } from "../ui/ShortcutsDialog";
 
@@ -175,6 +176,7 @@ export function AppLayout({ children, actions, wide }: { children: ReactNode; ac
         <div className={`topbar-inner ${wide ? "wide" : ""}`}>
           <Brand />
           <div className="topbar-actions">{actions}</div>
+          <NotificationBell />
           <UserMenu onShowShortcuts={() => shortcuts.setOpen(true)} />
         </div>
       </header>

@@ -1,6 +1,7 @@
 /**
- * "Send the invitation by email", under the People panel's invite form: the server creates an invite with the
- * chosen role and organization and mails its link (SMTP, or the admin's outbox when no mail server is set).
+ * "Send the invitation by email", under the People panel's invite form: the server creates a single-use invite
+ * with the chosen role and organization and mails its link (SMTP, or the admin's outbox when no mail server is
+ * set); the unused invite then shows, with the address, in the list of unused links, where it can be revoked.
  */
 import { useState } from "react";
 import type { FormEvent } from "react";
@@ -14,11 +15,14 @@ export function InviteByEmail({
   role,
   organizationId,
   hours,
+  onSent,
 }: {
   statementId: string;
   role: Role;
   organizationId: string | null;
   hours: number;
+  /** Called once an invitation was created (and sent or written to the outbox). */
+  onSent?: () => void;
 }) {
   const [email, setEmail] = useState("");
   const [busy, setBusy] = useState(false);
@@ -38,6 +42,7 @@ export function InviteByEmail({
           : `Invitation written to the admin's outbox for ${email} (no mail server is configured).`,
       );
       setEmail("");
+      onSent?.();
     } catch (err) {
       setError(errorMessage(err));
     } finally {

@@ -18,6 +18,7 @@ import { Label, TestId } from "../testids";
 import { PhaseBadge, RoleBadge } from "./labels";
 import { OrganizationsSection } from "./OrganizationsSection";
 import { UnreadThreadsBadge, useUnreadCounts } from "../comments/UnreadBadge";
+import { useNotificationArrivals } from "../notifications/store";
 import type { Converted } from "../import/convert";
 import "../import/import.css";
 import { plural } from "../../shared/plural";
@@ -46,6 +47,10 @@ export function DashboardPage() {
     loadStatements();
     loadOrganizations();
   }, [loadStatements, loadOrganizations]);
+  // Live: being added to a statement (or its lock) arrives on my notification stream; the list follows.
+  useNotificationArrivals(
+    useCallback((n) => (n.kind === "added" || n.kind === "locked") && loadStatements(), [loadStatements]),
+  );
 
   return (
     <AppLayout>
@@ -160,9 +165,6 @@ function NewStatementForm() {
         <SubmitButton busy={busy}>{Label.newStatement}</SubmitButton>
       </div>
       <div className="new-statement-file">
-        <label className="btn btn-secondary btn-sm" htmlFor="new-statement-file">
-          {file.state === "none" ? "Start from a file…" : "Choose another file…"}
-        </label>
         <input
           ref={fileInput}
           id="new-statement-file"
@@ -177,6 +179,9 @@ function NewStatementForm() {
             if (chosen) void onFile(chosen);
           }}
         />
+        <label className="btn btn-secondary btn-sm" htmlFor="new-statement-file">
+          {file.state === "none" ? "Start from a file…" : "Choose another file…"}
+        </label>
         <span id="new-statement-file-status" className="muted small" role="status" data-state={file.state}>
           {file.state === "none" && "Markdown, Word or HTML; images and tables are not kept as such."}
           {file.state === "reading" && <>Reading “{file.name}”…</>}

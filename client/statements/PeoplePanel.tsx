@@ -1,7 +1,8 @@
 /**
  * The People tab: members with role, organization and colour. The convener adds members by email (or, when
- * there is no account yet, creates an invite link), changes roles and organizations, and removes members;
- * everyone else sees the list read-only.
+ * there is no account yet, creates a single-use invite link), sees and revokes the links nobody has used, asks
+ * organizations to sign, changes roles and organizations, and removes members; everyone else sees the list
+ * read-only.
  */
 import { useEffect, useState } from "react";
 import type { FormEvent } from "react";
@@ -22,6 +23,8 @@ import { Label, TestId } from "../testids";
 import { roleDescription, roleLabel } from "./labels";
 import { sortOrganizations } from "./OrganizationsSection";
 import { InviteByEmail } from "../publication/InviteByEmail";
+import { OutstandingInvites } from "./OutstandingInvites";
+import { AskToSign } from "../notifications/AskToSign";
 import { compareNames } from "../../shared/collation";
 
 const ROLE_ORDER: Record<Role, number> = { convener: 0, drafter: 1, reviewer: 2, observer: 3 };
@@ -45,6 +48,8 @@ export function PeoplePanel({ statementId, detail, onChanged }: PeoplePanelProps
     (a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || compareNames(a.name, b.name),
   );
   const [rowError, setRowError] = useState<string | null>(null);
+  // Bumped when an invite is created, so the list of unused links reloads.
+  const [invitesVersion, setInvites] = useState(0);
 
   return (
     <div className="people">
@@ -67,7 +72,11 @@ export function PeoplePanel({ statementId, detail, onChanged }: PeoplePanelProps
       {manage ? (
         <>
           <AddMemberForm statementId={statementId} orgs={orgs} onChanged={onChanged} />
-          <InviteForm statementId={statementId} orgs={orgs} />
+          <InviteForm statementId={statementId} orgs={orgs} onCreated={() => setInvites((v) => v + 1)} />
+          <OutstandingInvites statementId={statementId} version={invitesVersion} />
+          {detail.statement.phase === "drafting" && (
+            <AskToSign statementId={statementId} orgs={sortOrganizations(detail.organizations)} />
+          )}
         </>
       ) : (
         <p className="muted small">Only the convener can invite people and change roles.</p>
@@ -327,7 +336,15 @@ const EXPIRY_CHOICES = [
   { hours: 24 * 30, label: "30 days" },
 ] as const;
 
-function InviteForm({ statementId, orgs }: { statementId: string; orgs: OrganizationDto[] }) {
+function InviteForm({
+  statementId,
+  orgs,
+  onCreated,
+}: {
+  statementId: string;
+  orgs: OrganizationDto[];
+  onCreated: () => void;
+}) {
   const [role, setRole] = useState<Role>("drafter");
   const [organizationId, setOrg] = useState("");
   const [hours, setHours] = useState<number>(24 * 7);
@@ -346,6 +363,7 @@ function InviteForm({ statementId, orgs }: { statementId: string; orgs: Organiza
       setInvite(
         await api.createInvite(statementId, { role, organizationId: organizationId || null, expiresInHours: hours }),
       );
+      onCreated();
     } catch (err) {
       setError(errorMessage(err));
     } finally {
@@ -366,7 +384,10 @@ function InviteForm({ statementId, orgs }: { statementId: string; orgs: Organiza
   return (
     <section className="panel-section" aria-labelledby="invite-heading">
       <h3 id="invite-heading">Invite with a link</h3>
-      <p className="muted small">Anyone with the link can join with this role until it expires.</p>
+      <p className="muted small">
+        Each link lets one person join, once, with this role, until it expires: create one link per person. Unused links
+        are listed below, where you can revoke them.
+      </p>
       <form className="stack" onSubmit={onSubmit} noValidate>
         <FormError message={error} />
         <div className="row">
@@ -392,7 +413,13 @@ function InviteForm({ statementId, orgs }: { statementId: string; orgs: Organiza
           {Label.createInvite}
         </SubmitButton>
       </form>
-      <InviteByEmail statementId={statementId} role={role} organizationId={organizationId || null} hours={hours} />
+      <InviteByEmail
+        statementId={statementId}
+        role={role}
+        organizationId={organizationId || null}
+        hours={hours}
+        onSent={onCreated}
+      />
       {invite && (
         <div className="invite-result">
           <label htmlFor="invite-url" className="small">

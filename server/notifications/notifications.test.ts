@@ -163,6 +163,8 @@ describe("notifications", () => {
     const e = await live.next("mentioned");
     expect(e.notification.detail.threadId).toBe(thread.id);
     expect(e.notification.clauseId).toBe("clause-1");
+    // The excerpt reads as the comment does: the mention as "@Name", not its token.
+    expect(e.notification.detail.excerpt).toBe("Please look, @Drafter B");
     await s.a.api.editComment(thread.comments[0].id, { body: `${body} again` });
     expect((await kinds(s.b)).filter((k) => k === "mentioned")).toHaveLength(1);
     expect(await kinds(s.a)).not.toContain("mentioned");

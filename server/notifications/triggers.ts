@@ -22,6 +22,14 @@ import { findClause } from "../../shared/comments/anchors";
 import { excerpt } from "../../shared/notifications";
 import { liveText } from "../signoff/decisions";
 import { notify } from "./store";
+import { tokenizeCommentBody } from "../../shared/comments/mentions";
+
+/** A comment as plain text: mentions as "@Name" (not their `@[Name](user:id)` tokens). */
+function plainComment(body: string): string {
+  return tokenizeCommentBody(body)
+    .map((t) => (t.kind === "mention" ? `@${t.name}` : t.text))
+    .join("");
+}
 
 /** A convener added `userId` to the statement. */
 export async function notifyAdded(
@@ -59,7 +67,7 @@ export async function notifyMentions(services: Services, commentId: string): Pro
     statementId: c.statement_id,
     clauseId: c.clause_id,
     actorId: c.author_id,
-    detail: { excerpt: excerpt(c.body), threadId: c.thread_id },
+    detail: { excerpt: excerpt(plainComment(c.body)), threadId: c.thread_id },
     dedupeKey: `mention:${commentId}`,
   });
 }
