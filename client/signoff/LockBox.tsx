@@ -138,7 +138,7 @@ export function LockBox({
             </p>
             <details>
               <summary className="small">Show the text</summary>
-              <pre className="signoff-shown-text" aria-label="Text to lock">
+              <pre className="signoff-shown-text" aria-label="Text to lock" tabIndex={0}>
                 {shown.text}
               </pre>
             </details>

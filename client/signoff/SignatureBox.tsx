@@ -188,12 +188,9 @@ export function SignatureBox(props: {
                 and you can withdraw it until the statement is locked.
               </p>
             </div>
-            <details>
-              <summary className="small">Show the text being signed</summary>
-              <pre className="signoff-shown-text" aria-label="Text to sign">
-                {shown.text}
-              </pre>
-            </details>
+            <pre className="signoff-shown-text" aria-label="Text to sign" tabIndex={0}>
+              {shown.text}
+            </pre>
             {dialogError && (
               <p className="form-error" role="alert">
                 {dialogError}
