@@ -11,6 +11,7 @@ import { confirmAction } from "../ui/Dialog";
 import { FormError } from "../ui/form";
 import { absoluteTime, relativeTime } from "../ui/format";
 import { roleLabel } from "./labels";
+import "./invites.css";
 
 export function OutstandingInvites({ statementId, version }: { statementId: string; version: number }) {
   const [invites, setInvites] = useState<OutstandingInviteDto[] | null>(null);
@@ -56,7 +57,7 @@ export function OutstandingInvites({ statementId, version }: { statementId: stri
           </p>
           <ul className="member-list" aria-label="Unused invite links">
             {invites.map((i) => (
-              <li key={i.id} className="member" data-invite-id={i.id}>
+              <li key={i.id} className="member invite-row" data-invite-id={i.id}>
                 <div className="member-main">
                   <div className="member-name">{i.sentTo ?? "Link (copied, not emailed)"}</div>
                   <div className="member-sub muted small">
