@@ -201,6 +201,18 @@ describe("sign-off flows at 15 organizations × 30 clauses", () => {
     await expect.poll(() => gate.textContent()).toContain("Canadian Internet Registration Authority");
     expect(await gate.textContent()).toContain("Zeta Registry (no member yet)");
 
+    // The convener's expected signatories: remove one nobody represents; CIRA's matrix loses its column live.
+    const expected = convener.page.getByTestId(SignoffTestId.expected);
+    await expected.locator("summary").click();
+    expect(await expected.locator("li").count()).toBe(15);
+    expect(await axeViolations(convener.page, { include: `[data-testid="${SignoffTestId.expected}"]` })).toEqual([]);
+    await screenshot(convener.page, "signoff-flows-expected-signatories");
+    await expected.getByRole("button", { name: SignoffLabel.expectedRemove("Zeta Registry") }).click();
+    await expect.poll(() => cira.page.locator(`th[data-org-id="${idOf("Zeta")}"]`).count()).toBe(0);
+    await expect.poll(() => gate.textContent()).not.toContain("Zeta Registry");
+    // A represented organization has no remove button.
+    expect(await expected.getByRole("button", { name: SignoffLabel.expectedRemove("afnic") }).count()).toBe(0);
+
     // Signing: the long name is not clipped; the dialog shows the hash and what it covers.
     const signButton = cira.page.getByRole("button", {
       name: SignoffLabel.signFor("Canadian Internet Registration Authority"),

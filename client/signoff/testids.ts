@@ -69,7 +69,7 @@ export const SignoffLabel = {
   bulkApprove: "Approve all clauses without my objection",
   /** "Approve 7 clauses" */
   bulkApproveConfirm: (n: number) => `Approve ${n} clause${n === 1 ? "" : "s"}`,
-  expectedAdd: "Add to expected signatories",
+  expectedAdd: "Invite",
   expectedCreate: "Create and add",
   /** "Remove <organization> from expected signatories" */
   expectedRemove: (org: string) => `Remove ${org} from expected signatories`,
