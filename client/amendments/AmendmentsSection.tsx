@@ -7,7 +7,7 @@ import { useSyncExternalStore } from "react";
 import type { EditorPageContext } from "../editor/plugins";
 import { useClauses } from "../comments/useClauses";
 import { AmendmentCard } from "./AmendmentCard";
-import { isCurrent } from "./preview";
+import { currentAmendments } from "./preview";
 import { amendmentStoreFor } from "./store";
 import "./amendments.css";
 
@@ -24,6 +24,7 @@ export function AmendmentsSection({ ctx }: { ctx: EditorPageContext }) {
       </p>
     ) : null;
   }
+  const current = currentAmendments(ctx.ydoc, snap.amendments);
   const at = (clauseId: string) => order.get(clauseId) ?? Number.MAX_SAFE_INTEGER;
   const sorted = [...snap.amendments].sort((x, y) => at(x.clauseId) - at(y.clauseId) || x.createdAt - y.createdAt);
   const undecided = sorted.filter((a) => a.status === "open" || a.status === "outdated");
@@ -36,7 +37,7 @@ export function AmendmentsSection({ ctx }: { ctx: EditorPageContext }) {
   const card = (a: (typeof sorted)[number]) => (
     <li key={a.id}>
       <p className="amendment-where">{label(a.clauseId)}</p>
-      <AmendmentCard amendment={a} ctx={ctx} store={store} current={isCurrent(ctx.ydoc, a)} />
+      <AmendmentCard amendment={a} ctx={ctx} store={store} current={current.has(a.id)} />
     </li>
   );
   return (

@@ -10,7 +10,7 @@ import { Plugin, PluginKey } from "@tiptap/pm/state";
 import { Decoration, DecorationSet } from "@tiptap/pm/view";
 import type { EditorView } from "@tiptap/pm/view";
 import type * as Y from "yjs";
-import { checkTarget } from "../../shared/amendments/target";
+import { checkTarget, clausesById } from "../../shared/amendments/target";
 import type { AmendmentDto } from "../../shared/amendments/schemas";
 import type { EditorExtensionContext } from "../editor/plugins";
 import { rangeOfAnchor } from "../comments/anchors";
@@ -20,9 +20,12 @@ import { AmendmentTestId } from "./testids";
 
 const key = new PluginKey<DecorationSet>("amendmentPreview");
 
-/** Whether an open proposal's words are still exactly there (checked on the local document). */
-export function isCurrent(ydoc: Y.Doc, a: AmendmentDto): boolean {
-  return a.status === "open" && checkTarget(ydoc, a).kind === "current";
+/** The open proposals whose words are still exactly there in the local document, by id. */
+export function currentAmendments(ydoc: Y.Doc, amendments: readonly AmendmentDto[]): Set<string> {
+  const open = amendments.filter((a) => a.status === "open");
+  if (open.length === 0) return new Set();
+  const clauses = clausesById(ydoc);
+  return new Set(open.filter((a) => checkTarget(ydoc, a, clauses).kind === "current").map((a) => a.id));
 }
 
 function insertion(a: AmendmentDto): HTMLElement {
@@ -73,8 +76,10 @@ class PreviewView {
     const state = this.view.state;
     const decorations: Decoration[] = [];
     const parts: string[] = [];
-    for (const a of this.store.getSnapshot().amendments) {
-      if (!isCurrent(this.ydoc, a)) continue;
+    const amendments = this.store.getSnapshot().amendments;
+    const current = currentAmendments(this.ydoc, amendments);
+    for (const a of amendments) {
+      if (!current.has(a.id)) continue;
       const range = rangeOfAnchor(state, this.ydoc, a.target);
       if (!range) continue;
       parts.push(`${a.id}:${range.from}-${range.to}`);

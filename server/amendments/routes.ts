@@ -24,7 +24,7 @@ import { badRequest, conflict, forbidden, notFound, statementFinal } from "../er
 import { recordAudit } from "../audit/log";
 import { AmendmentPolicy, amendmentCreateSchema, amendmentDecisionSchema } from "../../shared/amendments/schemas";
 import type { AmendmentDto } from "../../shared/amendments/schemas";
-import { applyAmendment, checkTarget, makeTarget } from "../../shared/amendments/target";
+import { applyAmendment, checkTarget, clausesById, makeTarget } from "../../shared/amendments/target";
 import { closeUndecided, findAmendment, insertAmendment, listAmendments, transition } from "./store";
 
 const limit = limitBody(32 * 1024);
@@ -60,9 +60,10 @@ async function settled(services: Services, me: Membership): Promise<AmendmentDto
   const all = await listAmendments(services.db, me.statementId);
   const open = all.filter((a) => a.status === "open");
   if (open.length === 0) return all;
-  const stale = await services.rooms.withDocument(me.statementId, (doc) =>
-    open.filter((a) => checkTarget(doc, a).kind === "outdated").map((a) => a.id),
-  );
+  const stale = await services.rooms.withDocument(me.statementId, (doc) => {
+    const clauses = clausesById(doc);
+    return open.filter((a) => checkTarget(doc, a, clauses).kind === "outdated").map((a) => a.id);
+  });
   const marked: string[] = [];
   for (const id of stale)
     if (await transition(services.db, id, "open", "outdated", { by: null, reason: null })) marked.push(id);
