@@ -12,7 +12,7 @@ import type { RunningServer } from "../server";
 import { connectProvider, eventually, signUp, synced, tempDataDir, TEST_ARGON2 } from "../testing/harness";
 import type { ApiClient } from "../testing/harness";
 import { appendParagraph } from "../testing/docs";
-import { DOCUMENT_FIELD, sha256Hex } from "../../shared/canonical";
+import { canonicalMarkdownOfDoc, DOCUMENT_FIELD, sha256Hex } from "../../shared/canonical";
 import type { HistoryVersionDto } from "../../shared/history";
 import { checkpointsOf } from "./checkpoints";
 import { exportText, lockNow, signNow, twoOrganizations } from "./testing";
@@ -201,6 +201,41 @@ describe("history", () => {
     expect((await convener.api.historyDiff(statementId, v1.id, "current")).diff.changes).toEqual([]);
     a.destroy();
     b.destroy();
+  });
+
+  it("stores versions as chains of differences, and every version reopens to exactly its own text", async () => {
+    const { convener, statementId, alice } = await twoOrganizations(server.url);
+    const a = connectProvider(server.url, statementId, alice);
+    await synced(a.provider);
+    appendParagraph(a.doc, "Alpha.", "c1");
+    appendParagraph(a.doc, "Beta.", "c2");
+    const texts = new Map<number, string>();
+    // 23 versions: past two whole snapshots, with typing, deleting and a removed clause along the way.
+    for (let i = 1; i <= 23; i++) {
+      const t = textOf(a.doc, i % 2 === 0 ? "c1" : i > 12 ? "c3" : "c2");
+      if (i % 3 === 0) t.delete(0, 2);
+      else t.insert(t.length - 1, ` w${i}`);
+      if (i === 12) {
+        a.doc.getXmlFragment(DOCUMENT_FIELD).delete(1, 1);
+        appendParagraph(a.doc, "Gamma.", "c3");
+      }
+      const expected = canonicalMarkdownOfDoc(a.doc);
+      await storedText(convener, statementId, expected);
+      const v = (await alice.api.nameVersion(statementId, { name: `v${i}` })).version;
+      texts.set(v.id, await exportText(convener, statementId));
+    }
+    const stored = server.services.db
+      .selectFrom("history_snapshots")
+      .select(["base_seq"])
+      .where("statement_id", "=", statementId);
+    const rows = await stored.execute();
+    expect(rows.filter((r) => r.base_seq === null)).toHaveLength(3);
+    for (const [id, text] of texts) {
+      const { version } = await convener.api.historyVersion(statementId, id);
+      expect(version.markdown).toBe(text);
+      expect(version.hash).toBe(sha256Hex(text));
+    }
+    a.destroy();
   });
 
   it("shows what changed since my organization signed and since its position on a clause", async () => {

@@ -3,10 +3,11 @@
  * editing (checkpoints.ts), at a restore, and by name when a drafter or the convener asks.
  *
  * Storage stays bounded: a version stores no text of its own, only the document sequence number it was taken
- * at; the document state itself is one compacted snapshot (`Y.encodeStateAsUpdate` of the garbage-collected
- * document: deleted text is reduced to its item ids, which attribution still reads) per sequence number, shared
- * by every version taken at that state. So the history costs one document's size per distinct version, never
- * a copy per keystroke.
+ * at; the document state is one snapshot per sequence number, shared by every version taken at that state, and
+ * snapshots share structure (a chain of differences from a whole snapshot every few versions, see
+ * `storeSnapshot`). A snapshot is the garbage-collected document's state (deleted text reduced to its item ids,
+ * which attribution still reads). So a version costs the edits since the previous one (and every tenth one a
+ * compacted document), never a copy per keystroke.
  */
 import { createHash } from "node:crypto";
 import * as Y from "yjs";
@@ -52,22 +53,14 @@ export interface NewVersion {
 export async function recordVersion(services: Services, statementId: string, v: NewVersion): Promise<number> {
   const { db, rooms } = services;
   const seq = await rooms.documentSeq(statementId);
-  const stored = await db
-    .selectFrom("history_snapshots")
-    .select("data")
-    .where("statement_id", "=", statementId)
-    .where("doc_seq", "=", seq)
-    .executeTakeFirst();
-  let data = stored ? toU8(stored.data) : null;
-  if (!data) {
-    data = await rooms.withDocument(statementId, (doc) => Y.encodeStateAsUpdate(doc));
-    await db
-      .insertInto("history_snapshots")
-      .values({ statement_id: statementId, doc_seq: seq, data })
-      .onConflict((oc) => oc.columns(["statement_id", "doc_seq"]).doNothing())
-      .execute();
+  let chain = await snapshotChain(db, statementId, seq);
+  if (!chain) {
+    const state = await rooms.withDocument(statementId, (doc) => Y.encodeStateAsUpdate(doc));
+    await storeSnapshot(db, statementId, seq, state);
+    chain = (await snapshotChain(db, statementId, seq))!;
   }
-  const hash = withDoc(data, (doc) => textOfDoc(doc).hash);
+  // The text of what is stored (the version shows exactly what its hash names).
+  const hash = withDoc(chain, (doc) => textOfDoc(doc).hash);
   const row = await db
     .insertInto("history_versions")
     .values({
@@ -166,13 +159,9 @@ export async function openVersion<T>(
 ): Promise<T | null> {
   const row = await versionRows(db, statementId).where("v.id", "=", versionId).executeTakeFirst();
   if (!row) return null;
-  const snap = await db
-    .selectFrom("history_snapshots")
-    .select("data")
-    .where("statement_id", "=", statementId)
-    .where("doc_seq", "=", Number(row.doc_seq))
-    .executeTakeFirstOrThrow();
-  return withDoc(toU8(snap.data), (doc) => fn(dtoOf(row), doc));
+  const chain = await snapshotChain(db, statementId, Number(row.doc_seq));
+  if (!chain) throw new Error(`statement ${statementId}: the snapshot of version ${versionId} is missing`);
+  return withDoc(chain, (doc) => fn(dtoOf(row), doc));
 }
 
 /** A version with its canonical text (opened read-only), or null. */
@@ -187,11 +176,66 @@ export async function versionDetail(
   });
 }
 
-/** Runs `fn` on a temporary document built from a snapshot. */
-export function withDoc<T>(data: Uint8Array, fn: (doc: Y.Doc) => T): T {
+/**
+ * Snapshots form chains: every {@link CHAIN_LENGTH}th one is the whole document, the others only the difference
+ * from the previous snapshot (`Y.diffUpdate` against its state vector: the structs written since, and the delete
+ * set). States only grow with the sequence number, so the previous snapshot plus the difference is the new state.
+ */
+const CHAIN_LENGTH = 10;
+
+/** Stores the document state at `seq` (once per state: a second version of it shares the first one's). */
+async function storeSnapshot(db: Db, statementId: string, seq: number, state: Uint8Array): Promise<void> {
+  const previous = await db
+    .selectFrom("history_snapshots")
+    .select("doc_seq")
+    .where("statement_id", "=", statementId)
+    .where("doc_seq", "<", seq)
+    .orderBy("doc_seq", "desc")
+    .executeTakeFirst();
+  let data = state;
+  let base: number | null = null;
+  if (previous) {
+    const chain = (await snapshotChain(db, statementId, Number(previous.doc_seq)))!;
+    if (chain.length < CHAIN_LENGTH) {
+      data = Y.diffUpdate(
+        state,
+        withDoc(chain, (doc) => Y.encodeStateVector(doc)),
+      );
+      base = Number(previous.doc_seq);
+    }
+  }
+  await db
+    .insertInto("history_snapshots")
+    .values({ statement_id: statementId, doc_seq: seq, data, base_seq: base })
+    .onConflict((oc) => oc.columns(["statement_id", "doc_seq"]).doNothing())
+    .execute();
+}
+
+/** The updates that rebuild the state at `seq`, the whole snapshot first; null when none is stored. */
+async function snapshotChain(db: Db, statementId: string, seq: number): Promise<Uint8Array[] | null> {
+  const chain: Uint8Array[] = [];
+  for (let at: number | null = seq; at !== null;) {
+    const row = await db
+      .selectFrom("history_snapshots")
+      .select(["data", "base_seq"])
+      .where("statement_id", "=", statementId)
+      .where("doc_seq", "=", at)
+      .executeTakeFirst();
+    if (!row && chain.length === 0) return null;
+    if (!row) throw new Error(`statement ${statementId}: snapshot ${at} (a base of ${seq}) is missing`);
+    chain.unshift(toU8(row.data));
+    at = row.base_seq === null ? null : Number(row.base_seq);
+  }
+  return chain;
+}
+
+/** Runs `fn` on a temporary document built from a snapshot chain. */
+export function withDoc<T>(chain: readonly Uint8Array[], fn: (doc: Y.Doc) => T): T {
   const doc = new Y.Doc({ gc: true });
   try {
-    Y.applyUpdate(doc, data);
+    Y.transact(doc, () => {
+      for (const u of chain) Y.applyUpdate(doc, u);
+    });
     return fn(doc);
   } finally {
     doc.destroy();

@@ -339,6 +339,8 @@ export interface HistorySnapshotsTable {
   statement_id: string;
   doc_seq: number;
   data: Uint8Array;
+  /** Null: `data` is the whole document; else the difference from the snapshot at this `doc_seq`. */
+  base_seq: number | null;
 }
 
 /** A version of a statement: automatic (signature, lock, unlock, checkpoint, restore) or named. */

@@ -14,6 +14,7 @@ import * as m009 from "./009_reconfirm_once";
 import * as m012 from "./012_amendments";
 import * as m013 from "./013_position_amendment";
 import * as m010 from "./010_history_versions";
+import * as m011 from "./011_history_snapshot_chains";
 import * as m015 from "./015_expected_organizations";
 import * as m016 from "./016_signature_withdrawal";
 import * as m017 from "./017_notifications";
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   "012_amendments": m012,
   "013_position_amendment": m013,
   "010_history_versions": m010,
+  "011_history_snapshot_chains": m011,
   "015_expected_organizations": m015,
   "016_signature_withdrawal": m016,
   "017_notifications": m017,
