@@ -79,6 +79,7 @@ describe("text in and out", () => {
     await expect.poll(() => page.locator("#new-statement-file-status").getAttribute("data-state")).toBe("ready");
     // The title is taken from the file's first heading.
     await expect.poll(() => page.getByLabel(Label.statementTitle).inputValue()).toBe("Purpose of the coalition");
+    await screenshot(page, "text-io-new-statement-from-file");
     await page.getByRole("button", { name: Label.newStatement }).click();
     await page.waitForURL(/\/s\//);
     const id = decodeURIComponent(new URL(page.url()).pathname.split("/")[2]);
@@ -247,7 +248,7 @@ describe("text in and out", () => {
     await page.close();
   });
 
-  it("two people paste Markdown into the same paragraph at the same moment: both texts are kept", async () => {
+  it("two people paste Markdown into the same paragraph, or import into the same empty statement, at the same moment: both texts are kept", async () => {
     const { server, browser } = app;
     const { page: a, user: alice } = await userPage(browser, server, "Alice Paste");
     const bob = await userPage(browser, server, "Bob Paste");
@@ -288,6 +289,35 @@ describe("text in and out", () => {
       .poll(async () => JSON.stringify(await editorBlocks(a)) === JSON.stringify(await editorBlocks(b)))
       .toBe(true);
     expect((await editorBlocks(a)).length).toBe(5);
+
+    // Both import a file into the same empty statement at the same moment: both texts are kept.
+    const empty = (await alice.api.createStatement({ title: "Concurrent import" })).statement.id;
+    await alice.api.addMember(empty, { email: bob.user.email, role: "drafter" });
+    await Promise.all([openStatement(a, server, empty), openStatement(b, server, empty)]);
+    await Promise.all([
+      a.getByLabel(TextIoLabel.importInput).setInputFiles({
+        name: "alice.md",
+        mimeType: "text/markdown",
+        buffer: Buffer.from("# Alice's draft\n\nAlpha clause.\n"),
+      }),
+      b.getByLabel(TextIoLabel.importInput).setInputFiles({
+        name: "bob.html",
+        mimeType: "text/html",
+        buffer: Buffer.from("<h1>Bob's draft</h1><p>Beta clause.</p>"),
+      }),
+    ]);
+    await expect
+      .poll(
+        async () => {
+          text = (await alice.get(`/api/statements/${empty}/export.md`)).text;
+          return ["# Alice's draft", "Alpha clause.", "# Bob's draft", "Beta clause."].every((s) => text.includes(s));
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(true);
+    await expect
+      .poll(async () => JSON.stringify(await editorBlocks(a)) === JSON.stringify(await editorBlocks(b)))
+      .toBe(true);
     await a.close();
     await b.close();
   });

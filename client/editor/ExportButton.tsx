@@ -99,6 +99,10 @@ export function ExportButton({ statementId, slug, ydoc }: { statementId: string;
   useDismiss(open, close, popover, trigger);
   const hash = useLiveHash(ydoc, open);
   const place = usePlacement(open, trigger);
+  // A dialog takes the focus when it opens: its first action.
+  useEffect(() => {
+    if (open) popover.current?.querySelector<HTMLButtonElement>(".export-actions button")?.focus();
+  }, [open]);
 
   function toggle() {
     setJob({ status: "idle" });

@@ -75,8 +75,8 @@ export function ImportButton({
     async (fileName: string, converted: Converted) => {
       if (!editor || !provider) return;
       await whenSynced(provider);
-      applyImport(editor, converted);
-      setStatus({ state: "done", fileName, notices: converted.notices });
+      const placed = applyImport(editor, converted);
+      setStatus({ state: "done", fileName, notices: [...placed, ...converted.notices] });
     },
     [editor, provider],
   );

@@ -1,4 +1,4 @@
-/** Puts converted content into the editor: only into an empty statement, through the normal editor and Yjs path. */
+/** Puts converted content into the editor, through the normal editor and Yjs path (the server validates it). */
 import type { Editor } from "@tiptap/core";
 import type { Converted } from "./convert";
 import { ImportRefusal } from "./convert";
@@ -10,20 +10,21 @@ export function isEmptyDocument(editor: Editor): boolean {
 }
 
 /**
- * Replaces the empty document with the imported content. Refused when the document has text: an import never
- * overwrites anyone's words (paste is the way to add to a text).
+ * Puts the imported content into the statement: it replaces an empty document. Import is offered only while
+ * the statement is empty, but someone else may have typed or imported in the moment between choosing the file
+ * and its arrival: then the file goes after their text, never over it, and the returned notice says so.
  */
-export function applyImport(editor: Editor, converted: Converted): void {
+export function applyImport(editor: Editor, converted: Converted): string[] {
   if (!editor.isEditable) throw new ImportRefusal("You cannot edit this statement.");
-  if (!isEmptyDocument(editor)) {
-    throw new ImportRefusal("The statement is not empty any more, so the file was not imported. Paste it instead.");
-  }
+  const size = editor.state.doc.content.size;
+  const empty = isEmptyDocument(editor);
   const ok = editor
     .chain()
-    .insertContentAt({ from: 0, to: editor.state.doc.content.size }, converted.html, {
+    .insertContentAt(empty ? { from: 0, to: size } : size, converted.html, {
       updateSelection: true,
       parseOptions: { preserveWhitespace: false },
     })
     .run();
   if (!ok) throw new ImportRefusal("The editor could not take this file's content.");
+  return empty ? [] : ["Someone added text in the meantime: the file was put after it."];
 }
