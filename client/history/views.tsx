@@ -12,6 +12,7 @@ import type { AttributionDto, ClauseChange, VersionDiffDto } from "../../shared/
 import { HistoryTestId } from "./testids";
 import { useLoad } from "./useLoad";
 import type { Loaded } from "./useLoad";
+import { plural, pluralNoun } from "../../shared/plural";
 
 /** Loading and error states around a loaded view. */
 function Loading<T>({ state, label, children }: { state: Loaded<T>; label: string; children: (data: T) => ReactNode }) {
@@ -70,7 +71,7 @@ export function ClauseDiffList({ diff }: { diff: VersionDiffDto }) {
         From <strong>{diff.from.label}</strong> to <strong>{diff.to.label}</strong>:{" "}
         {diff.changes.length === 0
           ? "no clause changed."
-          : `${diff.changes.length} ${diff.changes.length === 1 ? "clause differs" : "clauses differ"}, ${diff.unchanged} unchanged.`}
+          : `${plural(diff.changes.length, "clause")} ${pluralNoun(diff.changes.length, "differs", "differ")}, ${diff.unchanged} unchanged.`}
       </p>
       <ol className="history-changes">
         {diff.changes.map((c) => (

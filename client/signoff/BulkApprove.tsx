@@ -10,8 +10,7 @@ import { bulkApprovable, positionIndex, positionKey } from "../../shared/signoff
 import { api, errorMessage } from "../api";
 import { Dialog } from "../ui/Dialog";
 import { SignoffLabel, SignoffTestId } from "./testids";
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+import { plural } from "../../shared/plural";
 
 /** The bulk approval of my organization. */
 export function BulkApprove(props: {

@@ -13,6 +13,7 @@ import { sortOrganizations } from "../../shared/collation";
 import type { SignoffMatrixDto } from "../../shared/signoff";
 import { api, errorMessage } from "../api";
 import { SignoffLabel, SignoffTestId } from "./testids";
+import { plural } from "../../shared/plural";
 
 /** The expected signatories and their controls (conveners). */
 export function ExpectedSignatories({ statementId, matrix }: { statementId: string; matrix: SignoffMatrixDto }) {
@@ -82,7 +83,7 @@ export function ExpectedSignatories({ statementId, matrix }: { statementId: stri
             <span className="signoff-org-name">{o.name}</span>{" "}
             <span className="small muted">
               {signed.has(o.id) ? "signed" : "not signed"} ·{" "}
-              {o.representatives ? `${o.representatives} member${o.representatives === 1 ? "" : "s"}` : "no member yet"}
+              {o.representatives ? plural(o.representatives, "member") : "no member yet"}
             </span>
             {o.representatives === 0 && matrix.phase === "drafting" && (
               <button

@@ -9,6 +9,7 @@ import { absoluteTime } from "../ui/format";
 import { Link } from "../app/router";
 import { SignoffTestId } from "./testids";
 import "./signoff.css";
+import { plural } from "../../shared/plural";
 
 /** Loads and shows the final version of `statementId`. */
 export function FinalBanner({ statementId, canPublish = false }: { statementId: string; canPublish?: boolean }) {
@@ -36,8 +37,8 @@ export function FinalBanner({ statementId, canPublish = false }: { statementId: 
       {final ? (
         <span>
           Locked {absoluteTime(final.createdAt)}
-          {final.createdByName ? ` by ${final.createdByName}` : ""} · {final.signatories.length} signator
-          {final.signatories.length === 1 ? "y" : "ies"} · SHA-256{" "}
+          {final.createdByName ? ` by ${final.createdByName}` : ""} ·{" "}
+          {plural(final.signatories.length, "signatory", "signatories")} · SHA-256{" "}
           <code className="hash final-hash" data-testid={SignoffTestId.finalHash}>
             {final.hash}
           </code>

@@ -16,6 +16,7 @@ import { lockRefusal, textChangedDetails } from "./refusals";
 import { TextChangedNotice } from "./TextChangedNotice";
 import { SignoffLabel, SignoffTestId } from "./testids";
 import { quoted } from "./labels";
+import { plural } from "../../shared/plural";
 
 /** What the lock dialog shows the convener; `readiness` is null after the text changed, until the server says. */
 interface Shown {
@@ -102,9 +103,9 @@ export function LockBox({
     <section className="signoff-section" aria-label="Lock">
       <h3>Lock</h3>
       <p className="small">
-        {signedCount} of {matrix.organizations.length} organizations signed the current text
+        {signedCount} of {plural(matrix.organizations.length, "organization")} signed the current text
         {matrix.readiness.objections.length > 0
-          ? ` · ${matrix.readiness.objections.length} standing objection${matrix.readiness.objections.length === 1 ? "" : "s"}`
+          ? ` · ${plural(matrix.readiness.objections.length, "standing objection")}`
           : ""}
         .
       </p>

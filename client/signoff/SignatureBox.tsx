@@ -17,6 +17,7 @@ import { textChangedDetails } from "./refusals";
 import { DiffView } from "./DiffView";
 import { TextChangedNotice } from "./TextChangedNotice";
 import { SignoffLabel, SignoffTestId } from "./testids";
+import { plural } from "../../shared/plural";
 
 /** The text the signer is looking at in the dialog, and why it is a second look (if it is). */
 interface Shown {
@@ -231,9 +232,4 @@ export function SignatureBox(props: {
       </Dialog>
     </section>
   );
-}
-
-/** "1 clause", "12 clauses". */
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
