@@ -76,6 +76,18 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /**
+ * A screenshot of a main screen for the README: under docs/screens/ when `SCREENS=1` (run to refresh them, then
+ * commit), under test-results/ otherwise, so an ordinary test run never changes tracked files.
+ */
+export async function docScreenshot(page: Page, name: string): Promise<string> {
+  if (process.env.SCREENS !== "1") return screenshot(page, name);
+  const file = path.resolve("docs/screens", `${name}.png`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await page.screenshot({ path: file, fullPage: false });
+  return file;
+}
+
+/**
  * Starts the app server and Chromium once for a test file (beforeAll) and stops both afterwards (afterAll).
  * Read `.server` and `.browser` inside tests.
  */

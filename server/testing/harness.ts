@@ -92,7 +92,11 @@ export async function signUp(
   name = `User ${++counter}`,
 ): Promise<ApiClient & { userId: string; email: string }> {
   const client = new ApiClient(baseUrl) as ApiClient & { userId: string; email: string };
-  const email = `${name.toLowerCase().replace(/[^a-z0-9]+/g, ".")}.${Date.now()}.${++counter}@example.org`;
+  const local = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ".")
+    .replace(/^\.|\.$/g, "");
+  const email = `${local || "user"}.${Date.now()}.${++counter}@example.org`;
   const { user } = await client.api.signup({ email, password: "correct horse battery", name });
   client.userId = user.id;
   client.email = email;
