@@ -74,7 +74,10 @@ function usePlacement(open: boolean, trigger: React.RefObject<HTMLElement | null
       if (panel && panel.width > 0 && panel.left > window.innerWidth / 2 && panel.top < window.innerHeight) {
         rightEdge = Math.min(rightEdge, panel.left - 12);
       }
-      setPlace({ top: button.bottom + 8, right: Math.max(8, window.innerWidth - rightEdge) });
+      // Never past the left edge either: on a narrow screen the button sits at the left.
+      const width = Math.min(430, window.innerWidth - 16);
+      const right = Math.min(window.innerWidth - rightEdge, window.innerWidth - width - 8);
+      setPlace({ top: button.bottom + 8, right: Math.max(8, right) });
     };
     update();
     window.addEventListener("resize", update);

@@ -66,6 +66,7 @@ h1.title { font-size: 20pt; margin: 0 0 0.3rem; }
 .signatories { padding-left: 1.4rem; } .signatories li { margin: 0.2rem 0; }
 .org { font-weight: bold; } .by { color: #444; }
 .screen-hint { font: 10pt system-ui, sans-serif; background: #eef3fb; border: 1px solid #b8c9e6; padding: 0.6rem 0.8rem; border-radius: 6px; }
+@media screen { .last-page { border-top: 1px solid #bbb; margin-top: 2.5rem; padding-top: 0.5rem; } }
 @media print { .screen-hint { display: none; } body { margin: 0; max-width: none; padding: 0; } }
 </style>
 </head>
