@@ -8,12 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as decoding from "lib0/decoding";
 import * as Y from "yjs";
 import type { RunningServer } from "../server";
-import type { ApiClient } from "../testing/harness";
-import { connectProvider, eventually, startTestServer, synced } from "../testing/harness";
+import { ApiClient, connectProvider, eventually, startTestServer, synced } from "../testing/harness";
 import { appendParagraph } from "../testing/docs";
 import { exportText, lockNow } from "../history/testing";
 import { statementWithOrganizations } from "./testing";
 import { transition } from "./store";
+import { createTestDatabase, postgresForTests } from "../storage/test-targets";
 import { DOCUMENT_FIELD } from "../../shared/canonical";
 import { expandMatrix } from "../../shared/signoff";
 import { anchorForClauseRange, clauseText, findClause } from "../../shared/comments/anchors";
@@ -58,13 +58,23 @@ function listener(baseUrl: string, statementId: string, who: ApiClient) {
   return { ...p, events, pushed };
 }
 
-describe("amendments", () => {
+const pgUrl = await postgresForTests();
+/** Every storage the server runs on: SQLite always, PostgreSQL when one is reachable. */
+const STORAGES: Array<[string, string | null]> = [
+  ["SQLite", null],
+  ...(pgUrl ? [["PostgreSQL", pgUrl] as [string, string]] : []),
+];
+
+describe.each(STORAGES)("amendments (%s)", (_name, postgres) => {
   let server: RunningServer;
+  let database: Awaited<ReturnType<typeof createTestDatabase>> | null = null;
   beforeAll(async () => {
-    server = await startTestServer();
+    database = postgres ? await createTestDatabase(postgres) : null;
+    server = await startTestServer(database ? { databaseUrl: database.url } : {});
   });
   afterAll(async () => {
-    await server.close();
+    await server?.close();
+    await database?.drop().catch(() => {});
   });
 
   async function setup() {
@@ -321,5 +331,64 @@ describe("amendments", () => {
     expect((await s.propose(s.reviewer, "c-access", "everyone", "all")).status).toBe(409);
     watcher.destroy();
     s.editor.destroy();
+  });
+});
+
+describe.skipIf(!pgUrl)("amendments on two instances sharing one PostgreSQL database", () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let a: RunningServer;
+  let b: RunningServer;
+  beforeAll(async () => {
+    database = await createTestDatabase(pgUrl!);
+    a = await startTestServer({ databaseUrl: database.url, instanceId: "amend-a" });
+    b = await startTestServer({ databaseUrl: database.url, instanceId: "amend-b" });
+  });
+  afterAll(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+    await database?.drop().catch(() => {});
+  });
+
+  it("two drafters on two instances decide the same proposal at the same moment: exactly one wins", async () => {
+    const s = await statementWithOrganizations(a.url);
+    const writer = connectProvider(a.url, s.statementId, s.alice);
+    writer.provider.messageHandlers[MessageType.appEvent] = () => {};
+    await synced(writer.provider);
+    appendParagraph(writer.doc, OPEN, "c-open");
+    await eventually(async () => (await exportText(s.alice, s.statementId)) === `${OPEN}\n`, 5000, "text stored");
+    // Bob works through instance B with his own session.
+    const bobOnB = new ApiClient(b.url);
+    bobOnB.cookie = s.bob.cookie;
+    for (let round = 0; round < 3; round++) {
+      // The words as they are now (a round's accepted wording is the next round's target).
+      const current = clauseText(findClause(writer.doc, "c-open")!.element).text;
+      const words = /secure!*/.exec(current)![0];
+      const replacement = `secure${"!".repeat(round + 1)}`;
+      const at = current.indexOf(words);
+      const proposal = await s.reviewer.post(`/api/statements/${s.statementId}/amendments`, {
+        clauseId: "c-open",
+        anchor: anchorForClauseRange(writer.doc, "c-open", at, at + words.length),
+        replacement,
+        reason: "Emphasis",
+      });
+      expect(proposal.status).toBe(201);
+      const id = (proposal.json.amendment as AmendmentDto).id;
+      const answers = await Promise.all([
+        s.alice.post(`/api/amendments/${id}/decision`, { decision: "accept" }),
+        bobOnB.post(
+          `/api/amendments/${id}/decision`,
+          round === 1 ? { decision: "decline", reason: "No" } : { decision: "accept" },
+        ),
+      ]);
+      expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+      const winner = answers.find((r) => r.status === 200)!.json.amendment as AmendmentDto;
+      const expected = winner.status === "accepted" ? current.replace(words, replacement) : current;
+      expect(await exportText(s.alice, s.statementId)).toBe(`${expected}\n`);
+      await eventually(
+        () => clauseText(findClause(writer.doc, "c-open")!.element).text === expected,
+        5000,
+        "decision synced to the editor",
+      );
+    }
+    writer.destroy();
   });
 });
