@@ -124,6 +124,20 @@ describe("on a phone", () => {
         .toBeLessThanOrEqual(0);
       await page.getByRole("button", { name: "Close panel" }).tap();
     }
+    // Motion: none for people who ask their system for less.
+    const transition = () =>
+      page.evaluate(() => {
+        const probe = document.createElement("button");
+        probe.className = "btn btn-secondary";
+        document.body.append(probe);
+        const seconds = parseFloat(getComputedStyle(probe).transitionDuration);
+        probe.remove();
+        return seconds;
+      });
+    expect(await transition()).toBeGreaterThan(0.05);
+    await page.emulateMedia({ reducedMotion: "reduce" });
+    expect(await transition()).toBeLessThan(0.001);
+
     await page.goto(`${server.url}/`);
     await page.getByRole("link", { name: /Joint statement on open standards/ }).waitFor();
     expect(await horizontalOverflow(page), "dashboard at 640 px").toBeLessThanOrEqual(0);

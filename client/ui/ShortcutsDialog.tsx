@@ -23,10 +23,13 @@ const SECTIONS: Array<{ title: string; rows: Array<[string[], string]> }> = [
   {
     title: "Statement text",
     rows: [
+      [[`${mod}+F`], "Search the statement and its comments"],
       [[`${mod}+${alt}+M`], "Comment on the selected words"],
+      [[`${mod}+K`], "Link the selected words"],
       [[`${mod}+B`, `${mod}+I`], "Bold, italic"],
       [[`${mod}+${alt}+1`, `${mod}+${alt}+2`, `${mod}+${alt}+3`], "Heading 1, 2, 3"],
       [[`${mod}+Shift+8`, `${mod}+Shift+7`], "Bullet list, numbered list"],
+      [[`${mod}+Shift+B`], "Quote"],
       [[`${mod}+Z`, `${mod}+Shift+Z`], "Undo, redo"],
       [["Tab"], "Leave the text (in a list item: indent it)"],
     ],
