@@ -62,7 +62,7 @@ export const MarkdownPaste = Extension.create({
         props: {
           handlePaste(view, event) {
             const data = event.clipboardData;
-            if (!data) return false;
+            if (!data || !view.editable) return false;
             const text = data.getData("text/plain");
             if (!text || !looksLikeMarkdown(text)) return false;
             // HTML from a web page or a word processor carries its own structure and is pasted as such; a code
