@@ -238,6 +238,8 @@ export function WhoWrote({ statementId, versionId }: { statementId: string; vers
                   {c.runs.map((r, k) => {
                     const a = attribution.authors[r.author];
                     if (!a) return <span key={k}>{r.text}</span>;
+                    // Who wrote it, in words too (for screen readers), where the author changes.
+                    const changes = k === 0 || c.runs[k - 1].author !== r.author;
                     return (
                       <span
                         key={k}
@@ -247,6 +249,7 @@ export function WhoWrote({ statementId, versionId }: { statementId: string; vers
                         title={`Written by ${nameOf("person", a)}`}
                         style={{ borderColor: colourOf(by, a), background: `${colourOf(by, a)}1f` }}
                       >
+                        {changes && <span className="visually-hidden">({nameOf(by, a)}) </span>}
                         {r.text}
                       </span>
                     );

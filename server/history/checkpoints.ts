@@ -57,7 +57,13 @@ export function startCheckpoints(services: Services, options: Partial<Checkpoint
       bursts.set(r.id, started);
       if (now - Number(r.updated_at) < opts.idleMs && now - started < opts.maxBurstMs) continue;
       try {
-        await recordVersion(services, r.id, { kind: "checkpoint" });
+        // Another instance may have taken this burst's checkpoint since the poll read the statement.
+        const newest = await services.db
+          .selectFrom("history_versions")
+          .select((e) => e.fn.max("doc_seq").as("seq"))
+          .where("statement_id", "=", r.id)
+          .executeTakeFirst();
+        if (Number(newest?.seq ?? 0) < Number(r.doc_seq)) await recordVersion(services, r.id, { kind: "checkpoint" });
         bursts.delete(r.id);
       } catch (err) {
         services.log(`statement ${r.id}: checkpoint failed`, err);
