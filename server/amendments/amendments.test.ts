@@ -171,6 +171,15 @@ describe.each(STORAGES)("amendments (%s)", (_name, postgres) => {
     expect(onBullet.target).toMatchObject({ quote: BULLETS[1], start: 0, end: BULLETS[1].length });
     await eventually(() => other.pushed(onBullet.id).length === 1, 3000, "proposal pushed");
     expect(other.pushed(onBullet.id)[0]).toMatchObject({ status: "open", replacement: onBullet.replacement });
+    // Bob's organization approves the bullet as it stands.
+    const bullet = expandMatrix(await s.bob.api.signoffs(s.statementId)).clauses.find((c) => c.clauseId === "b2")!;
+    await s.bob.api.setPosition(s.statementId, {
+      clauseId: "b2",
+      organizationId: s.orgB,
+      position: "approve",
+      clauseHash: bullet.hash,
+      clauseText: bullet.markdown,
+    });
 
     // Someone types elsewhere in the clause meanwhile: the proposal follows its words.
     const openText = findClause(s.editor.doc, "c-open")!.element.get(0) as Y.XmlText;
@@ -202,6 +211,9 @@ describe.each(STORAGES)("amendments (%s)", (_name, postgres) => {
       .where("user_id", "=", s.alice.userId)
       .execute();
     expect(bound.length).toBeGreaterThan(1);
+    // The accepted wording is a normal edit: the approval given on the old words is stale, with their diff.
+    const approval = expandMatrix(await s.bob.api.signoffs(s.statementId)).positions.find((p) => p.clauseId === "b2");
+    expect(approval).toMatchObject({ stale: true, clauseText: BULLETS[1] });
     other.destroy();
     s.editor.destroy();
   });
