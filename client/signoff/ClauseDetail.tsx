@@ -31,8 +31,8 @@ export function ClauseDetail({
   matrix: SignoffMatrixDto;
   clauseId: string;
   myOrg: SignoffOrganization | null;
-  /** An organization whose position was opened from its matrix cell: its row is focused. */
-  focusOrg?: string | null;
+  /** An organization whose position was opened from its matrix cell (`n`-th opening): its row is focused. */
+  focusOrg?: { id: string; n: number } | null;
   onDone: () => void;
 }) {
   const clause = matrix.clauses.find((c) => c.clauseId === clauseId)!;
@@ -216,7 +216,12 @@ export function ClauseDetail({
       <ul className="signoff-positions">
         {groupOrganizations(matrix.organizations).flatMap((g) =>
           g.orgs.map((o) => (
-            <PositionRow key={o.id} org={o} p={index.get(positionKey(clauseId, o.id))} focused={o.id === focusOrg} />
+            <PositionRow
+              key={o.id}
+              org={o}
+              p={index.get(positionKey(clauseId, o.id))}
+              focusRequest={o.id === focusOrg?.id ? focusOrg.n : undefined}
+            />
           )),
         )}
       </ul>

@@ -1,4 +1,5 @@
 /** One organization's position on a clause: its state, who gave it when, the reason, and the diff once stale. */
+import { useEffect, useRef } from "react";
 import type { PositionDto, SignoffOrganization } from "../../shared/signoff";
 import { cellState } from "../../shared/signoff";
 import { absoluteTime, relativeTime } from "../ui/format";
@@ -9,26 +10,28 @@ import { CELL_LABEL, CELL_SYMBOL, quoted } from "./labels";
 export function PositionRow({
   org,
   p,
-  focused = false,
+  focusRequest,
 }: {
   org: SignoffOrganization;
   p: PositionDto | undefined;
-  /** Opened from its matrix cell: highlighted and focused (tabIndex -1 lets it take focus). */
-  focused?: boolean;
+  /** Set when the row was opened from its matrix cell: highlighted, and focused once per new value. */
+  focusRequest?: number;
 }) {
   const state = cellState(p);
+  const focused = focusRequest !== undefined;
+  const row = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (focusRequest === undefined || !row.current) return;
+    row.current.focus();
+    row.current.scrollIntoView({ block: "nearest" });
+  }, [focusRequest]);
   return (
     <li
       className={`signoff-position ${focused ? "signoff-position-focused" : ""}`}
       data-org-id={org.id}
       data-state={state}
       tabIndex={focused ? -1 : undefined}
-      ref={(el) => {
-        if (el && focused && document.activeElement !== el) {
-          el.focus();
-          el.scrollIntoView({ block: "nearest" });
-        }
-      }}
+      ref={row}
     >
       <span className={`sm-swatch cell-${state}`} aria-hidden="true">
         {CELL_SYMBOL[state]}

@@ -29,15 +29,16 @@ export function SignoffPanel({ ctx }: { ctx: EditorPageContext }) {
   const { matrix, error } = useSignoffs(store);
   const [filter, setFilter] = useState<MatrixFilter>("all");
   const [selected, setSelected] = useState<string | null>(null);
-  // The organization whose position was opened from its matrix cell (focused in the clause detail).
-  const [focusOrg, setFocusOrg] = useState<string | null>(null);
+  // The organization whose position was opened from its matrix cell (focused in the clause detail); `n` counts
+  // the openings, so that opening the same cell again moves focus again, and nothing else ever does.
+  const [focusOrg, setFocusOrg] = useState<{ id: string; n: number } | null>(null);
   const select = (clauseId: string) => {
     setSelected(clauseId);
     setFocusOrg(null);
   };
   const openCell = (clauseId: string, organizationId: string) => {
     setSelected(clauseId);
-    setFocusOrg(organizationId);
+    setFocusOrg((f) => ({ id: organizationId, n: (f?.n ?? 0) + 1 }));
   };
   const [wide, setWide] = useState(false);
 
