@@ -17,6 +17,7 @@ import type { NotificationEvent, NotificationKind } from "../../shared/notificat
 import { postgresForTests, createTestDatabase } from "../storage/test-targets";
 import { redisForTests } from "../realtime/test-targets";
 import { notificationsOf } from "./service";
+import { notify } from "./store";
 
 type User = Awaited<ReturnType<typeof signUp>>;
 
@@ -301,6 +302,41 @@ describe.skipIf(!pgUrl || !redisUrl)("notifications across two instances (Postgr
       await convener.api.addMember(st.id, { email: member.email, role: "drafter" });
       const e = await live.next("added");
       expect(e.notification.statementId).toBe(st.id);
+
+      // An objection given on instance 1 reaches the author's stream on instance 2.
+      const org = (
+        await convener.api.createOrganization({ name: "Org X", shortName: "X", stakeholderGroup: "academia" })
+      ).organization.id;
+      await convener.api.updateMember(st.id, { userId: convener.userId, organizationId: org });
+      const p = connectProvider(one.url, st.id, member);
+      await synced(p.provider);
+      appendParagraph(p.doc, "Member wrote this.", "c-1");
+      await eventually(
+        async () => (await (await convener.api.exportMarkdown(st.id)).text()) === "Member wrote this.\n",
+        5000,
+        "clause stored",
+      );
+      await convener.api.setPosition(st.id, {
+        clauseId: "c-1",
+        organizationId: org,
+        position: "object",
+        reason: "No",
+        clauseHash: sha256Hex("Member wrote this."),
+        clauseText: "Member wrote this.",
+      });
+      await live.next("objection");
+      // Every instance hears such an event and tells the people concerned; both doing so at the same moment
+      // with the same event's key create one notification, pushed once.
+      const same = { kind: "locked" as const, statementId: st.id, dedupeKey: `test:${st.id}` };
+      const created = await Promise.all([
+        notify(one.services, [member.userId], same),
+        notify(two.services, [member.userId], same),
+      ]);
+      expect(created.reduce((a, b) => a + b, 0)).toBe(1);
+      await live.next("locked");
+      const locked = (await member.api.notifications()).notifications.filter((n) => n.kind === "locked");
+      expect(locked).toHaveLength(1);
+      p.destroy();
       live.close();
     } finally {
       await one.close();

@@ -188,7 +188,7 @@ async function notifyLocked(services: Services, statementId: string, hash: strin
     memberIds(services, statementId),
     services.db
       .selectFrom("audit_log")
-      .select("actor_id")
+      .select(["id", "actor_id"])
       .where("statement_id", "=", statementId)
       .where("action", "=", "statement.locked")
       .orderBy("id", "desc")
@@ -199,7 +199,9 @@ async function notifyLocked(services: Services, statementId: string, hash: strin
     statementId,
     actorId: entry?.actor_id ?? null,
     detail: { hash },
-    dedupeKey: `locked:${statementId}:${hash}`,
+    // One per lock (a relock after an unlock is news again, even of the same text); every instance reads the
+    // same audit entry, so the key is the same on each.
+    dedupeKey: `locked:${statementId}:${entry ? Number(entry.id) : hash}`,
   });
 }
 
