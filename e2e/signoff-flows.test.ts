@@ -210,6 +210,11 @@ describe("sign-off flows at 15 organizations × 30 clauses", () => {
     await expected.getByRole("button", { name: SignoffLabel.expectedRemove("Zeta Registry") }).click();
     await expect.poll(() => cira.page.locator(`th[data-org-id="${idOf("Zeta")}"]`).count()).toBe(0);
     await expect.poll(() => gate.textContent()).not.toContain("Zeta Registry");
+    // A new organization by name: created, expected, and a new column on CIRA's matrix, live.
+    await expected.getByLabel("Or a new organization, by name").fill("Réseau Libre");
+    await expected.getByRole("button", { name: SignoffLabel.expectedCreate }).click();
+    await expect.poll(() => cira.page.locator("th[data-org-id]", { hasText: "Réseau Libre" }).count()).toBe(1);
+    await expect.poll(() => gate.textContent()).toContain("Réseau Libre (no member yet)");
     // A represented organization has no remove button.
     expect(await expected.getByRole("button", { name: SignoffLabel.expectedRemove("afnic") }).count()).toBe(0);
 
