@@ -3,6 +3,7 @@
  * any of its states: log-in, sign-up and invitation (with their errors), the dashboard, the editor with each
  * side panel tab, the comment composer and a thread, the sign-off matrix at 15 organizations × 30 clauses (in
  * the panel and opened full), a position with its objection reason, the signature and lock confirmations, the
+ * search bar and the export popover, the
  * shortcut list, the final banner, the public page, a statement that does not exist; the editor at a phone's
  * width too. One browser; each page walks through several states. Also what a screen reader is told: the others'
  * carets as text with their avatars, and a new comment on my clause and my position going stale through the
@@ -19,6 +20,7 @@ import type { SeededStatement } from "./statement-seed";
 import { Label } from "../client/testids";
 import { SignoffLabel, SignoffTestId } from "../client/signoff/testids";
 import { CommentLabel, CommentTestId } from "../client/comments/testids";
+import { TextIoLabel, TextIoTestId } from "../client/import/testids";
 
 const ORGS = [
   "Canadian Internet Registration Authority",
@@ -113,6 +115,18 @@ describe("accessibility: no serious or critical WCAG 2.2 A/AA violation on any s
       if (tab === "Sign-off") await page.getByTestId(SignoffTestId.matrix).waitFor();
       await expectAccessible(page, `editor, ${tab} tab`);
     }
+
+    // The editor's popovers: search (Ctrl+F, over text and comments) and export.
+    await page.getByRole("textbox", { name: "Statement text" }).click();
+    await page.keyboard.press("Control+f");
+    await page.getByTestId(TextIoTestId.searchBar).waitFor();
+    await page.keyboard.type("signatories");
+    await expectAccessible(page, "search bar with matches");
+    await page.keyboard.press("Escape");
+    await page.getByRole("button", { name: TextIoLabel.export, exact: true }).click();
+    await page.getByTestId(TextIoTestId.exportPopover).waitFor();
+    await expectAccessible(page, "export popover");
+    await page.keyboard.press("Escape");
 
     // A comment on the words of clause 2: the composer, then the thread.
     await page.getByRole("tab", { name: /^Comments/ }).click();
