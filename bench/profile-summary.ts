@@ -20,13 +20,22 @@ interface Profile {
   endTime: number;
 }
 
+/**
+ * Every sample counts for the same time (the mean interval). A sample's own time delta would charge a whole
+ * pause of the process (descheduled on a loaded machine) to whatever function happened to be sampled next.
+ */
+function sampleWeight(p: Profile): number {
+  return p.samples.length > 0 ? (p.endTime - p.startTime) / p.samples.length : 0;
+}
+
 export function summarise(file: string, top = 25, filter = ""): string {
   const p = JSON.parse(fs.readFileSync(file, "utf8")) as Profile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const self = new Map<number, number>();
-  p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)));
+  const weight = sampleWeight(p);
+  p.samples.forEach((id) => self.set(id, (self.get(id) ?? 0) + weight));
   const key = (n: Node) => {
     const f = n.callFrame;
     const url = f.url ? path.relative(process.cwd(), f.url.replace(/^file:\/\//, "")) : "";
@@ -106,9 +115,10 @@ export function phases(profile: unknown, specs: readonly PhaseSpec[]): Map<strin
     return label;
   };
   const out = new Map<string, number>();
-  p.samples.forEach((id, i) => {
+  const weight = sampleWeight(p);
+  p.samples.forEach((id) => {
     const label = classify(id);
-    out.set(label, (out.get(label) ?? 0) + (p.timeDeltas[i] ?? 0));
+    out.set(label, (out.get(label) ?? 0) + weight);
   });
   return out;
 }

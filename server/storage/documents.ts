@@ -338,9 +338,12 @@ function sqliteFastPath(sqlite: SQLite.Database) {
   const bind = sqlite.prepare(
     "INSERT INTO doc_clients (statement_id, client_id, user_id, organization_id, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
   );
+  // Raised, then read back in the same transaction: cheaper than `RETURNING`, which SQLite runs through a
+  // temporary result table (this is every accepted edit's commit).
   const advance = sqlite.prepare(
-    "UPDATE statements SET doc_seq = doc_seq + ?, updated_at = ? WHERE id = ? AND phase = 'drafting' RETURNING doc_seq",
+    "UPDATE statements SET doc_seq = doc_seq + ?, updated_at = ? WHERE id = ? AND phase = 'drafting'",
   );
+  const headOf = sqlite.prepare("SELECT doc_seq FROM statements WHERE id = ?").pluck();
   const ownerOf = sqlite.prepare("SELECT user_id FROM doc_clients WHERE statement_id = ? AND client_id = ?").pluck();
   const append = sqlite.transaction(
     (statementId: string, updates: Uint8Array[], bindings: readonly ClientBinding[]) => {
@@ -354,9 +357,8 @@ function sqliteFastPath(sqlite: SQLite.Database) {
         }
       }
       if (updates.length === 0) return 0;
-      const head = advance.get(updates.length, now, statementId) as { doc_seq: number | bigint } | undefined;
-      if (!head) throw new StatementClosed(statementId);
-      const last = Number(head.doc_seq);
+      if (advance.run(updates.length, now, statementId).changes === 0) throw new StatementClosed(statementId);
+      const last = Number(headOf.get(statementId) as number | bigint);
       let seq = last - updates.length + 1;
       for (const u of updates) insert.run(statementId, u, now, seq++);
       return last;

@@ -701,6 +701,13 @@ export class Room {
     if (this.relayed + batch.length > this.stored) throw new Error("relaying updates that are not stored");
     this.relayed += batch.length;
     if (this.conns.size === 0) return;
+    if (batch.length === 1) {
+      // The usual batch (one keystroke's update): one frame, written to everyone but its sender.
+      const frame = Frame.of(updateFrame(batch[0].update));
+      const origin = batch[0].origin;
+      for (const conn of this.conns) if (conn !== origin) conn.send(frame);
+      return;
+    }
     const origins = new Set<Connection>();
     for (const b of batch) if (b.origin) origins.add(b.origin);
     const merging = batch.length <= MERGE_LIMIT;
