@@ -1,13 +1,12 @@
 /**
  * Issue 15: axe-core (WCAG 2.0/2.1/2.2 A and AA rules) finds no serious or critical violation on any screen in
- * any of its states: log-in, sign-up and invitation (with their errors), the dashboard, the editor with each
- * side panel tab, the comment composer and a thread, the sign-off matrix at 15 organizations × 30 clauses (in
- * the panel and opened full), a position with its objection reason, the signature and lock confirmations, the
- * search bar and the export popover, the
- * shortcut list, the final banner, the public page, a statement that does not exist; the editor at a phone's
- * width too. One browser; each page walks through several states. Also what a screen reader is told: the others'
- * carets as text with their avatars, and a new comment on my clause and my position going stale through the
- * one live region, but not the others' keystrokes.
+ * any of its states: log-in, sign-up and invitation (with their errors), the dashboard and its notifications,
+ * the editor with each side panel tab, the search bar and the export popover, the comment composer and a thread,
+ * the sign-off matrix at 15 organizations × 30 clauses (in the panel and opened full), a position with its
+ * objection reason, the signature and lock confirmations, the shortcut list, the final banner, the public page,
+ * a statement that does not exist; the editor at a phone's width too. One browser; each page walks through
+ * several states. Also what a screen reader is told: the others' carets as text with their avatars, and a new
+ * comment on my clause and my position going stale through the one live region, but not the others' keystrokes.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -21,6 +20,7 @@ import { Label } from "../client/testids";
 import { SignoffLabel, SignoffTestId } from "../client/signoff/testids";
 import { CommentLabel, CommentTestId } from "../client/comments/testids";
 import { TextIoLabel, TextIoTestId } from "../client/import/testids";
+import { NotificationTestId } from "../client/notifications/testids";
 
 const ORGS = [
   "Canadian Internet Registration Authority",
@@ -94,6 +94,10 @@ describe("accessibility: no serious or critical WCAG 2.2 A/AA violation on any s
     await page.getByRole("button", { name: Label.logIn }).click();
     await page.getByRole("link", { name: /Joint statement/ }).waitFor();
     await expectAccessible(page, "dashboard");
+    await page.getByTestId(NotificationTestId.bell).click();
+    await page.getByTestId(NotificationTestId.panel).waitFor();
+    await expectAccessible(page, "notifications open");
+    await page.keyboard.press("Escape");
 
     await page.keyboard.press("?");
     await page.getByRole("dialog", { name: "Keyboard shortcuts" }).waitFor();
