@@ -11,22 +11,26 @@ import { currentAmendments } from "./preview";
 import { amendmentStoreFor } from "./store";
 import "./amendments.css";
 
-/** See the module comment. Renders nothing while there are no proposals. */
-export function AmendmentsSection({ ctx }: { ctx: EditorPageContext }) {
+/**
+ * See the module comment. Renders nothing while there are no proposals; with `clauseId` (the clause the gutter
+ * focused), only that clause's.
+ */
+export function AmendmentsSection({ ctx, clauseId = null }: { ctx: EditorPageContext; clauseId?: string | null }) {
   const store = amendmentStoreFor(ctx);
   const snap = useSyncExternalStore(store.subscribe, store.getSnapshot);
   // Re-rendered on document changes (through its version), so outdated proposals show at once.
   const { order, snippet } = useClauses(ctx.ydoc);
-  if (snap.amendments.length === 0) {
+  const shown = clauseId ? snap.amendments.filter((a) => a.clauseId === clauseId) : snap.amendments;
+  if (shown.length === 0) {
     return snap.status === "error" ? (
       <p className="field-error" role="alert">
         {snap.error}
       </p>
     ) : null;
   }
-  const current = currentAmendments(ctx.ydoc, snap.amendments);
+  const current = currentAmendments(ctx.ydoc, shown);
   const at = (clauseId: string) => order.get(clauseId) ?? Number.MAX_SAFE_INTEGER;
-  const sorted = [...snap.amendments].sort((x, y) => at(x.clauseId) - at(y.clauseId) || x.createdAt - y.createdAt);
+  const sorted = [...shown].sort((x, y) => at(x.clauseId) - at(y.clauseId) || x.createdAt - y.createdAt);
   const undecided = sorted.filter((a) => a.status === "open" || a.status === "outdated");
   const decided = sorted.filter((a) => !undecided.includes(a));
   const label = (clauseId: string) => {

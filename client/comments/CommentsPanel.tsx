@@ -80,7 +80,7 @@ export function CommentsPanel({ ctx }: { ctx: EditorPageContext }) {
           quote={snap.draft.anchor?.quote ?? null}
         />
       )}
-      <AmendmentsSection ctx={ctx} />
+      <AmendmentsSection ctx={ctx} clauseId={snap.focusedClause} />
       {snap.status === "loading" && <p className="muted">Loading comments…</p>}
       {snap.status === "error" && (
         <p className="field-error" role="alert">

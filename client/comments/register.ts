@@ -3,6 +3,7 @@ import { createElement } from "react";
 import { SidePanelSlot, registerEditorExtension, registerSidePanelTab } from "../editor/plugins";
 import { commentsExtension } from "./extension";
 import { amendmentPreview } from "../amendments/preview";
+import { amendmentStoreFor } from "../amendments/store";
 import { commentStoreFor } from "./store";
 import { CommentsPanel } from "./CommentsPanel";
 import "./comments.css";
@@ -13,12 +14,20 @@ registerEditorExtension((ctx) => amendmentPreview(ctx));
 
 registerSidePanelTab({
   ...SidePanelSlot.comments,
+  // Open threads and open suggestions: what waits for someone in this tab.
   badge: (ctx) => {
-    const n = commentStoreFor(ctx)
+    const threads = commentStoreFor(ctx)
       .getSnapshot()
       .threads.filter((t) => t.status === "open").length;
+    const suggestions = amendmentStoreFor(ctx)
+      .getSnapshot()
+      .amendments.filter((a) => a.status === "open").length;
+    const n = threads + suggestions;
     return n > 0 ? n : null;
   },
-  subscribeBadge: (ctx, onChange) => commentStoreFor(ctx).subscribe(onChange),
+  subscribeBadge: (ctx, onChange) => {
+    const off = [commentStoreFor(ctx).subscribe(onChange), amendmentStoreFor(ctx).subscribe(onChange)];
+    return () => off.forEach((f) => f());
+  },
   render: (ctx) => createElement(CommentsPanel, { ctx }),
 });
