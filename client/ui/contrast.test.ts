@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { PALETTE } from "../../shared/colors";
 import { contrastRatio, readableTextOn } from "./contrast";
 
 describe("readable text on a user's colour", () => {
@@ -20,5 +21,14 @@ describe("readable text on a user's colour", () => {
   it("keeps white on dark colours and turns dark on light ones", () => {
     expect(readableTextOn("#1e3a8a")).toBe("#ffffff");
     expect(readableTextOn("#65a30d")).toBe("#000000");
+  });
+});
+
+describe("people's colours on the paper", () => {
+  it("every caret colour stands out from the white paper (3:1 for a line) and carries a readable name", () => {
+    for (const color of PALETTE) {
+      expect(contrastRatio(color, "#ffffff"), color).toBeGreaterThanOrEqual(3);
+      expect(contrastRatio(readableTextOn(color), color), color).toBeGreaterThanOrEqual(4.5);
+    }
   });
 });
