@@ -48,6 +48,30 @@ function blockTags(page: Page): Promise<string[]> {
     );
 }
 
+/** Every construct of the canonical form (shared/canonical.ts) that the editor's schema holds. */
+const RICH_MD = `## Scope
+
+Text with ~~struck~~ words, \`code\`, a literal \\* star and \\[brackets\\].\\
+After a hard break.
+
+- Parent item
+  - Nested item
+- Second item
+
+3. Third
+4. Fourth
+
+\`\`\`
+const x = 1;
+\`\`\`
+
+> Quoted with **bold**
+
+---
+
+Last line.
+`;
+
 const CANONICAL_MD = `# Purpose of the coalition
 
 We **support** open standards and *multistakeholder* governance.
@@ -245,6 +269,17 @@ describe("text in and out", () => {
       docxId,
       "# Joint submission\n\nWe ask for **open** processes.\n\nA | B\n\n*Signed in Geneva.*\n",
     );
+
+    // Every canonical construct survives the round trip: import → export gives the input back, byte for byte.
+    const richId = (await user.api.createStatement({ title: "Rich" })).statement.id;
+    await openStatement(page, server, richId);
+    await page.getByLabel(TextIoLabel.importInput).setInputFiles({
+      name: "rich.md",
+      mimeType: "text/markdown",
+      buffer: Buffer.from(RICH_MD),
+    });
+    await expect.poll(() => status.getAttribute("data-state")).toBe("done");
+    await expectExport(user, richId, RICH_MD);
     await page.close();
   });
 

@@ -131,6 +131,13 @@ export function prepareHtml(html: string): Converted {
       `${plural(unsafeLinks, "link was", "links were")} kept as plain text: only web and email addresses can be links.`,
     );
   }
+  // Markdown parsers end a code block's text with a newline that is not part of the code.
+  body.querySelectorAll("pre").forEach((pre) => {
+    const walker = doc.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+    let last: Text | null = null;
+    while (walker.nextNode()) last = walker.currentNode as Text;
+    if (last?.data.endsWith("\n")) last.data = last.data.slice(0, -1);
+  });
   // Headings deeper than the editor's are kept as bold paragraphs rather than lost.
   body.querySelectorAll("h4, h5, h6").forEach((h) => {
     const p = doc.createElement("p");
