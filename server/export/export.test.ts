@@ -35,18 +35,25 @@ function block(name: string, content: Inline[], attrs: Record<string, string | n
   el.insert(0, [t]);
   return el;
 }
-function list(name: "bulletList" | "orderedList", items: string[], clauseId: string): Y.XmlElement {
+function list(name: "bulletList" | "orderedList", items: Array<string | [string, Y.XmlElement]>, clauseId?: string) {
   const l = new Y.XmlElement(name);
-  l.setAttribute("clauseId", clauseId);
+  if (clauseId) l.setAttribute("clauseId", clauseId);
   l.insert(
     0,
-    items.map((text) => {
+    items.map((item) => {
       const li = new Y.XmlElement("listItem");
-      li.insert(0, [block("paragraph", [text])]);
+      const [text, nested] = typeof item === "string" ? [item, null] : item;
+      li.insert(0, nested ? [block("paragraph", [text]), nested] : [block("paragraph", [text])]);
       return li;
     }),
   );
   return l;
+}
+function quote(text: string, clauseId: string): Y.XmlElement {
+  const q = new Y.XmlElement("blockquote");
+  q.setAttribute("clauseId", clauseId);
+  q.insert(0, [block("paragraph", [text])]);
+  return q;
 }
 
 const TITLE = `Joint <script>alert("t")</script> & "Statement"`;
@@ -84,8 +91,9 @@ async function writtenStatement() {
         clauseId: "p1",
       },
     ),
-    list("bulletList", ["Transparency", "Accountability"], "l1"),
+    list("bulletList", [["Transparency", list("bulletList", ["Open meetings"])], "Accountability"], "l1"),
     list("orderedList", ["Report yearly", "Publish minutes"], "l2"),
+    quote("Nothing about us without us.", "q1"),
     block(
       "paragraph",
       ["See ", { text: "the charter", marks: { link: { href: "https://example.org/charter" } } }, "."],
@@ -150,7 +158,8 @@ describe("exports beyond Markdown", () => {
     const { value: html } = await mammoth.convertToHtml({ buffer });
     expect(html).toContain("<h1>Purpose of the coalition</h1>");
     expect(html).toContain("We support <strong>open standards</strong> and &lt;img src=x onerror=alert(1)&gt;.");
-    expect(html).toMatch(/<ul><li>Transparency<\/li><li>Accountability<\/li><\/ul>/);
+    expect(html).toContain("<ul><li>Transparency<ul><li>Open meetings</li></ul></li><li>Accountability</li></ul>");
+    expect(html).toContain("<p>Nothing about us without us.</p>");
     expect(html).toMatch(/<ol><li>Report yearly<\/li><li>Publish minutes<\/li><\/ol>/);
     expect(html).toContain('<a href="https://example.org/charter">the charter</a>');
     expect(html).toContain(sha256Hex(markdown));
