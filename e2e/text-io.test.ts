@@ -379,6 +379,7 @@ describe("text in and out", () => {
     await dialog.getByLabel(TextIoLabel.linkUrl).fill("javascript:alert(1)");
     await dialog.getByRole("button", { name: TextIoLabel.applyLink }).click();
     await expect.poll(() => dialog.getByRole("alert").textContent()).toContain("Only web (http, https) and email");
+    await screenshot(page, "text-io-link-refused");
     await dialog.getByLabel(TextIoLabel.linkUrl).fill("example.org/charter");
     await dialog.getByRole("button", { name: TextIoLabel.applyLink }).click();
     await dialog.waitFor({ state: "detached" });
