@@ -4,6 +4,10 @@
  * browser reconnects an EventSource by itself after a drop; each (re)connection's `ready` event reloads the
  * list, so nothing created while the stream was down is missed.
  *
+ * Only a visible tab holds the stream: over HTTP/1.1 a browser opens at most six connections to a host, and
+ * every open EventSource keeps one, so ten background tabs would starve the foreground one. A tab that becomes
+ * visible again reopens it (and reloads the list).
+ *
  * Anything may listen for new notifications as they arrive (`onNotification`): the dashboard reloads its list
  * of statements when I am added to one.
  */
@@ -30,6 +34,14 @@ class NotificationStore {
   private users = 0;
   private closing: ReturnType<typeof setTimeout> | null = null;
 
+  constructor() {
+    if (typeof document === "undefined") return;
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "hidden") this.disconnect();
+      else if (this.users > 0 && !this.source) this.open();
+    });
+  }
+
   get = (): NotificationState => this.state;
 
   subscribe = (watcher: () => void): (() => void) => {
@@ -46,7 +58,7 @@ class NotificationStore {
   retain(): () => void {
     if (this.closing) clearTimeout(this.closing);
     this.closing = null;
-    if (this.users++ === 0 && !this.source) this.open();
+    if (this.users++ === 0 && !this.source && document.visibilityState !== "hidden") this.open();
     return () => {
       // Moving between pages unmounts one header and mounts the next: keep the stream across that moment.
       if (--this.users === 0) this.closing = setTimeout(() => this.close(), 2000);
@@ -82,10 +94,16 @@ class NotificationStore {
     });
   }
 
-  private close(): void {
-    this.closing = null;
+  /** Ends the stream but keeps what is shown (a hidden tab). */
+  private disconnect(): void {
     this.source?.close();
     this.source = null;
+    if (this.state.live) this.set({ live: false });
+  }
+
+  private close(): void {
+    this.closing = null;
+    this.disconnect();
     this.state = { status: "loading", notifications: [], unread: 0, live: false };
   }
 
