@@ -151,4 +151,16 @@ describe.each(await storageTargets())("expected signatories on $name", ({ start 
     ).toBe(400);
     watcher.close();
   });
+
+  it("keep an organization its departed representative brought in", async () => {
+    const org = await createOrg(admin, `Departed ${Date.now()}`);
+    const convener = await signUp(server.url, "Convener");
+    const { statement } = await convener.api.createStatement({ title: "A representative leaves" });
+    const rep = await addMember(server.url, convener, statement.id, "drafter", org, "Rep");
+    const p = await writeClauses(server.url, statement.id, rep, [["c1", "We agree on the principles."]]);
+    p.destroy();
+    await convener.api.removeMember(statement.id, { userId: rep.userId });
+    const m = await matrixOf(convener, statement.id);
+    expect(m.readiness.unsigned.map((u) => u.organizationId)).toEqual([org]);
+  });
 });

@@ -31,6 +31,23 @@ export async function listExpected(db: Db, statementId: string): Promise<Expecte
   return orgs.map((o) => ({ ...o, representatives: o.representatives ?? 0, expected: expected.has(o.id) }));
 }
 
+/**
+ * Keeps an organization a member represents among the expected signatories (inside the member change's
+ * transaction), so that it stays in the lock gate if that member later leaves.
+ */
+export async function keepExpected(
+  db: Db,
+  statementId: string,
+  organizationId: string,
+  actorId: string,
+): Promise<void> {
+  await db
+    .insertInto("expected_organizations")
+    .values({ statement_id: statementId, organization_id: organizationId, added_by: actorId, added_at: Date.now() })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
 async function expectedIds(db: Db, statementId: string): Promise<Set<string>> {
   const rows = await db
     .selectFrom("expected_organizations")

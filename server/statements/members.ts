@@ -11,6 +11,7 @@ import { colorForUser } from "../../shared/colors";
 import { badRequest, conflict, notFound } from "../errors";
 import { recordAudit } from "../audit/log";
 import { notifyAdded } from "../notifications/triggers";
+import { keepExpected } from "../signoff/expected";
 
 /** Every member of a statement, by name. */
 export async function listMembers(db: DB, statementId: string): Promise<MemberDto[]> {
@@ -107,6 +108,7 @@ export async function addMember(
         added_at: now,
       })
       .execute();
+    if (organizationId) await keepExpected(trx, statementId, organizationId, actorId);
     await recordAudit(trx, {
       statementId,
       actorId,
@@ -149,6 +151,7 @@ export async function changeMember(
       .where("statement_id", "=", statementId)
       .where("user_id", "=", input.userId)
       .execute();
+    if (organizationId) await keepExpected(trx, statementId, organizationId, actorId);
     await recordAudit(trx, {
       statementId,
       actorId,
