@@ -6,7 +6,8 @@
  * objection reason, the signature and lock confirmations, the shortcut list, the final banner, the public page,
  * a statement that does not exist; the editor at a phone's width too. One browser; each page walks through
  * several states. Also what a screen reader is told: the others' carets as text with their avatars, and a new
- * comment on my clause and my position going stale through the one live region, but not the others' keystrokes.
+ * comment on my clause, my position going stale and the connection dropping and coming back through the one live
+ * region, but not the others' keystrokes.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -254,6 +255,14 @@ describe("accessibility: no serious or critical WCAG 2.2 A/AA violation on any s
     await rep.setViewportSize({ width: 375, height: 667 });
     await openStatement(rep, server, s.statementId);
     await expectAccessible(rep, "editor on a phone");
+
+    // The connection is announced when it drops and when it is back, not when the page opens.
+    const heard = () => rep.getByTestId("announcer").locator("p").allInnerTexts();
+    expect(await heard()).toEqual([]);
+    await context.setOffline(true);
+    await expect.poll(async () => (await heard()).join(" "), { timeout: 15_000 }).toMatch(/^Reconnecting\. /);
+    await context.setOffline(false);
+    await expect.poll(heard, { timeout: 30_000 }).toContain("Connected again. Changes are saved as you type.");
     await rep.getByRole("tab", { name: /^Sign-off/ }).click();
     await rep.getByTestId(SignoffTestId.panel).waitFor();
     await expectAccessible(rep, "sign-off sheet on a phone");

@@ -16,18 +16,26 @@ import type { ConnectionState } from "./collaboration";
 import { describeConnection } from "./ConnectionPill";
 import type { EditorPageContext } from "./plugins";
 
-/** Announces connection changes (by kind, never "Saving…"); the first state after opening is not news. */
+/**
+ * Announces connection changes (by kind, never "Saving…"): losing the connection, and getting it back after
+ * that. Opening the page (connecting, then connected) is not news.
+ */
 export function useConnectionAnnouncements(state: ConnectionState): void {
   const last = useRef<string | null>(null);
+  const troubled = useRef(false);
   const key = state.kind === "offline" ? `offline:${state.unsent}` : state.kind;
   useEffect(() => {
     const before = last.current;
     last.current = key;
-    if (before === null || before === key) return;
-    // Connecting at first is expected; after an outage, being back is worth saying.
-    if (key === "connecting") return;
+    if (before === null || before === key || key === "connecting") return;
+    if (state.kind === "connected") {
+      if (troubled.current) announce("Connected again. Changes are saved as you type.");
+      troubled.current = false;
+      return;
+    }
+    troubled.current = true;
     const { text, detail } = describeConnection(state);
-    announce(state.kind === "connected" ? "Connected again. Changes are saved as you type." : `${text}. ${detail}`);
+    announce(`${text.replace(/[.…]+$/, "")}. ${detail}`);
     // Only the kind matters; the state object changes with every save.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
