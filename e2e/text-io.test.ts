@@ -9,7 +9,18 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { Document, HeadingLevel, ImageRun, Packer, Paragraph, Table, TableCell, TableRow, TextRun } from "docx";
+import {
+  Document,
+  ExternalHyperlink,
+  HeadingLevel,
+  ImageRun,
+  Packer,
+  Paragraph,
+  Table,
+  TableCell,
+  TableRow,
+  TextRun,
+} from "docx";
 import { connectProvider, synced } from "../server/testing/harness";
 import { appendParagraph } from "../server/testing/docs";
 import { sha256Hex } from "../shared/canonical";
@@ -249,6 +260,15 @@ describe("text in and out", () => {
                   }),
                 ],
               }),
+              new Paragraph({ text: "Open meetings", bullet: { level: 0 } }),
+              new Paragraph({ text: "Public minutes", bullet: { level: 0 } }),
+              new Paragraph({
+                children: [
+                  new TextRun("Read "),
+                  new ExternalHyperlink({ link: "https://example.org/terms", children: [new TextRun("the terms")] }),
+                  new TextRun("."),
+                ],
+              }),
               new Paragraph({ children: [new TextRun({ text: "Signed in Geneva.", italics: true })] }),
             ],
           },
@@ -267,7 +287,7 @@ describe("text in and out", () => {
     await expectExport(
       user,
       docxId,
-      "# Joint submission\n\nWe ask for **open** processes.\n\nA | B\n\n*Signed in Geneva.*\n",
+      "# Joint submission\n\nWe ask for **open** processes.\n\nA | B\n\n- Open meetings\n- Public minutes\n\nRead [the terms](https://example.org/terms).\n\n*Signed in Geneva.*\n",
     );
 
     // Every canonical construct survives the round trip: import → export gives the input back, byte for byte.
