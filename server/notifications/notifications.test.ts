@@ -25,6 +25,8 @@ type User = Awaited<ReturnType<typeof signUp>>;
 class EventStream {
   readonly events: NotificationEvent[] = [];
   ready: { unread: number } | null = null;
+  /** The server ended the stream. */
+  ended = false;
   private constructor(private readonly abort: AbortController) {}
 
   static async open(baseUrl: string, client: ApiClient): Promise<EventStream> {
@@ -48,7 +50,10 @@ class EventStream {
     try {
       for (;;) {
         const { value: chunk, done } = await reader.read();
-        if (done) return;
+        if (done) {
+          this.ended = true;
+          return;
+        }
         buffer += decoder.decode(chunk, { stream: true });
         let end: number;
         while ((end = buffer.indexOf("\n\n")) !== -1) {
@@ -342,6 +347,31 @@ describe.skipIf(!pgUrl || !redisUrl)("notifications across two instances (Postgr
       await one.close();
       await two.close();
       await db.drop();
+    }
+  });
+});
+
+describe("the event stream's limits", () => {
+  it("a signed-out stream ends when its session does; one user holds at most the configured number of streams", async () => {
+    const server = await startTestServer({ clientDir: "", maxConnectionsPerUser: 2 });
+    try {
+      const u = await signUp(server.url, "Many Tabs");
+      const streams = [await EventStream.open(server.url, u), await EventStream.open(server.url, u)];
+      const third = await fetch(`${server.url}/api/me/events`, {
+        headers: { cookie: u.cookie, accept: "text/event-stream" },
+      });
+      expect(third.status).toBe(429);
+      // Logging out ends this session's streams, which frees their places.
+      const cookie = u.cookie;
+      await u.api.logout();
+      await eventually(() => streams.every((s) => s.ended), 5000, "the streams end with the session");
+      const again = await fetch(`${server.url}/api/me/events`, { headers: { cookie, accept: "text/event-stream" } });
+      expect(again.status).toBe(401);
+      await u.api.login({ email: u.email, password: "correct horse battery" });
+      const reopened = [await EventStream.open(server.url, u), await EventStream.open(server.url, u)];
+      for (const s of reopened) s.close();
+    } finally {
+      await server.close();
     }
   });
 });

@@ -6,14 +6,15 @@
  *
  * Events: `ready` (data `{ unread }`) once open, `notification` (data: a `NotificationEvent`) for each new one;
  * a comment line every `HEARTBEAT_MS` keeps proxies from closing an idle stream. A stream ends when its session
- * is revoked (log out, "sign out other devices"), when the client goes away, or when the server stops.
+ * is revoked (log out, "sign out other devices"), when the client goes away, or when the server stops. One user
+ * holds at most `MAX_CONNECTIONS_PER_USER` streams per instance (429 beyond).
  */
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { AppEnv, Services } from "../context";
 import type { ServerEvent } from "../events";
 import type { NotificationEvent } from "../../shared/notifications";
-import { badRequest } from "../errors";
+import { badRequest, tooManyRequests } from "../errors";
 import { requireUser } from "../auth/middleware";
 import { unreadCount } from "./store";
 
@@ -49,11 +50,9 @@ class StreamHub {
     };
   }
 
-  /** How many streams are open (for tests and health). */
-  get size(): number {
-    let n = 0;
-    for (const set of this.byUser.values()) n += set.size;
-    return n;
+  /** How many streams one user has open here. */
+  openFor(userId: string): number {
+    return this.byUser.get(userId)?.size ?? 0;
   }
 }
 
@@ -76,6 +75,10 @@ export async function openEventStream(c: Context<AppEnv>): Promise<Response> {
     throw badRequest("This route sends Server-Sent Events: ask for text/event-stream (EventSource does).");
   }
   const services = c.var.services;
+  // As many streams as realtime connections (one per visible tab, see client/notifications/store.ts).
+  if (streamHub(services).openFor(user.id) >= services.config.maxConnectionsPerUser) {
+    throw tooManyRequests("Too many open tabs on this account are listening for notifications: close one.");
+  }
   const sessionId = c.var.session?.id ?? null;
   const unread = await unreadCount(services.db, user.id);
   c.header("X-Accel-Buffering", "no");
