@@ -166,6 +166,26 @@ async function probeOf(page: Page): Promise<PageProbe> {
   return page.evaluate(() => (window as unknown as { __benchProbe: PageProbe }).__benchProbe);
 }
 
+/** Where a page's main thread went between two moments: CDP Performance metrics (seconds, cumulative). */
+async function startMetrics(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Performance.enable");
+  const read = async () => {
+    const { metrics } = (await cdp.send("Performance.getMetrics")) as {
+      metrics: Array<{ name: string; value: number }>;
+    };
+    return new Map(metrics.map((m) => [m.name, m.value]));
+  };
+  const before = await read();
+  return async (): Promise<string> => {
+    const after = await read();
+    await cdp.detach();
+    return ["ScriptDuration", "RecalcStyleDuration", "LayoutDuration", "TaskDuration"]
+      .map((k) => `${k.replace("Duration", "")} ${(1000 * ((after.get(k) ?? 0) - (before.get(k) ?? 0))).toFixed(0)} ms`)
+      .join(", ");
+  };
+}
+
 async function startProfile(page: Page) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Profiler.enable");
@@ -255,6 +275,7 @@ async function main(): Promise<void> {
       const before = await Promise.all([probeOf(w), probeOf(r)]);
       const t0 = await Promise.all([w.evaluate(() => performance.now()), r.evaluate(() => performance.now())]);
       const profiling = PROFILE_AT === n ? await Promise.all([startProfile(w), startProfile(r)]) : null;
+      const metrics = PROFILE_AT === n ? await Promise.all([startMetrics(w), startMetrics(r)]) : null;
       const typed = "xyzw ".repeat(Math.ceil(KEYS / 5)).slice(0, KEYS);
       for (const ch of typed) {
         await w.keyboard.type(ch);
@@ -271,6 +292,10 @@ async function main(): Promise<void> {
       await r.evaluate(() => new Promise((res) => requestAnimationFrame(() => setTimeout(res, 50))));
       const t1 = await Promise.all([w.evaluate(() => performance.now()), r.evaluate(() => performance.now())]);
       const after = await Promise.all([probeOf(w), probeOf(r)]);
+      if (metrics) {
+        const [wm, rm] = await Promise.all(metrics.map((stop) => stop()));
+        console.log(`\nmain thread while typing, ${n} clauses: writer ${wm}; reader ${rm}`);
+      }
       if (profiling) {
         const [wp, rp] = await Promise.all(profiling.map((stop) => stop()));
         for (const [who, profile] of [
@@ -279,7 +304,10 @@ async function main(): Promise<void> {
         ] as const) {
           console.log(`\nCPU profile, ${who}, ${n} clauses, self time:`);
           console.log(summarizeProfile(profile, 18));
-          if (OUT) fs.writeFileSync(OUT.replace(/\.json$/, `-${who}-${n}.cpuprofile`), JSON.stringify(profile));
+          if (OUT) {
+            fs.mkdirSync(path.dirname(path.resolve(OUT)), { recursive: true });
+            fs.writeFileSync(OUT.replace(/\.json$/, `-${who}-${n}.cpuprofile`), JSON.stringify(profile));
+          }
         }
       }
       const keys = after[0].keys.slice(before[0].keys.length);

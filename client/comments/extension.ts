@@ -310,8 +310,17 @@ export function commentsExtension(ctx: EditorExtensionContext) {
             return store.subscribe(() => {
               const next = store.getSnapshot().threads;
               if (next === threads) return;
+              const before = threadCounts(threads);
+              const after = threadCounts(next);
               threads = next;
-              refresh();
+              // Only the clauses whose counts differ.
+              const changed = new Set<string>();
+              for (const id of new Set([...before.keys(), ...after.keys()])) {
+                const a = before.get(id);
+                const b = after.get(id);
+                if (a?.open !== b?.open || a?.total !== b?.total) changed.add(id);
+              }
+              refresh(changed);
             });
           },
         }),

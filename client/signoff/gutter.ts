@@ -60,6 +60,14 @@ function summariesOf(m: SignoffMatrixDto): Map<string, ClauseSummary> {
   return byClause;
 }
 
+/** The clauses whose chip differs between two matrices (added, removed or changed). */
+function changedClauses(before: Map<string, ClauseSummary>, after: Map<string, ClauseSummary>): Set<string> {
+  const changed = new Set<string>();
+  for (const [id, s] of after) if (before.get(id)?.signature !== s.signature) changed.add(id);
+  for (const id of before.keys()) if (!after.has(id)) changed.add(id);
+  return changed;
+}
+
 /** "3 approve, 1 objects" (or "no positions yet"). */
 function countsInWords(s: ClauseSummary): string {
   const parts = SHOWN.filter((st) => s.counts[st] > 0).map(
@@ -117,7 +125,19 @@ export function signoffGutter(store: SignoffStore) {
             if (!s) return null;
             return { key: `signoff:${clauseId}:${s.signature}`, render: () => renderChip(clauseId, s) };
           },
-          subscribe: (refresh) => store.subscribe(refresh),
+          subscribe: (refresh) => {
+            // Only a new matrix can change a chip, and only the chips whose summary differs are redrawn.
+            let matrix = store.getSnapshot().matrix;
+            return store.subscribe(() => {
+              const next = store.getSnapshot().matrix;
+              if (next === matrix) return;
+              const before = matrix;
+              matrix = next;
+              if (!before || !next || before.organizations.length === 0 || next.organizations.length === 0)
+                return refresh();
+              refresh(changedClauses(summariesOf(before), summariesOf(next)));
+            });
+          },
         }),
       ];
     },

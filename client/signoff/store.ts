@@ -10,7 +10,8 @@
 import { useSyncExternalStore } from "react";
 import type * as Y from "yjs";
 import type { WebsocketProvider } from "y-websocket";
-import { applySignoffDelta, expandMatrix, rejudge, signoffText } from "../../shared/signoff";
+import { applySignoffDelta, expandMatrix, rejudge, signoffText, signoffTextWith } from "../../shared/signoff";
+import { sha256Hex } from "../../shared/sha256";
 import type { SignoffClause, SignoffDelta, SignoffMatrixDto } from "../../shared/signoff";
 import type { AppEvent } from "../../shared/protocol";
 import { api, errorMessage } from "../api";
@@ -27,6 +28,10 @@ export function localText(ydoc: Y.Doc): { hash: string; clauses: SignoffClause[]
   return signoffText(ydoc);
 }
 
+/** A pause in the updates this long triggers a rejudge; a burst never goes longer than the max without one. */
+const REJUDGE_PAUSE_MS = 250;
+const REJUDGE_MAX_WAIT_MS = 1500;
+
 /** One statement's sign-off store. */
 export class SignoffStore {
   private server: SignoffMatrixDto | null = null;
@@ -36,6 +41,10 @@ export class SignoffStore {
   /** The local text as last judged (clause texts for pushed cells). */
   private local: { hash: string; clauses: SignoffClause[] } | null = null;
   private rejudgeTimer: ReturnType<typeof setTimeout> | null = null;
+  /** When the first update of the current burst arrived (a burst is rejudged at most this long after it). */
+  private burstStart = 0;
+  /** SHA-256 of each clause text (and whole text) last judged: an edit re-hashes only what it changed. */
+  private hashes = new Map<string, string>();
   private readonly cleanups: Array<() => void> = [];
 
   constructor(
@@ -105,17 +114,35 @@ export class SignoffStore {
   }
 
   private scheduleRejudge(): void {
-    if (this.rejudgeTimer) return;
-    // Coalesces a burst of keystrokes into one re-hash of the text.
+    // Judging reads the whole text: it waits for a pause in the typing (local or remote), so that no keystroke
+    // pays for it, and runs at least every 1.5 s during a long burst.
+    const now = Date.now();
+    if (this.rejudgeTimer) clearTimeout(this.rejudgeTimer);
+    else this.burstStart = now;
+    const wait = Math.max(0, Math.min(REJUDGE_PAUSE_MS, this.burstStart + REJUDGE_MAX_WAIT_MS - now));
     this.rejudgeTimer = setTimeout(() => {
       this.rejudgeTimer = null;
       this.rejudgeNow();
-    }, 120);
+    }, wait);
+  }
+
+  /** The local text, hashing only the clause texts that changed since the last time. */
+  private judgedText(): { hash: string; clauses: SignoffClause[] } {
+    const previous = this.hashes;
+    const next = new Map<string, string>();
+    const hash = (text: string) => {
+      const h = next.get(text) ?? previous.get(text) ?? sha256Hex(text);
+      next.set(text, h);
+      return h;
+    };
+    const text = signoffTextWith(this.ydoc, hash);
+    this.hashes = next;
+    return text;
   }
 
   private rejudgeNow(): void {
     if (!this.server) return;
-    const text = localText(this.ydoc);
+    const text = this.judgedText();
     this.local = text;
     // An empty local document means it has not synced yet: show the server's view meanwhile.
     const matrix =

@@ -47,14 +47,14 @@ function setup(n: number) {
   return { texts, key, calls, state };
 }
 
-/** Every widget sits at the start of the clause it belongs to, one per clause. */
+/** Every widget sits at the start of the content of the clause it belongs to, one per clause. */
 function expectOneWidgetPerClause(state: EditorState, key: PluginKey<DecorationSet>): void {
   const found = key
     .getState(state)!
     .find()
     .map((d) => ({ pos: d.from, id: (d.spec as { key: string }).key.slice(2) }));
   const expected: Array<{ pos: number; id: string }> = [];
-  state.doc.forEach((node, offset) => expected.push({ pos: offset, id: node.attrs.clauseId as string }));
+  state.doc.forEach((node, offset) => expected.push({ pos: offset + 1, id: node.attrs.clauseId as string }));
   expect(found.sort((a, b) => a.pos - b.pos)).toEqual(expected);
 }
 
@@ -90,6 +90,15 @@ describe("clause widgets", () => {
     calls.length = 0;
     const next = state.apply(state.tr.replace(0, state.doc.content.size, new Slice(docOf(texts).content, 0, 0)));
     expect(calls).toEqual([]);
+    expectOneWidgetPerClause(next, key);
+  });
+
+  it("a change of the feature's data for one clause recomputes that clause's widget only", () => {
+    const { key, calls, state } = setup(300);
+    calls.length = 0;
+    // What refreshClauseWidgets dispatches when the feature names the clauses that changed.
+    const next = state.apply(state.tr.setMeta(key, { ids: new Set(["c42"]) }));
+    expect(calls).toEqual(["c42"]);
     expectOneWidgetPerClause(next, key);
   });
 
