@@ -198,6 +198,13 @@ describe("history", () => {
       );
     expect(authorsOf("c1")).toEqual(new Set(["Alice"]));
     expect(authorsOf("c20")).toEqual(new Set(["Bob"]));
+    // Reworded in place: Alice's words stay hers; the word brought back is Bob's (the space after it was his
+    // already, typed with "binds ").
+    expect(authorsOf("c5")).toEqual(new Set(["Alice"]));
+    const c12Runs = attribution.clauses.find((c) => c.clauseId === "c12")!.runs;
+    expect(c12Runs.filter((r) => attribution.authors[r.author].userName === "Bob").map((r) => r.text)).toEqual([
+      "commits ",
+    ]);
     expect((await convener.api.historyDiff(statementId, v1.id, "current")).diff.changes).toEqual([]);
     a.destroy();
     b.destroy();

@@ -124,8 +124,9 @@ export async function nameVersion(services: Services, me: Membership, name: stri
  * restores it (`editAs`), and records a `restore` version. History is never rewritten: the versions in between
  * stay, and the restore is undone by restoring another version.
  *
- * The change keeps every clause that is already as the version has it (same id, same text, in order) and
- * replaces the others, so unchanged clauses keep their authors and their threads' anchors.
+ * The change keeps every clause that is already as the version has it (same id, same text, in order), rewords
+ * a plain clause that only differs in its words (the words that stay keep their authors), and replaces the
+ * others, so what did not change keeps its authors and its threads' anchors.
  */
 export async function restoreVersion(
   services: Services,
@@ -138,27 +139,18 @@ export async function restoreVersion(
       .getXmlFragment(DOCUMENT_FIELD)
       .toArray()
       .filter((n): n is Y.XmlElement => n instanceof Y.XmlElement)
-      .map((el) => ({ el: el.clone(), key: clauseKey(el) })),
+      .map((el): TargetBlock => ({
+        el: el.clone(),
+        clauseId: el.getAttribute(CLAUSE_ID_ATTR) ?? null,
+        key: clauseKey(el),
+        shell: shellOf(el),
+        plain: plainTextOf(el),
+      })),
   );
   if (!target) throw notFound("That version");
-  await services.rooms.editAs(me.statementId, { userId: me.userId, organizationId: me.organizationId }, (doc) => {
-    const fragment = doc.getXmlFragment(DOCUMENT_FIELD);
-    let at = 0;
-    for (const t of target) {
-      let match = -1;
-      for (let k = at; k < fragment.length; k++) {
-        const node = fragment.get(k);
-        if (node instanceof Y.XmlElement && clauseKey(node) === t.key) {
-          match = k;
-          break;
-        }
-      }
-      if (match === -1) fragment.insert(at, [t.el]);
-      else if (match > at) fragment.delete(at, match - at);
-      at++;
-    }
-    if (fragment.length > at) fragment.delete(at, fragment.length - at);
-  });
+  await services.rooms.editAs(me.statementId, { userId: me.userId, organizationId: me.organizationId }, (doc) =>
+    reshape(doc.getXmlFragment(DOCUMENT_FIELD), target),
+  );
   const id = await recordVersion(services, me.statementId, {
     kind: "restore",
     userId: me.userId,
@@ -166,6 +158,125 @@ export async function restoreVersion(
     restoredFrom: versionId,
   });
   return (await listVersions(services.db, me.statementId)).find((v) => v.id === id)!;
+}
+
+/** A top-level block of the version to restore. */
+interface TargetBlock {
+  /** A copy to insert (not part of any document yet: its attributes cannot be read back). */
+  el: Y.XmlElement;
+  clauseId: string | null;
+  key: string;
+  shell: string;
+  plain: string | null;
+}
+
+/**
+ * Makes the fragment's blocks those of `target`, changing as little as it can: the longest run of blocks that
+ * are already identical and in the same order stays; a plain clause whose id (and kind) is the same in between
+ * is reworded in place (`patchWords`); every other block of the version is inserted, every other one removed.
+ */
+function reshape(fragment: Y.XmlFragment, target: TargetBlock[]): void {
+  const nodes = fragment.toArray();
+  const firstByKey = new Map<string, number>();
+  nodes.forEach((n, j) => {
+    if (n instanceof Y.XmlElement && !firstByKey.has(clauseKey(n))) firstByKey.set(clauseKey(n), j);
+  });
+  // Identical blocks, in the version's order; the longest run also in the document's order stays untouched.
+  const exact = target.flatMap((t, i) => {
+    const j = firstByKey.get(t.key);
+    return j === undefined ? [] : [[i, j] as const];
+  });
+  const partner = new Map<number, number>(longestRun(exact));
+  // Between two blocks that stay, a clause with the same id and kind is reworded rather than replaced.
+  const byId = new Map<string, number>();
+  nodes.forEach((n, j) => {
+    const id = n instanceof Y.XmlElement ? n.getAttribute(CLAUSE_ID_ATTR) : undefined;
+    if (typeof id === "string" && !byId.has(id)) byId.set(id, j);
+  });
+  const used = new Set(partner.values());
+  let low = -1;
+  target.forEach((t, i) => {
+    const kept = partner.get(i);
+    if (kept !== undefined) {
+      low = kept;
+      return;
+    }
+    let high = nodes.length;
+    for (let k = i + 1; k < target.length; k++)
+      if (partner.has(k)) {
+        high = partner.get(k)!;
+        break;
+      }
+    const j = t.clauseId === null ? undefined : byId.get(t.clauseId);
+    const live = j === undefined ? null : nodes[j];
+    if (j !== undefined && !used.has(j) && j > low && j < high && live instanceof Y.XmlElement && patchWords(live, t)) {
+      partner.set(i, j);
+      used.add(j);
+      low = j;
+    }
+  });
+  for (let j = nodes.length - 1; j >= 0; j--) if (!used.has(j)) fragment.delete(j, 1);
+  let at = 0;
+  target.forEach((t, i) => {
+    if (!partner.has(i)) fragment.insert(at, [t.el]);
+    at++;
+  });
+}
+
+/** The pairs `[i, j]` (both increasing in the input's order of `i`) of a longest run with `j` increasing too. */
+function longestRun(pairs: ReadonlyArray<readonly [number, number]>): Array<readonly [number, number]> {
+  const tails: number[] = [];
+  const prev: number[] = [];
+  pairs.forEach(([, j], k) => {
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (pairs[tails[mid]][1] < j) lo = mid + 1;
+      else hi = mid;
+    }
+    prev[k] = lo > 0 ? tails[lo - 1] : -1;
+    tails[lo] = k;
+  });
+  const out: Array<readonly [number, number]> = [];
+  for (let k = tails.length > 0 ? tails[tails.length - 1] : -1; k !== -1; k = prev[k]) out.push(pairs[k]);
+  return out.reverse();
+}
+
+/** A block's clause id, type and attributes, without its content. */
+function shellOf(el: Y.XmlElement): string {
+  return JSON.stringify([el.nodeName, Object.entries(el.getAttributes()).sort()]);
+}
+
+/** The text of a block that is one run of unformatted text (most clauses), else null. */
+function plainTextOf(el: Y.XmlElement): string | null {
+  if (el.length !== 1) return null;
+  const text = el.get(0);
+  if (!(text instanceof Y.XmlText)) return null;
+  const delta = text.toDelta() as Array<{ insert: unknown; attributes?: object }>;
+  if (delta.some((op) => typeof op.insert !== "string" || op.attributes)) return null;
+  return delta.map((op) => op.insert as string).join("");
+}
+
+/**
+ * Turns a plain clause into the version's wording word by word, when both are the same kind of block with the
+ * same id and attributes: the words that stay keep their authors (only the restored words are the restorer's).
+ * False (nothing changed) when the clause is not such a pair.
+ */
+function patchWords(live: Y.XmlElement, target: { shell: string; plain: string | null }): boolean {
+  const now = plainTextOf(live);
+  if (target.plain === null || now === null || shellOf(live) !== target.shell) return false;
+  const text = live.get(0) as Y.XmlText;
+  let index = 0;
+  for (const part of diffWords(now, target.plain)) {
+    if (part.op === "equal") index += part.text.length;
+    else if (part.op === "delete") text.delete(index, part.text.length);
+    else {
+      text.insert(index, part.text);
+      index += part.text.length;
+    }
+  }
+  return true;
 }
 
 /** What makes two top-level blocks the same: their clause id, type, attributes and content. */
