@@ -171,7 +171,7 @@ export function Toolbar({ editor, disabled }: { editor: Editor; disabled: boolea
     if (disabled) return;
     const dom = editor.view.dom;
     const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === "k") {
+      if ((isMac ? e.metaKey : e.ctrlKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === "k") {
         e.preventDefault();
         setLinkOpen(true);
       }

@@ -25,6 +25,9 @@ interface CommentHit {
 
 const MAX_COMMENT_HITS = 20;
 
+/** ⌘F on a Mac (where Ctrl+F moves the caret in text fields), Ctrl+F elsewhere. */
+const IS_MAC = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+
 /** The comments whose text (or the quote they were made on) contains the query; one hit per thread. */
 export function commentHits(threads: readonly ThreadDto[], query: string): CommentHit[] {
   const needle = fold(query.trim());
@@ -112,7 +115,7 @@ export function SearchBar({ ctx }: { ctx: EditorPageContext }) {
   // Ctrl/⌘+F anywhere on the page opens the bar; again from inside the bar, the browser's find takes over.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey || e.key.toLowerCase() !== "f") return;
+      if (!(IS_MAC ? e.metaKey : e.ctrlKey) || e.altKey || e.shiftKey || e.key.toLowerCase() !== "f") return;
       if (open && document.activeElement === input.current) return;
       e.preventDefault();
       if (!open) {
@@ -153,7 +156,19 @@ export function SearchBar({ ctx }: { ctx: EditorPageContext }) {
   const total = search.matches.length;
   const count = query.trim() === "" ? "" : total === 0 ? "No matches" : `${search.current + 1} of ${total}`;
   return (
-    <div className="search-bar" role="search" aria-label={TextIoLabel.search} data-testid={TextIoTestId.searchBar}>
+    <div
+      className="search-bar"
+      role="search"
+      aria-label={TextIoLabel.search}
+      data-testid={TextIoTestId.searchBar}
+      onKeyDown={(e) => {
+        // Escape from anywhere in the bar (its buttons, a listed comment), not only from the field.
+        if (e.key === "Escape" && !e.defaultPrevented) {
+          e.preventDefault();
+          close();
+        }
+      }}
+    >
       <div className="search-row">
         <label htmlFor={`${id}-q`} className="visually-hidden">
           {TextIoLabel.search}
