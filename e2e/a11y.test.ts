@@ -9,11 +9,9 @@
  * comment on my clause, my position going stale and the connection dropping and coming back through the one live
  * region, but not the others' keystrokes.
  */
-import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { caretSettled, contextFor, openStatement, useAppAndBrowser } from "./fixtures";
+import { caretSettled, contextFor, docScreenshot, openStatement, useAppAndBrowser } from "./fixtures";
 import { axeViolations } from "./axe";
 import { TEST_PASSWORD, seedStatement, statementClauses } from "./statement-seed";
 import type { SeededStatement } from "./statement-seed";
@@ -40,13 +38,6 @@ const ORGS = [
   "Open Technology Institute",
   ".PT Associação DNS.PT",
 ];
-
-/** A screenshot of the viewport for the README's Screens section (docs/screens/). */
-async function keep(page: Page, name: string): Promise<void> {
-  const dir = path.resolve("docs/screens");
-  fs.mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: path.join(dir, `${name}.png`) });
-}
 
 /** Runs axe on the page as it is now and fails with the findings if any is serious or critical. */
 async function expectAccessible(page: Page, state: string): Promise<void> {
@@ -166,7 +157,7 @@ describe("accessibility: no serious or critical WCAG 2.2 A/AA violation on any s
     await detail.getByRole("button", { name: SignoffLabel.submitObjection }).click();
     await expect.poll(() => detail.innerText()).toContain("Name the bodies");
     await expectAccessible(page, "sign-off tab with positions");
-    await keep(page, "desktop-signoff-1400x900");
+    await docScreenshot(page, "desktop-signoff-1400x900");
 
     await page.getByRole("button", { name: SignoffLabel.expand }).click();
     const full = page.getByRole("dialog");
@@ -217,11 +208,11 @@ describe("accessibility: no serious or critical WCAG 2.2 A/AA violation on any s
     await convener.getByRole("button", { name: SignoffLabel.lock }).click();
     await convener.getByTestId(SignoffTestId.lockDialog).waitFor();
     await expectAccessible(convener, "lock confirmation");
-    await keep(convener, "desktop-lock-1280x720");
+    await docScreenshot(convener, "desktop-lock-1280x720");
     await convener.getByRole("button", { name: SignoffLabel.lockAnyway }).click();
     await convener.getByTestId(SignoffTestId.finalBanner).waitFor({ timeout: 15_000 });
     await expectAccessible(convener, "final statement, convener");
-    await keep(convener, "desktop-final-1280x720");
+    await docScreenshot(convener, "desktop-final-1280x720");
 
     // The representative's editor turns final too.
     await page.getByTestId(SignoffTestId.finalBanner).waitFor({ timeout: 15_000 });

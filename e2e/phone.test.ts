@@ -2,29 +2,19 @@
  * Issue 15, a phone: at 375 × 667 (touch) a representative reads the statement, opens a clause's comments and
  * the positions in the panel (a bottom sheet over the text), approves two clauses and signs. Nothing is wider
  * than the screen there, nor at 320 px wide or at 200% zoom of a 1280 × 720 laptop (WCAG 1.4.10 reflow).
- * Screenshots of the phone layout go to docs/screens/ for the README.
+ * Screenshots of the phone layout are kept for the README (`docScreenshot`: docs/screens/ with `SCREENS=1`).
  */
-import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { openStatement, useAppAndBrowser } from "./fixtures";
+import { docScreenshot, openStatement, useAppAndBrowser } from "./fixtures";
 import { seedStatement, statementClauses } from "./statement-seed";
 import { SignoffLabel, SignoffTestId } from "../client/signoff/testids";
 import { CommentTestId } from "../client/comments/testids";
 import { expandMatrix } from "../shared/signoff";
 
-const SCREENS = path.resolve("docs/screens");
-
 /** How far the page is wider than the screen, in CSS pixels (0: it reflows). */
 function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-}
-
-/** A screenshot of the viewport for the README. */
-async function keep(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(SCREENS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENS, `${name}.png`) });
 }
 
 describe("on a phone", () => {
@@ -61,7 +51,7 @@ describe("on a phone", () => {
     await expect.poll(() => text.innerText()).toContain("Clause 6.");
     expect(await page.getByRole("tabpanel").count()).toBe(0);
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
-    await keep(page, "phone-statement");
+    await docScreenshot(page, "phone-statement");
 
     // The clause's comments: its gutter mark opens the Comments sheet with the thread.
     await page.locator(`[data-testid="${CommentTestId.gutterMark}"][data-clause-id="${s.clauseIds[1]}"]`).tap();
@@ -69,7 +59,7 @@ describe("on a phone", () => {
     await sheet.waitFor();
     await expect.poll(() => sheet.innerText()).toContain("Should we name the standards bodies here?");
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
-    await keep(page, "phone-comments");
+    await docScreenshot(page, "phone-comments");
 
     // The positions: the Sign-off tab, clause 1, approve; clause 2, approve.
     await page.getByRole("tab", { name: /^Sign-off/ }).tap();
@@ -87,7 +77,7 @@ describe("on a phone", () => {
       expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     }
     await detail.scrollIntoViewIfNeeded();
-    await keep(page, "phone-positions");
+    await docScreenshot(page, "phone-positions");
 
     // Signing: the confirmation shows the text and its hash, within the screen.
     await page.getByRole("button", { name: SignoffLabel.signFor(rep.organizationName) }).tap();
@@ -96,7 +86,7 @@ describe("on a phone", () => {
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     const box = await dialog.boundingBox();
     expect(box && box.x >= 0 && box.x + box.width <= 375).toBe(true);
-    await keep(page, "phone-sign");
+    await docScreenshot(page, "phone-sign");
     await dialog.getByRole("button", { name: SignoffLabel.signConfirm }).tap();
     await expect
       .poll(() => page.getByTestId(SignoffTestId.signature).getAttribute("data-state"), { timeout: 10_000 })
