@@ -59,6 +59,9 @@ function precompress(): Plugin {
 
 /** The editor's library families, each its own chunk. */
 const VENDOR_GROUPS: Array<{ name: string; test: RegExp }> = [
+  // The local copy is loaded by the editor and on logout; in a group of its own, the bundler's runtime helpers
+  // (which every page needs) are not merged into its chunk, which imports Yjs.
+  { name: "offline", test: /client[\\/]editor[\\/]offline\.ts$/ },
   {
     name: "prosemirror",
     test: /node_modules[\\/](prosemirror-[^\\/]+|@tiptap[\\/]pm|orderedmap|rope-sequence|w3c-keyname)[\\/]/,
