@@ -67,7 +67,7 @@ export function NotificationBell() {
         className="notif-bell"
         aria-label={label}
         aria-expanded={open}
-        aria-controls="notif-panel"
+        aria-controls={open ? "notif-panel" : undefined}
         data-testid={NotificationTestId.bell}
         onClick={() => setOpen((o) => !o)}
       >
