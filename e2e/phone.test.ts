@@ -58,6 +58,8 @@ describe("on a phone", () => {
     const sheet = page.getByRole("tabpanel");
     await sheet.waitFor();
     await expect.poll(() => sheet.innerText()).toContain("Should we name the standards bodies here?");
+    // Focus follows into the sheet, which now covers the mark it was opened from.
+    expect(await sheet.evaluate((el) => el.contains(document.activeElement))).toBe(true);
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     await docScreenshot(page, "phone-comments");
 

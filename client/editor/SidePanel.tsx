@@ -70,10 +70,22 @@ export function SidePanel({ tabs, initial }: { tabs: PanelTab[]; initial?: strin
   const refs = useRef(new Map<string, HTMLButtonElement>());
   const current = tabs.find((t) => t.id === selected) ?? tabs[0];
 
+  const panelRef = useRef<HTMLDivElement>(null);
+  // Set when the sheet is opened from outside the panel (a gutter mark): focus then follows into the sheet,
+  // which covers the place it was opened from.
+  const focusPanel = useRef(false);
+
   const choose = useCallback((id: string) => {
     setSelected(id);
     setSheetOpen(true);
+    focusPanel.current = !document.activeElement?.closest(`[data-testid="${TestId.sidePanel}"]`);
   }, []);
+
+  useEffect(() => {
+    if (!sheet || !sheetOpen || !focusPanel.current) return;
+    focusPanel.current = false;
+    panelRef.current?.focus();
+  }, [sheet, sheetOpen, selected]);
 
   useEffect(() => {
     const onShow = (e: Event) => {
@@ -145,6 +157,7 @@ export function SidePanel({ tabs, initial }: { tabs: PanelTab[]; initial?: strin
       </div>
       {current && expanded && (
         <div
+          ref={panelRef}
           className="tab-panel"
           role="tabpanel"
           id={`${base}-panel-${current.id}`}
