@@ -3,13 +3,14 @@
  * each organization gets exactly its words, in the "who wrote this" view and the convener's summary, and still
  * after the log is compacted into a snapshot and the server restarts.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import type * as Y from "yjs";
 import { ApiClient, connectProvider, eventually, startTestServer, synced, tempDataDir } from "../testing/harness";
 import type { RunningServer } from "../server";
 import { appendParagraph, plainText } from "../testing/docs";
 import { DOCUMENT_FIELD } from "../../shared/canonical";
 import type { AttributionDto } from "../../shared/history";
+import { createTestDatabase, postgresForTests } from "../storage/test-targets";
 import { twoOrganizations } from "./testing";
 
 /** The text of a clause written by each organization (runs concatenated in order). */
@@ -22,7 +23,14 @@ function byOrganization(a: AttributionDto, clauseId: string): Record<string, str
   return out;
 }
 
-describe("attribution", () => {
+const pgUrl = await postgresForTests();
+/** Every storage the server runs on: SQLite always, PostgreSQL when one is reachable. */
+const STORAGES: Array<[string, string | null]> = [
+  ["SQLite", null],
+  ...(pgUrl ? [["PostgreSQL", pgUrl] as [string, string]] : []),
+];
+
+describe.each(STORAGES)("attribution (%s)", (_name, postgres) => {
   const servers: RunningServer[] = [];
   afterEach(async () => {
     for (const s of servers.splice(0)) await s.close();
@@ -30,7 +38,12 @@ describe("attribution", () => {
 
   it("gives each organization its exact words in one clause both edited at once, after compaction and a restart", async () => {
     const dataDir = tempDataDir();
-    const s1 = await startTestServer({ dataDir });
+    const database = postgres ? await createTestDatabase(postgres) : null;
+    onTestFinished(async () => {
+      await database?.drop().catch(() => {});
+    });
+    const storage = database ? { dataDir, databaseUrl: database.url } : { dataDir };
+    const s1 = await startTestServer(storage);
     servers.push(s1);
     const fx = await twoOrganizations(s1.url);
     const { statementId, alice, bob } = fx;
@@ -93,7 +106,7 @@ describe("attribution", () => {
     expect(stored.snapshot).not.toBeNull();
     await s1.close();
     servers.splice(0);
-    const s2 = await startTestServer({ dataDir });
+    const s2 = await startTestServer(storage);
     servers.push(s2);
     const convener = new ApiClient(s2.url);
     convener.cookie = fx.convener.cookie;

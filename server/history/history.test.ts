@@ -14,6 +14,7 @@ import type { ApiClient } from "../testing/harness";
 import { appendParagraph } from "../testing/docs";
 import { canonicalMarkdownOfDoc, DOCUMENT_FIELD, sha256Hex } from "../../shared/canonical";
 import type { HistoryVersionDto } from "../../shared/history";
+import { createTestDatabase, postgresForTests } from "../storage/test-targets";
 import { checkpointsOf } from "./checkpoints";
 import { exportText, lockNow, signNow, twoOrganizations } from "./testing";
 
@@ -36,18 +37,34 @@ function textOf(doc: Y.Doc, clauseId: string): Y.XmlText {
   return el.get(0) as Y.XmlText;
 }
 
-describe("history", () => {
+const pgUrl = await postgresForTests();
+/** Every storage the server runs on: SQLite always, PostgreSQL when one is reachable. */
+const STORAGES: Array<[string, string | null]> = [
+  ["SQLite", null],
+  ...(pgUrl ? [["PostgreSQL", pgUrl] as [string, string]] : []),
+];
+
+describe.each(STORAGES)("history (%s)", (_name, postgres) => {
   let server: RunningServer;
+  let database: Awaited<ReturnType<typeof createTestDatabase>> | null = null;
   let admin: Awaited<ReturnType<typeof signUp>>;
   beforeAll(async () => {
+    database = postgres ? await createTestDatabase(postgres) : null;
     // Checkpoints are polled by the test with chosen clocks (the timer never fires during it).
-    server = await startServer(makeConfig({ dataDir: tempDataDir(), port: 0, argon2: TEST_ARGON2 }), {
-      history: { idleMs: IDLE, maxBurstMs: BURST, pollMs: 3_600_000 },
-    });
+    server = await startServer(
+      makeConfig({
+        dataDir: tempDataDir(),
+        port: 0,
+        argon2: TEST_ARGON2,
+        ...(database ? { databaseUrl: database.url } : {}),
+      }),
+      { history: { idleMs: IDLE, maxBurstMs: BURST, pollMs: 3_600_000 } },
+    );
     admin = await signUp(server.url, "Admin");
   });
   afterAll(async () => {
     await server?.close();
+    await database?.drop().catch(() => {});
   });
 
   it("records a version at each signature, the lock and the unlock, and one checkpoint per burst of editing", async () => {
