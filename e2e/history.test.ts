@@ -14,7 +14,7 @@ import { HistoryTestId } from "../client/history/testids";
 describe("history in the browser", () => {
   const app = useAppAndBrowser();
 
-  it("lists versions, diffs two of them, and shows what changed since my organization's position", async () => {
+  it("lists versions, diffs two of them, shows what changed since my organization's position, who wrote what, and restores", async () => {
     const { server, browser } = app;
     const clauses = statementClauses(3);
     const seeded = await seedStatement(server.url, {
@@ -88,6 +88,16 @@ describe("history in the browser", () => {
     // The words, and who wrote them in words too (not only by colour).
     expect(bruno2.replace(/\s+/g, " ").trim()).toBe("(Beta Hosting) strongly");
     await screenshot(page, "history-who-wrote");
+
+    // Restore the first version: confirmed in a dialog, it becomes a new version and the editor shows its text.
+    await page.getByRole("button", { name: `Restore #${v1.id} “Draft sent to members”` }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Restore", exact: true }).click();
+    await expect.poll(() => versions.count(), { timeout: 10_000 }).toBe(3);
+    expect(await versions.first().getAttribute("data-kind")).toBe("restore");
+    await expect.poll(() => page.locator(".ProseMirror").innerText(), { timeout: 10_000 }).not.toContain("strongly");
+    // A version named elsewhere appears in the open tab (pushed, not refetched by hand).
+    await bruno.user.api.nameVersion(seeded.statementId, { name: "Named elsewhere" });
+    await expect.poll(() => versions.count(), { timeout: 10_000 }).toBe(4);
     await context.close();
   }, 90_000);
 });
