@@ -186,6 +186,22 @@ describe("text in and out", () => {
     await paste(page, "Plain words - with a dash # and a hash");
     await paste(page, "# not a heading", "<p><em># not a heading</em></p>");
     await expectExport(user, statement.id, `${pasted}\n\nPlain words - with a dash # and a hash*# not a heading*\n`);
+
+    // An image in pasted Markdown is dropped and a table becomes text, and the person who pasted is told.
+    await page.keyboard.press("Enter");
+    await paste(
+      page,
+      "## Annex\n\n![logo](https://example.org/logo.png)\n\n| Who | When |\n| --- | --- |\n| Chair | May |",
+    );
+    const status = page.getByTestId(TextIoTestId.importStatus);
+    await expect.poll(() => status.getAttribute("data-state")).toBe("pasted");
+    expect(await status.textContent()).toContain("1 image was dropped");
+    expect(await status.textContent()).toContain("1 table was turned into text");
+    await expectExport(
+      user,
+      statement.id,
+      `${pasted}\n\nPlain words - with a dash # and a hash*# not a heading*\n\n## Annex\n\nWho | When\n\nChair | May\n`,
+    );
     await page.close();
   });
 

@@ -1,7 +1,8 @@
 /**
  * "Import a file" in the editor's header, offered to whoever may edit while the statement is empty; it also
  * applies the file chosen on the dashboard when the statement was created. Shows progress, what was dropped
- * or converted (images, tables…), and a clear refusal for a file it cannot take.
+ * or converted (images, tables…), and a clear refusal for a file it cannot take; what a Markdown paste dropped
+ * is shown in the same place.
  */
 import { useCallback, useEffect, useId, useRef, useState } from "react";
 import type { Editor } from "@tiptap/core";
@@ -11,6 +12,7 @@ import { IMPORT_ACCEPT, ImportRefusal, convertFile } from "./convert";
 import type { Converted } from "./convert";
 import { applyImport, isEmptyDocument } from "./apply";
 import { takePendingImport } from "./pending";
+import { PASTE_NOTICES_EVENT } from "../editor/extensions/markdown-paste";
 import { TextIoLabel, TextIoTestId } from "./testids";
 import "./import.css";
 
@@ -18,6 +20,7 @@ type Status =
   | { state: "idle" }
   | { state: "busy"; fileName: string }
   | { state: "done"; fileName: string; notices: string[] }
+  | { state: "pasted"; notices: string[] }
   | { state: "error"; message: string };
 
 function messageOf(err: unknown): string {
@@ -92,6 +95,15 @@ export function ImportButton({
     );
   }, [editor, provider, canEdit, statementId, put]);
 
+  // A Markdown paste that dropped something says so here too.
+  useEffect(() => {
+    if (!editor) return;
+    const dom = editor.view.dom;
+    const onNotices = (e: Event) => setStatus({ state: "pasted", notices: (e as CustomEvent<string[]>).detail });
+    dom.addEventListener(PASTE_NOTICES_EVENT, onNotices);
+    return () => dom.removeEventListener(PASTE_NOTICES_EVENT, onNotices);
+  }, [editor]);
+
   async function onFile(file: File) {
     setStatus({ state: "busy", fileName: file.name });
     try {
@@ -154,6 +166,16 @@ export function ImportButton({
                   ))}
                 </ul>
               )}
+            </>
+          )}
+          {status.state === "pasted" && (
+            <>
+              <span>Pasted, with changes:</span>
+              <ul className="import-notices">
+                {status.notices.map((n) => (
+                  <li key={n}>{n}</li>
+                ))}
+              </ul>
             </>
           )}
           {status.state === "error" && <span>{status.message}</span>}

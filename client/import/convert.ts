@@ -94,6 +94,10 @@ export function prepareHtml(html: string): Converted {
         : `${plural(media.length, "image or embedded item was", "images and embedded items were")} dropped: a statement holds text only.`,
     );
     media.forEach((el) => el.remove());
+    // A paragraph that held only an image would stay behind as an empty line.
+    body.querySelectorAll("p").forEach((p) => {
+      if ((p.textContent ?? "").trim() === "" && !p.querySelector(":not(br)")) p.remove();
+    });
   }
 
   const tables = [...body.querySelectorAll("table")].filter((t) => !t.parentElement?.closest("table"));

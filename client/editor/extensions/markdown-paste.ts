@@ -25,6 +25,9 @@ import {
 
 const key = new PluginKey("markdownPaste");
 
+/** The DOM event the editor element receives with the notices of a Markdown paste (`detail`: string[]). */
+export const PASTE_NOTICES_EVENT = "concord:paste-notices";
+
 /** Elements that give pasted HTML a structure of its own. */
 const STRUCTURE = /<(h[1-6]|ul|ol|li|blockquote|strong|b|em|i|a|table|p)[\s>]/i;
 
@@ -36,7 +39,8 @@ const STRUCTURE = /<(h[1-6]|ul|ol|li|blockquote|strong|b|em|i|a|table|p)[\s>]/i;
 function pasteMarkdown(view: EditorView, html: string): void {
   if (view.isDestroyed) return;
   // An inert document: nothing in it loads or runs (prepareHtml has dropped media and scripts anyway).
-  const body = new DOMParser().parseFromString(prepareHtml(html).html, "text/html").body;
+  const prepared = prepareHtml(html);
+  const body = new DOMParser().parseFromString(prepared.html, "text/html").body;
   const parsed = PMDOMParser.fromSchema(view.state.schema).parseSlice(body);
   const open = Slice.maxOpen(parsed.content);
   const { $from } = view.state.selection;
@@ -45,6 +49,10 @@ function pasteMarkdown(view: EditorView, html: string): void {
   view.dispatch(
     view.state.tr.replaceSelection(slice).scrollIntoView().setMeta("paste", true).setMeta("uiEvent", "paste"),
   );
+  // What was dropped (an image, a table made text) is said where imports say it (client/import/ImportButton.tsx).
+  if (prepared.notices.length > 0) {
+    view.dom.dispatchEvent(new CustomEvent(PASTE_NOTICES_EVENT, { bubbles: true, detail: prepared.notices }));
+  }
 }
 
 /** The extension (see the module comment). */
