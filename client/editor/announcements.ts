@@ -11,7 +11,7 @@ import { useEffect, useRef } from "react";
 import type { AppEvent } from "../../shared/protocol";
 import { announce } from "../ui/announcer";
 import { commentStoreFor } from "../comments/store";
-import { signoffStoreFor } from "../signoff/store";
+import { localText, signoffStoreFor } from "../signoff/store";
 import type { ConnectionState } from "./collaboration";
 import { describeConnection } from "./ConnectionPill";
 import type { EditorPageContext } from "./plugins";
@@ -76,10 +76,12 @@ export function useEditorAnnouncements(ctx: EditorPageContext | null, myUserId: 
         seenComments = new Set(all.map(({ c }) => c.id));
         return;
       }
+      const fresh = all.filter(({ c }) => !seenComments!.has(c.id));
+      if (fresh.length === 0) return;
       const mine = myClauses();
-      const clauses = signoffs.getSnapshot().matrix?.clauses ?? [];
-      for (const { t, c } of all) {
-        if (seenComments.has(c.id)) continue;
+      // Numbered as the text reads now (the sign-off matrix may not be loaded yet).
+      const clauses = localText(ctx.ydoc).clauses;
+      for (const { t, c } of fresh) {
         seenComments.add(c.id);
         if (c.author.id === myUserId || !mine.has(t.clauseId)) continue;
         announce(`New comment by ${c.author.name} on ${clauseName(clauses, t.clauseId)}.`);
