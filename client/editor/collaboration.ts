@@ -310,10 +310,46 @@ export function useCollaboration(
 /** The delivery state of a collaboration (unsent, slow, refused). */
 function useDelivery(collab: Collaboration | null): DeliverySnapshot {
   const delivery = collab?.delivery ?? null;
-  const subscribe = useCallback((l: () => void) => (delivery ? delivery.subscribe(l) : () => {}), [delivery]);
-  const read = useCallback((): DeliverySnapshot => (delivery ? delivery.get() : NO_DELIVERY), [delivery]);
+  const shown = useRef<DeliverySnapshot>(NO_DELIVERY);
+  // Each keystroke turns "unsent" on and, once the server confirms it moments later, off again. Shown at once,
+  // that re-rendered the page twice per key, and every React commit while the editor has focus walks the whole
+  // editor DOM to save and restore the selection: on a long statement, the largest cost of a keystroke. So
+  // "unsent" appears only once it lasts; every other change (confirmed, slow, refused) shows at once.
+  const subscribe = useCallback(
+    (l: () => void) => {
+      if (!delivery) return () => {};
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      const off = delivery.subscribe(() => {
+        if (timer) clearTimeout(timer);
+        timer = null;
+        const s = delivery.get();
+        if (s.unsent && !shown.current.unsent && !s.slow && s.refused === null) {
+          timer = setTimeout(() => {
+            timer = null;
+            l();
+          }, UNSENT_SHOWN_AFTER_MS);
+          return;
+        }
+        l();
+      });
+      return () => {
+        if (timer) clearTimeout(timer);
+        off();
+      };
+    },
+    [delivery],
+  );
+  const read = useCallback((): DeliverySnapshot => {
+    const s = delivery ? delivery.get() : NO_DELIVERY;
+    const last = shown.current;
+    if (s.unsent === last.unsent && s.slow === last.slow && s.refused === last.refused) return last;
+    shown.current = s;
+    return s;
+  }, [delivery]);
   return useSyncExternalStore(subscribe, read, read);
 }
+/** Local edits confirmed within this long never show as unsent (see useDelivery). */
+const UNSENT_SHOWN_AFTER_MS = 400;
 const NO_DELIVERY: DeliverySnapshot = { unsent: false, slow: false, refused: null };
 
 /** The refused edits to show, if any. */
