@@ -26,6 +26,7 @@ import type {
   VersionDiffDto,
 } from "../../shared/history";
 import { latestPositionRows } from "../signoff/matrix";
+import { currentText } from "../text-cache";
 import { attribute } from "./attribution";
 import { latestSignatureVersion, listVersions, openVersion, recordVersion, textOfDoc } from "./versions";
 import type { VersionText } from "./versions";
@@ -41,10 +42,8 @@ function labelOf(v: HistoryVersionDto): string {
 
 /** The text of a side. */
 async function sideText(services: Services, statementId: string, side: Side): Promise<DiffSide & VersionText> {
-  if (side === "current") {
-    const text = await services.rooms.withDocument(statementId, textOfDoc);
-    return { versionId: null, label: "Current text", ...text };
-  }
+  if (side === "current")
+    return { versionId: null, label: "Current text", ...(await liveClauses(services, statementId)) };
   const got = await openVersion(services.db, statementId, side, (v, doc) => ({
     versionId: v.id,
     label: labelOf(v),
@@ -52,6 +51,16 @@ async function sideText(services: Services, statementId: string, side: Side): Pr
   }));
   if (!got) throw notFound("That version");
   return got;
+}
+
+/** The live text, from the text cache (computed once per document state, shared with sign-off). */
+async function liveClauses(services: Services, statementId: string): Promise<VersionText> {
+  const t = await currentText(services, statementId);
+  return {
+    markdown: t.markdown,
+    hash: t.hash,
+    clauses: t.clauses.map((c) => ({ clauseId: c.clauseId, type: c.type, markdown: c.markdown })),
+  };
 }
 
 /** The clause-aware diff between two sides. */
@@ -84,7 +93,7 @@ export async function sincePositions(services: Services, me: Membership): Promis
   if (!me.organizationId) return { organizationId: null, changes: [] };
   const [{ rows }, text] = await Promise.all([
     latestPositionRows(services.db, me.statementId),
-    services.rooms.withDocument(me.statementId, textOfDoc),
+    liveClauses(services, me.statementId),
   ]);
   const live = new Map(text.clauses.map((c) => [c.clauseId, c.markdown]));
   const order = new Map(text.clauses.map((c, i) => [c.clauseId, i]));
