@@ -2,9 +2,9 @@
  * Issue 15, keyboard only: no click anywhere, only `keyboard.press` and `keyboard.type`. A representative signs
  * in, opens the statement, comments on words of a clause, approves two clauses, objects to a third with a
  * reason and signs; the convener locks. Every control on the way is reached with Tab (or the arrow keys inside
- * a tab list or grid) and shows a visible focus indicator when it has focus; dialogs take focus, keep it, and
- * give it back to the button that opened them; `?` lists the shortcuts. The representative's screen reader is
- * told of the lock through the live region.
+ * a tab list or grid) and shows a visible focus indicator when it has focus, the clauses' sign-off chips and
+ * comment marks included; dialogs take focus, keep it, and give it back to the button that opened them; `?`
+ * lists the shortcuts. The representative's screen reader is told of the lock through the live region.
  */
 import { describe, expect, it } from "vitest";
 import type { Locator, Page } from "playwright-core";
@@ -113,6 +113,12 @@ describe("keyboard only, from sign-in to lock", () => {
 
     // A comment on the first words of clause 1: into the text, select, Ctrl+Alt+M, type, Ctrl+Enter.
     await pressUntilFocused(page, text);
+    // Beside each clause, its sign-off chip and its comment mark are the next Tab stops.
+    const besideClause1 = (testId: string) =>
+      page.locator(`[data-testid="${testId}"][data-clause-id="${s.clauseIds[0]}"]`);
+    await pressUntilFocused(page, besideClause1(SignoffTestId.gutterChips), "Tab", 3);
+    await pressUntilFocused(page, besideClause1(CommentTestId.gutterMark), "Tab", 3);
+    await pressUntilFocused(page, text, "Shift+Tab", 4);
     await page.keyboard.press("Control+Home");
     for (let i = 0; i < 3; i++) await page.keyboard.press("Control+Shift+ArrowRight");
     await page.keyboard.press("Control+Alt+KeyM");
