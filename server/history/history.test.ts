@@ -262,6 +262,49 @@ describe.each(STORAGES)("history (%s)", (_name, postgres) => {
     a.destroy();
   });
 
+  it("restores while another drafter types in the same statement: everyone converges on the restored clause", async () => {
+    const { convener, statementId, alice, bob } = await twoOrganizations(server.url);
+    const a = connectProvider(server.url, statementId, alice);
+    const b = connectProvider(server.url, statementId, bob);
+    await Promise.all([synced(a.provider), synced(b.provider)]);
+    appendParagraph(a.doc, "One.", "c1");
+    appendParagraph(a.doc, "Two.", "c2");
+    await storedText(convener, statementId, "One.\n\nTwo.\n");
+    const v1 = (await alice.api.nameVersion(statementId, { name: "Before" })).version;
+    await eventually(() => b.doc.getXmlFragment(DOCUMENT_FIELD).length === 2, 5000, "Bob has both clauses");
+    textOf(b.doc, "c2").insert(3, " changed");
+    await storedText(convener, statementId, "One.\n\nTwo changed.\n");
+
+    // Alice types into clause 1 while Bob restores the first version, at the same moment.
+    const typing = (async () => {
+      for (let k = 0; k < 20; k++) {
+        const t = textOf(a.doc, "c1");
+        t.insert(t.length - 1, ` a${k}`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    const restored = await bob.api.restoreVersion(statementId, v1.id, {});
+    await typing;
+    expect(restored.version.kind).toBe("restore");
+    // Typed after the restore: kept whatever the order of the rest.
+    const t = textOf(a.doc, "c1");
+    t.insert(t.length - 1, " done");
+    await eventually(
+      async () => {
+        const text = await exportText(convener, statementId);
+        return (
+          text.endsWith("done.\n\nTwo.\n") &&
+          canonicalMarkdownOfDoc(a.doc) === text &&
+          canonicalMarkdownOfDoc(b.doc) === text
+        );
+      },
+      5000,
+      "all three agree on the restored clause 2 and Alice's last words",
+    );
+    a.destroy();
+    b.destroy();
+  });
+
   it("shows what changed since my organization signed and since its position on a clause", async () => {
     const { convener, statementId, alice, bob, orgA } = await twoOrganizations(server.url);
     const a = connectProvider(server.url, statementId, alice);
