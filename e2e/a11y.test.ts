@@ -45,6 +45,15 @@ async function expectAccessible(page: Page, state: string): Promise<void> {
   expect.soft(findings, `axe on "${state}"`).toEqual([]);
 }
 
+/** Checks that at 320 px wide the page has nothing wider than the screen (WCAG 1.4.10 reflow), then restores. */
+async function expectReflowAt320(page: Page, state: string): Promise<void> {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 320, height: 640 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect.soft(overflow, `horizontal overflow of "${state}" at 320 px`).toBeLessThanOrEqual(0);
+  if (size) await page.setViewportSize(size);
+}
+
 describe("accessibility: no serious or critical WCAG 2.2 A/AA violation on any screen", () => {
   const app = useAppAndBrowser();
   let s: SeededStatement;
@@ -63,6 +72,7 @@ describe("accessibility: no serious or critical WCAG 2.2 A/AA violation on any s
     await page.goto(`${server.url}/login`);
     await page.getByLabel(Label.email).waitFor();
     await expectAccessible(page, "log-in");
+    await expectReflowAt320(page, "log-in");
     await page.getByLabel(Label.email).fill(s.reps[0].user.email);
     await page.getByLabel(Label.password).fill("not the password");
     await page.getByRole("button", { name: Label.logIn }).click();
@@ -79,6 +89,7 @@ describe("accessibility: no serious or critical WCAG 2.2 A/AA violation on any s
     await page.getByRole("heading").first().waitFor();
     await expect.poll(() => page.locator("main").innerText()).toContain("Joint statement");
     await expectAccessible(page, "invitation, logged out");
+    await expectReflowAt320(page, "invitation");
 
     await page.goto(`${server.url}/login`);
     await page.getByLabel(Label.email).fill(s.reps[0].user.email);
@@ -235,6 +246,7 @@ describe("accessibility: no serious or critical WCAG 2.2 A/AA violation on any s
       .first()
       .waitFor();
     await expectAccessible(page, "public page");
+    await expectReflowAt320(page, "public page");
     await visitor.close();
 
     const context = await contextFor(browser, server, s.reps[1].user);
