@@ -103,6 +103,11 @@ describe("keyboard only, from sign-in to lock", () => {
     await page.keyboard.press("Escape");
     await expect.poll(() => help.count()).toBe(0);
     expect(await hasFocus(page.getByRole("link", { name: "Skip to content" }))).toBe(true);
+    // The skip link jumps over the top bar: the next Tab stop is in the page's content.
+    await page.keyboard.press("Enter");
+    expect(await hasFocus(page.getByRole("main"))).toBe(true);
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => !!document.activeElement?.closest("main"))).toBe(true);
 
     await activate(page, statementLink);
     const text = page.getByRole("textbox", { name: "Statement text" });
