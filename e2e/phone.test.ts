@@ -63,16 +63,21 @@ describe("on a phone", () => {
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     await docScreenshot(page, "phone-comments");
 
-    // The positions: the Sign-off tab, clause 1, approve; clause 2, approve.
-    await page.getByRole("tab", { name: /^Sign-off/ }).tap();
-    await sheet.getByTestId(SignoffTestId.matrix).waitFor();
+    // The positions: clause 1 from its chip, approve; clause 2 from the matrix, approve.
     const detail = page.getByTestId(SignoffTestId.clauseDetail);
     const myPosition = async (clauseId: string) =>
       expandMatrix(await s.convener.api.signoffs(s.statementId)).positions.find(
         (p) => p.clauseId === clauseId && p.organizationId === rep.organizationId,
       )?.position ?? null;
     for (const n of [1, 2]) {
-      await page.getByRole("button", { name: SignoffLabel.clause(n), exact: true }).tap();
+      // Clause 1 from its chip beside the text (the sheet is open, so the text is reached by folding it first),
+      // clause 2 from its row in the matrix.
+      if (n === 1) {
+        await page.getByRole("button", { name: "Close panel" }).tap();
+        await page.locator(`[data-testid="${SignoffTestId.gutterChips}"][data-clause-id="${s.clauseIds[0]}"]`).tap();
+      } else {
+        await page.getByRole("button", { name: SignoffLabel.clause(n), exact: true }).tap();
+      }
       await expect.poll(() => detail.getByRole("heading").first().innerText()).toBe(SignoffLabel.clause(n));
       await detail.getByRole("button", { name: SignoffLabel.approve, exact: true }).tap();
       await expect.poll(() => myPosition(s.clauseIds[n - 1]), { timeout: 10_000 }).toBe("approve");
