@@ -1,7 +1,8 @@
 /**
  * Issue 8 (amendments) and issue 11 (long comments) end to end, in one browser with two people: a reviewer
  * proposes new wording for one bullet of a list; both screens show it as a preview without the text changing;
- * the drafter accepts it and both screens show the new text. Then the reviewer pastes a 54,000-character comment:
+ * the drafter accepts it and both screens show the new text; the convener, whose organization had approved that
+ * bullet, opens "changes since my organization's positions" and sees the bullet's word diff. Then the reviewer pastes a 54,000-character comment:
  * the counter shows it, sending is refused with a clear message, and nothing is cut or stored.
  */
 import { describe, expect, it } from "vitest";
@@ -15,6 +16,8 @@ import { openStatement, screenshot, shareStatement, useAppAndBrowser, userPage }
 import { TestId } from "../client/testids";
 import { CommentLabel, CommentTestId } from "../client/comments/testids";
 import { AmendmentLabel, AmendmentTestId } from "../client/amendments/testids";
+import { HistoryTestId } from "../client/history/testids";
+import { expandMatrix } from "../shared/signoff";
 
 const BULLETS = ["open standards", "multistakeholder governance", "human rights online"];
 const NEW_WORDING = "inclusive multistakeholder governance";
@@ -54,7 +57,7 @@ async function draftOn(page: Page, words: string) {
 }
 
 /** The editor's list items, as text. */
-const bulletTexts = (page: Page) => page.getByTestId(TestId.editor).locator("li").allInnerTexts();
+const bulletTexts = (page: Page) => page.getByTestId(TestId.editor).locator("li > p").allInnerTexts();
 
 describe("amendments in the browser", () => {
   const app = useAppAndBrowser();
@@ -63,7 +66,7 @@ describe("amendments in the browser", () => {
     const { server, browser } = app;
     const bob = await userPage(browser, server, "Bob Drafter");
     const rita = await userPage(browser, server, "Rita Reviewer");
-    const { user: alice } = await userPage(browser, server, "Alice Convener");
+    const { user: alice, page: alicePage } = await userPage(browser, server, "Alice Convener");
     const id = await shareStatement(alice, "Statement of Purpose", [
       { user: bob.user, role: "drafter" },
       { user: rita.user, role: "reviewer" },
@@ -97,6 +100,25 @@ describe("amendments in the browser", () => {
       "text stored",
     );
     writer.destroy();
+
+    // Alice represents an organization that approves the second bullet as it reads now.
+    const org = await alice.post("/api/organizations", {
+      name: "Alpha Registry",
+      shortName: "Alpha",
+      stakeholderGroup: "technical-community",
+    });
+    const alphaId: string = org.json.organization.id;
+    await alice.api.updateMember(id, { userId: alice.userId, organizationId: alphaId });
+    const bullet2 = expandMatrix((await alice.get(`/api/statements/${id}/signoffs`)).json).clauses.find(
+      (c) => c.clauseId === "b2",
+    )!;
+    await alice.api.setPosition(id, {
+      clauseId: "b2",
+      organizationId: alphaId,
+      position: "approve",
+      clauseHash: bullet2.hash,
+      clauseText: bullet2.markdown,
+    });
 
     for (const p of [bob, rita]) {
       await openStatement(p.page, server, id);
@@ -141,6 +163,16 @@ describe("amendments in the browser", () => {
       expect(await p.page.getByTestId(AmendmentTestId.insertion).count()).toBe(0);
     }
     expect((await alice.get(`/api/statements/${id}/export.md`)).text).toBe(original.replace(BULLETS[1], NEW_WORDING));
+
+    // Alice's approval went stale: "changes since my organization's positions" shows that bullet's word diff.
+    await openStatement(alicePage, server, id);
+    await alicePage.getByTestId("side-tab-history").click();
+    await alicePage.getByRole("button", { name: "Changes since my organization's positions" }).click();
+    const staleClauses = alicePage.getByTestId(HistoryTestId.positionChange);
+    await expect.poll(() => staleClauses.count(), { timeout: 10_000 }).toBe(1);
+    expect(await staleClauses.first().getAttribute("data-clause-id")).toBe("b2");
+    expect(await staleClauses.first().locator("ins").innerText()).toContain("inclusive");
+    await screenshot(alicePage, "amendment-since-position");
 
     // Issue 11: a 54,000-character paste is kept whole, counted, and refused with a clear message.
     const commentDraft = await draftOn(rita.page, BULLETS[0]);
