@@ -10,6 +10,7 @@
  * - `--profile=<clauses>`: a CPU profile of writer and reader while typing at that size, summarized by self
  *   time (the raw profiles go next to `--out`).
  * `--quick` types a few keys only: it exists to check that every figure is produced (bench/client.test.ts).
+ * `--open-only` skips the typing (for a client too slow to type into); `--sizes=30,1500` and `--keys=` adjust.
  * `--out=<file.json>` writes the figures as JSON.
  */
 import fs from "node:fs";
@@ -39,6 +40,8 @@ const SIZES = (args.get("sizes") ?? "30,300,1500").split(",").map(Number);
 const KEYS = Number(args.get("keys") ?? (QUICK ? 4 : 40));
 const KEY_GAP_MS = 90;
 const PROFILE_AT = args.has("profile") ? Number(args.get("profile")) : null;
+/** Measure opening only (no typing): for a client too slow to type into. */
+const OPEN_ONLY = args.has("open-only");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"];
 
@@ -117,9 +120,13 @@ async function contextFor(browser: Browser, baseUrl: string, user: ApiClient | n
   return context;
 }
 
-/** Waits until the editor is editable (or read-only for a reader) and shows all `n` clauses; page time of that. */
+/**
+ * Waits until the editor is editable and shows all `n` clauses, then until the page has produced two more
+ * frames (work scheduled for the frame after the text appears, such as a gutter's layout, counts: the editor
+ * is not usable before it is done); the page's time at that point.
+ */
 async function whenEditorShows(page: Page, n: number, editable: boolean): Promise<number> {
-  const handle = await page.waitForFunction(
+  await page.waitForFunction(
     ([count, wantEditable]) => {
       const el = document.querySelector('[data-testid="editor"]');
       if (!el || (wantEditable && el.getAttribute("contenteditable") !== "true")) return false;
@@ -128,7 +135,18 @@ async function whenEditorShows(page: Page, n: number, editable: boolean): Promis
     [n, editable] as const,
     { polling: "raf", timeout: 120_000 },
   );
-  return (await handle.jsonValue()) as number;
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve) =>
+        requestAnimationFrame(() =>
+          requestAnimationFrame(() => {
+            const channel = new MessageChannel();
+            channel.port1.onmessage = () => resolve(performance.now());
+            channel.port2.postMessage(0);
+          }),
+        ),
+      ),
+  );
 }
 
 /** Scripts a route loads until it is ready: bytes as transferred and gzip -9 of their bodies. */
@@ -258,6 +276,11 @@ async function main(): Promise<void> {
       const r = await readerContext.newPage();
       await w.goto(`${base}/s/${id}`);
       record(`editable_${n}_ms`, `navigation → editable, ${n} clauses (cold)`, await whenEditorShows(w, n, true), "ms");
+      if (OPEN_ONLY) {
+        await writerContext.close();
+        await readerContext.close();
+        continue;
+      }
       await r.goto(`${base}/s/${id}`);
       await whenEditorShows(r, n, true);
       await Promise.all(
