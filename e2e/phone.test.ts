@@ -105,10 +105,12 @@ describe("on a phone", () => {
     await page.getByRole("button", { name: "Close panel" }).tap();
     await expect.poll(() => page.getByRole("tabpanel").count()).toBe(0);
 
-    // Reflow: 320 px wide, and a 1280 × 720 laptop at 200% zoom (640 × 360 CSS pixels), with the panel open.
+    // Reflow: 320 px wide, a 1280 × 720 laptop at 200% zoom (640 × 360 CSS pixels), and a tablet in portrait,
+    // with the panel folded and open.
     for (const viewport of [
       { width: 320, height: 640 },
       { width: 640, height: 360 },
+      { width: 820, height: 1180 },
     ]) {
       await page.setViewportSize(viewport);
       await expect

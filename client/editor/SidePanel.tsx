@@ -1,7 +1,7 @@
 /**
  * The editor's side panel: an accessible tab list over a list of `{id, label, render}` tabs.
  *
- * On a narrow screen (a phone) it is a bottom sheet: the tab bar stays at the bottom of the screen, the statement
+ * On a narrow screen (a phone, a tablet in portrait) it is a bottom sheet: the tab bar stays at the bottom of the screen, the statement
  * fills the rest, and choosing a tab opens the sheet over the lower part of the text; "Close" or Escape folds it
  * back. A folded sheet has no selected tab, so code that brings a tab forward by clicking it when it is not
  * selected (the comment gutter does) opens the sheet too; {@link showSidePanelTab} does the same by id.
@@ -21,8 +21,8 @@ export interface PanelTab {
   render: () => ReactNode;
 }
 
-/** Below this width the panel is a bottom sheet (kept in step with the media query in styles.css). */
-export const SHEET_QUERY = "(max-width: 720px)";
+/** At this width and below the panel is a bottom sheet (kept in step with the media query in styles.css). */
+export const SHEET_QUERY = "(max-width: 900px)";
 
 const SHOW_TAB_EVENT = "concord:show-side-panel-tab";
 
