@@ -1,12 +1,15 @@
 /** Plugs comments into the editor page: the editor extension and the Comments side panel tab. */
-import { createElement } from "react";
+import { Suspense, createElement, lazy } from "react";
+import { LoadingBlock } from "../ui/Spinner";
 import { SidePanelSlot, registerEditorExtension, registerSidePanelTab } from "../editor/plugins";
 import { commentsExtension } from "./extension";
 import { amendmentPreview } from "../amendments/preview";
 import { amendmentStoreFor } from "../amendments/store";
 import { commentStoreFor } from "./store";
-import { CommentsPanel } from "./CommentsPanel";
 import "./comments.css";
+
+// The panel is loaded when its tab is first shown: the editor is editable without it (issue 13).
+const CommentsPanel = lazy(() => import("./CommentsPanel").then((m) => ({ default: m.CommentsPanel })));
 
 registerEditorExtension((ctx) => commentsExtension(ctx));
 // Suggested wording is shown in the text (a preview, never an edit) and in the Comments tab.
@@ -29,5 +32,10 @@ registerSidePanelTab({
     const off = [commentStoreFor(ctx).subscribe(onChange), amendmentStoreFor(ctx).subscribe(onChange)];
     return () => off.forEach((f) => f());
   },
-  render: (ctx) => createElement(CommentsPanel, { ctx }),
+  render: (ctx) =>
+    createElement(
+      Suspense,
+      { fallback: createElement(LoadingBlock, { label: "Loading comments…" }) },
+      createElement(CommentsPanel, { ctx }),
+    ),
 });

@@ -17,9 +17,9 @@ function nextFrame(): Promise<void> {
   return new Promise((resolve) => requestAnimationFrame(() => resolve()));
 }
 
-/** Waits (a frame at a time, at most ~1 s) for `find` to return something. */
+/** Waits (a frame at a time, at most 5 s: the panel may still be loading) for `find` to return something. */
 async function waitFor<T>(find: () => T | null): Promise<T | null> {
-  for (let i = 0; i < 60; i++) {
+  for (const until = performance.now() + 5000; performance.now() < until;) {
     const found = find();
     if (found) return found;
     await nextFrame();
