@@ -8,11 +8,13 @@
  *
  * Accepting replaces the words through `rooms.editAs` in the acceptor's name (attributed to them and their
  * organization; the proposal records its proposer), checked against the document in the same step that edits
- * it: a proposal whose words changed is marked `outdated` and nothing is edited. Every change is pushed to the
- * statement's connected members as an `amendments.changed` app event carrying the proposal as it now is.
+ * it: a proposal whose words changed is marked `outdated` and nothing is edited. It is recorded as accepted only
+ * once the edit is stored: claim (`accepting`), edit, mark (store.ts); a claim a crash left behind is settled
+ * from the document (recovery.ts). Every change is pushed to the statement's connected members as an
+ * `amendments.changed` app event carrying the proposal as it now is.
  */
 import { Hono } from "hono";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv, Services } from "../context";
 import { requireUser } from "../auth/middleware";
 import { parseBody } from "../http/validate";
@@ -25,7 +27,19 @@ import { recordAudit } from "../audit/log";
 import { AmendmentPolicy, amendmentCreateSchema, amendmentDecisionSchema } from "../../shared/amendments/schemas";
 import type { AmendmentDto } from "../../shared/amendments/schemas";
 import { applyAmendment, checkTarget, clausesById, makeTarget } from "../../shared/amendments/target";
-import { closeUndecided, findAmendment, insertAmendment, listAmendments, transition } from "./store";
+import {
+  claimAccept,
+  closeUndecided,
+  findAmendment,
+  insertAmendment,
+  listAmendments,
+  settleClaim,
+  storedStatus,
+  transition,
+} from "./store";
+import type { Claim } from "./store";
+import { judgeClaim, recoverAfterMs, settleAbandonedClaims, settleAtStart } from "./recovery";
+import { acceptFaults } from "./seams";
 
 const limit = limitBody(32 * 1024);
 
@@ -52,6 +66,7 @@ class Outdated extends Error {}
  * whose words changed are marked outdated (each change pushed once, by whoever notices it first).
  */
 async function settled(services: Services, me: Membership): Promise<AmendmentDto[]> {
+  await settleAbandonedClaims(services, { statementId: me.statementId, olderThanMs: recoverAfterMs(services) });
   if (me.phase === "final") {
     const closed = await closeUndecided(services.db, me.statementId);
     for (const a of await listAmendments(services.db, me.statementId, closed)) pushed(services, a);
@@ -82,8 +97,15 @@ async function amendmentAccess(c: Context<AppEnv>): Promise<{ id: string; me: Me
   return { id: found.id, me };
 }
 
-/** Why a decision is refused on a proposal that is no longer open. */
-function notOpen(a: AmendmentDto): AppError {
+/** Why a decision is refused on a proposal that is no longer open (read again: the API hides claims). */
+async function notOpen(services: Services, statementId: string, id: string): Promise<AppError> {
+  const stored = await storedStatus(services.db, id);
+  if (stored?.status === "accepting") {
+    return conflict(
+      `This suggestion was already accepted by ${stored.by ?? "someone else"} (the edit is being applied).`,
+    );
+  }
+  const a = await one(services, statementId, id);
   switch (a.status) {
     case "accepted":
       return conflict(`This suggestion was already accepted by ${a.decision?.by.name ?? "someone else"}.`);
@@ -102,6 +124,13 @@ export function amendmentRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use("/statements/:id/amendments", limit);
   app.use("/amendments/*", limit);
+  // Accepts a crash left half-way are settled before this server answers anything about proposals.
+  const atStart: MiddlewareHandler<AppEnv> = async (c, next) => {
+    await settleAtStart(c.var.services);
+    await next();
+  };
+  app.use("/statements/:id/amendments", atStart);
+  app.use("/amendments/*", atStart);
 
   app.get("/statements/:id/amendments", async (c) => {
     const user = requireUser(c);
@@ -144,26 +173,32 @@ export function amendmentRoutes(): Hono<AppEnv> {
     const services = c.var.services;
     const { id, me } = await amendmentAccess(c);
     const body = await parseBody(c, amendmentDecisionSchema);
+    await settleAbandonedClaims(services, { statementId: me.statementId, olderThanMs: recoverAfterMs(services) });
     const current = await one(services, me.statementId, id);
     if (me.phase === "final") throw statementFinal();
     if (body.decision === "withdraw") {
       if (current.proposer.id !== me.userId) throw forbidden("Only the person who made a suggestion can withdraw it.");
-      if (!AmendmentPolicy.canWithdraw(me.userId, me.phase, current)) throw notOpen(current);
+      if (!AmendmentPolicy.canWithdraw(me.userId, me.phase, current)) {
+        throw await notOpen(services, me.statementId, id);
+      }
       if (!(await transition(services.db, id, "open", "closed", { by: me.userId, reason: null }))) {
-        throw notOpen(await one(services, me.statementId, id));
+        throw await notOpen(services, me.statementId, id);
       }
     } else {
       if (!AmendmentPolicy.canDecide(me.role, me.phase, { status: "open" })) {
         throw forbidden("Only drafters and the convener can accept or decline a suggestion.");
       }
-      if (current.status !== "open") throw notOpen(current);
+      if (current.status !== "open") throw await notOpen(services, me.statementId, id);
       const to = body.decision === "accept" ? "accepted" : "declined";
       const reason = body.decision === "decline" ? body.reason : null;
       // The claim: of two decisions at the same moment, only one moves the proposal out of `open`.
-      if (!(await transition(services.db, id, "open", to, { by: me.userId, reason }))) {
-        throw notOpen(await one(services, me.statementId, id));
+      if (body.decision === "accept") {
+        const claim = await claimAccept(services.db, id, me.userId);
+        if (!claim) throw await notOpen(services, me.statementId, id);
+        await accept(services, me, current, claim);
+      } else if (!(await transition(services.db, id, "open", "declined", { by: me.userId, reason }))) {
+        throw await notOpen(services, me.statementId, id);
       }
-      if (body.decision === "accept") await accept(services, me, current);
       await recordAudit(services.db, {
         statementId: me.statementId,
         actorId: me.userId,
@@ -187,23 +222,41 @@ export function amendmentRoutes(): Hono<AppEnv> {
 }
 
 /**
- * Applies a claimed (already `accepted`) proposal as an edit in the acceptor's name. If the words changed, the
- * proposal becomes `outdated`; if the edit fails otherwise (the lock came first, storage), it is open again.
- * Either way nothing of the text changed, and the caller is told why.
+ * Applies a claimed proposal as an edit in the acceptor's name, then marks it accepted. If the words changed, the
+ * proposal becomes `outdated`; if the edit fails otherwise (the lock came first, storage) and the stored text
+ * does not have it, it is open again. Either way nothing of the text changed, and the caller is told why.
  */
-async function accept(services: Services, me: Membership, a: AmendmentDto): Promise<void> {
+async function accept(services: Services, me: Membership, a: AmendmentDto, claim: Claim): Promise<void> {
+  const faults = acceptFaults(services);
   try {
+    await faults.afterClaim?.();
     await services.rooms.editAs(me.statementId, { userId: me.userId, organizationId: me.organizationId }, (doc) => {
       const r = applyAmendment(doc, a);
       if (!r.ok) throw new Outdated(r.reason);
     });
   } catch (err) {
-    const outdated = err instanceof Outdated;
-    await transition(services.db, a.id, "accepted", outdated ? "outdated" : "open", { by: null, reason: null });
-    if (outdated) {
+    if (err instanceof Outdated) {
+      await settleClaim(services.db, claim, "outdated");
       pushed(services, await one(services, me.statementId, a.id));
       throw conflict(`${err.message} The suggestion is marked outdated and was not applied.`);
     }
-    throw err;
+    // The edit may be stored even so (its room was reloaded just after committing it): the stored text decides.
+    const applied = await services.rooms
+      .withDocument(me.statementId, (doc) => judgeClaim(doc, a) === "applied")
+      .catch(() => false);
+    if (!applied) {
+      await settleClaim(services.db, claim, "open");
+      throw err;
+    }
+  }
+  await faults.afterEdit?.();
+  if (await settleClaim(services.db, claim, "accepted")) return;
+  // Only when this accept outlived the timeout and a read settled its claim meanwhile: if that read came before
+  // the edit, the proposal was reopened with its words replaced; the document decides again.
+  const stored = await storedStatus(services.db, a.id);
+  if (stored?.status === "accepted") return;
+  const applied = await services.rooms.withDocument(me.statementId, (doc) => judgeClaim(doc, a) === "applied");
+  if (!(applied && (await transition(services.db, a.id, "open", "accepted", { by: me.userId, reason: null })))) {
+    throw conflict("This suggestion was decided by someone else while it was being applied.");
   }
 }

@@ -2,6 +2,11 @@
  * Amendments in storage: create, read as DTOs, and the status changes. Every change of status is one conditional
  * UPDATE (`… WHERE status = <expected>`), so that of two people deciding the same proposal at the same moment —
  * on one instance or on several sharing a database — exactly one changes it and the other is told who did.
+ *
+ * Accepting goes through a stored intermediate status, `accepting` (never sent to clients: they see the proposal
+ * open until it is decided), so that nothing is recorded as accepted before its edit is stored: claim
+ * (`open → accepting`, with who and when), edit, then `accepting → accepted`. A claim left behind by a crash is
+ * settled from the document (server/amendments/recovery.ts).
  */
 import type { DB } from "../storage/database";
 import { newId } from "../ids";
@@ -13,6 +18,9 @@ import type {
   ConditionalPosition,
 } from "../../shared/amendments/schemas";
 import { AmendmentStatuses } from "../../shared/amendments/schemas";
+
+/** What the status column may hold: the statuses clients see, and the claim of an accept in progress. */
+export type StoredStatus = AmendmentStatus | "accepting";
 
 function asStatus(s: string): AmendmentStatus {
   return (AmendmentStatuses as readonly string[]).includes(s) ? (s as AmendmentStatus) : "open";
@@ -85,8 +93,9 @@ export async function listAmendments(db: DB, statementId: string, ids?: readonly
     status: asStatus(r.status),
     proposer: { id: r.proposed_by, name: r.proposer_name ?? "(former user)", organizationId: r.organization_id },
     createdAt: Number(r.created_at),
+    // A claim is not a decision yet: it records who is accepting, not who accepted.
     decision:
-      r.decided_by !== null && r.decided_at !== null
+      r.status !== "accepting" && r.decided_by !== null && r.decided_at !== null
         ? {
             by: { id: r.decided_by, name: r.decider_name ?? "(former user)" },
             at: Number(r.decided_at),
@@ -157,8 +166,8 @@ export async function findAmendment(db: DB, id: string): Promise<{ id: string; s
 export async function transition(
   db: DB,
   id: string,
-  from: AmendmentStatus,
-  to: AmendmentStatus,
+  from: StoredStatus,
+  to: StoredStatus,
   decision: { by: string | null; reason: string | null },
 ): Promise<boolean> {
   const now = Date.now();
@@ -187,4 +196,98 @@ export async function closeUndecided(db: DB, statementId: string): Promise<strin
     .returning("id")
     .execute();
   return rows.map((r) => r.id);
+}
+
+/** Who holds an accept's claim and since when (the claim's token: `decided_by`, `decided_at`). */
+export interface Claim {
+  id: string;
+  by: string;
+  at: number;
+}
+
+/** Claims an open proposal for accepting it; null when it was no longer open (someone else decided first). */
+export async function claimAccept(db: DB, id: string, by: string): Promise<Claim | null> {
+  const at = Date.now();
+  const r = await db
+    .updateTable("amendments")
+    .set({ status: "accepting", updated_at: at, decided_by: by, decided_at: at, decision_reason: null })
+    .where("id", "=", id)
+    .where("status", "=", "open")
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1 ? { id, by, at } : null;
+}
+
+/**
+ * Ends a claim: `accepted` (its edit is stored; attributed to the claimant) or back to `open`, `outdated` or
+ * `closed` (nothing was edited; the decision cleared). True when the claim was still held, exactly as taken.
+ */
+export async function settleClaim(
+  db: DB,
+  claim: Claim,
+  to: "accepted" | "open" | "outdated" | "closed",
+): Promise<boolean> {
+  const now = Date.now();
+  const r = await db
+    .updateTable("amendments")
+    .set(
+      to === "accepted"
+        ? { status: to, updated_at: now, decided_at: now }
+        : { status: to, updated_at: now, decided_by: null, decided_at: null, decision_reason: null },
+    )
+    .where("id", "=", claim.id)
+    .where("status", "=", "accepting")
+    .where("decided_by", "=", claim.by)
+    .where("decided_at", "=", claim.at)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** A claim with what it takes to judge it from the document. */
+export interface HeldClaim extends Claim {
+  statementId: string;
+  clauseId: string;
+  target: AmendmentTarget;
+  replacement: string;
+  proposerId: string;
+}
+
+/** Claims taken before `before` (all of them: `Infinity`), of one statement or of every statement. */
+export async function claimsOlderThan(db: DB, before: number, statementId?: string): Promise<HeldClaim[]> {
+  let q = db.selectFrom("amendments").selectAll().where("status", "=", "accepting");
+  if (statementId !== undefined) q = q.where("statement_id", "=", statementId);
+  if (Number.isFinite(before)) q = q.where("decided_at", "<", before);
+  const rows = await q.execute();
+  return rows.flatMap((r) =>
+    r.decided_by === null || r.decided_at === null
+      ? []
+      : [
+          {
+            id: r.id,
+            by: r.decided_by,
+            at: Number(r.decided_at),
+            statementId: r.statement_id,
+            clauseId: r.clause_id,
+            target: {
+              from: r.anchor_from,
+              to: r.anchor_to,
+              quote: r.quote,
+              start: Number(r.start_offset),
+              end: Number(r.end_offset),
+            },
+            replacement: r.replacement,
+            proposerId: r.proposed_by,
+          },
+        ],
+  );
+}
+
+/** The stored status of a proposal and the name of whoever holds or made its decision. */
+export async function storedStatus(db: DB, id: string): Promise<{ status: StoredStatus; by: string | null } | null> {
+  const r = await db
+    .selectFrom("amendments")
+    .leftJoin("users", "users.id", "amendments.decided_by")
+    .select(["amendments.status", "users.name"])
+    .where("amendments.id", "=", id)
+    .executeTakeFirst();
+  return r ? { status: r.status as StoredStatus, by: r.name } : null;
 }

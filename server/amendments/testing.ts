@@ -1,5 +1,8 @@
 /** Helpers of the amendment and list-clause tests: a statement with people in every role and two organizations. */
 import { signUp } from "../testing/harness";
+import type { RunningServer } from "../server";
+import { setAcceptFaults } from "./seams";
+import type { AcceptFaults } from "./seams";
 
 /**
  * A statement whose convener created it and two organizations (A, B), with two drafters representing A and B, a
@@ -29,4 +32,9 @@ export async function statementWithOrganizations(baseUrl: string) {
   const reviewer = await add("Rita", "reviewer", orgB);
   const observer = await add("Otto", "observer", null);
   return { convener, statementId, orgA, orgB, alice, bob, reviewer, observer };
+}
+
+/** Stops or slows this server's accepts where a test says (server/amendments/seams.ts). */
+export function injectAcceptFaults(server: RunningServer, faults: AcceptFaults): void {
+  setAcceptFaults(server.services, faults);
 }
