@@ -213,11 +213,12 @@ export class RoomRegistry implements LiveDocuments {
       });
       if (room.phase === "final") throw statementFinal();
       const scratch = new Y.Doc({ gc: true });
+      // An id nobody has written under (one bound through awareness alone is refused by the check: 1 in 2^32).
+      const clientId = freshClientId(room.doc);
       let update: Uint8Array | null = null;
       try {
         Y.applyUpdate(scratch, Y.encodeStateAsUpdate(room.doc));
-        // An id nobody has written under (one bound through awareness alone is refused by the check: 1 in 2^32).
-        scratch.clientID = freshClientId(room.doc);
+        scratch.clientID = clientId;
         scratch.on("update", (u: Uint8Array) => {
           update = update ? Y.mergeUpdates([update, u]) : u;
         });
@@ -231,6 +232,15 @@ export class RoomRegistry implements LiveDocuments {
       if (refusal !== null) throw new AppError("conflict", `The change could not be applied (${refusal}). Try again.`);
       await room.settle();
       if (room.destroyed) {
+        // The room went away while settling (failed, or unloaded at that moment): the id's binding is stored in
+        // the same transaction as the update, so it tells whether the change was kept.
+        const stored = await this.db
+          .selectFrom("doc_clients")
+          .select("client_id")
+          .where("statement_id", "=", statementId)
+          .where("client_id", "=", clientId)
+          .executeTakeFirst();
+        if (stored) return;
         const row = await this.db
           .selectFrom("statements")
           .select("phase")
