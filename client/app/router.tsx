@@ -16,6 +16,11 @@ function subscribe(onChange: () => void): () => void {
   };
 }
 
+/** Calls `onChange` after every navigation (in-app or back/forward) until the returned function is called. */
+export function onNavigate(onChange: () => void): () => void {
+  return subscribe(onChange);
+}
+
 function snapshot(): string {
   return window.location.pathname + window.location.search;
 }

@@ -6,7 +6,8 @@ import { ImportRefusal } from "./convert";
 /** Whether the document has no text at all (a new statement, or one whose text was all deleted). */
 export function isEmptyDocument(editor: Editor): boolean {
   const doc = editor.state.doc;
-  return doc.textContent.trim() === "" && doc.childCount <= 1;
+  // The clause count first: it is asked on every edit, and a long statement's whole text is half a megabyte.
+  return doc.childCount <= 1 && doc.textContent.trim() === "";
 }
 
 /**

@@ -53,7 +53,7 @@ export function importKindOf(file: { name: string; type?: string }): ImportKind 
 let marked: typeof import("marked") | null = null;
 let loading: Promise<typeof import("marked")> | null = null;
 
-/** Starts loading marked (the paste extension calls this when an editor opens, so a paste need not wait). */
+/** Starts loading marked (the paste extension calls this once an editor is focused, so a paste need not wait). */
 export function preloadMarkdown(): Promise<typeof import("marked")> {
   loading ??= import("marked").then((m) => (marked = m));
   return loading;

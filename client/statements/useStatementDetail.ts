@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { StatementDetailDto } from "../../shared/api";
 import { ErrorCode } from "../../shared/errors";
 import { api, errorMessage, hasErrorCode } from "../api";
+import { takePrefetchedDetail } from "./prefetch";
 
 /** The detail's load state. `denied` covers no session, no access and no statement, by the server's code. */
 export type DetailState =
@@ -22,7 +23,9 @@ export function useStatementDetail(id: string): { state: DetailState; reload: ()
 
   const reload = useCallback(() => {
     const mine = ++seq.current;
-    api.statement(id).then(
+    // The first load takes the entry point's request if there is one (client/statements/prefetch.ts).
+    const load = takePrefetchedDetail(id) ?? api.statement(id);
+    load.then(
       (detail) => {
         if (mine === seq.current) setState({ status: "ready", detail });
       },

@@ -7,7 +7,8 @@
  * styled text (a code editor's coloured copy of a `.md` file); ordinary text, and HTML with structure of its
  * own (a web page, a word processor), take ProseMirror's usual paths. Inside a code block nothing is converted.
  *
- * The Markdown becomes HTML (marked, loaded lazily when the first editor opens) cleaned by
+ * The Markdown becomes HTML (marked, loaded when an editable editor is first focused, in an idle moment: not
+ * with the editor, which opens without it) cleaned by
  * `client/import/convert.ts`, parsed by the editor's schema and inserted as a paste transaction: ClauseId gives
  * the new blocks their ids and Yjs carries them like any edit, so the server validates them like every edit.
  */
@@ -59,8 +60,11 @@ function pasteMarkdown(view: EditorView, html: string): void {
 export const MarkdownPaste = Extension.create({
   name: "markdownPaste",
 
-  onCreate() {
-    if (this.editor.isEditable) void preloadMarkdown();
+  onFocus() {
+    if (!this.editor.isEditable) return;
+    // A paste follows a focus, seldom at once: marked is usually there when it comes (else the paste waits).
+    if ("requestIdleCallback" in window) requestIdleCallback(() => void preloadMarkdown(), { timeout: 2000 });
+    else setTimeout(() => void preloadMarkdown(), 200);
   },
 
   addProseMirrorPlugins() {
