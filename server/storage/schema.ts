@@ -74,7 +74,6 @@ export interface InvitesTable {
 }
 
 export interface DocUpdatesTable {
-  id: Generated<number>;
   statement_id: string;
   data: Uint8Array;
   created_at: number;

@@ -19,6 +19,7 @@ import * as m015 from "./015_expected_organizations";
 import * as m016 from "./016_signature_withdrawal";
 import * as m017 from "./017_notifications";
 import * as m018 from "./018_invite_revocation";
+import * as m020 from "./020_lean_update_log";
 
 const migrations: Record<string, Migration> = {
   "001_initial": m001,
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   "016_signature_withdrawal": m016,
   "017_notifications": m017,
   "018_invite_revocation": m018,
+  "020_lean_update_log": m020,
 };
 
 /** A provider for Kysely's Migrator that needs no file-system scan (works the same from source and bundles). */
