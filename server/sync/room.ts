@@ -88,6 +88,8 @@ export class Room {
   private unboundClients: ClientBinding[] = [];
   /** Yjs client id → the user it is bound to (durable: `doc_clients`). */
   private readonly owners: Map<number, string>;
+  /** The owner lookup the update check uses, made once rather than per update. */
+  private readonly ownerOf = (clientId: number): string | undefined => this.owners.get(clientId);
   /** Updates committed so far and relayed so far, counted to assert that nothing is relayed unstored. */
   private stored = 0;
   private relayed = 0;
@@ -296,7 +298,7 @@ export class Room {
     const verdict = validateUpdate(payload, {
       doc,
       userId: conn.user.id,
-      ownerOf: (clientId) => this.owners.get(clientId),
+      ownerOf: this.ownerOf,
       maxDepth: this.options.maxDocumentDepth,
     });
     if (!verdict.ok) {
@@ -511,7 +513,7 @@ export class Room {
     const verdict = validateUpdate(update, {
       doc,
       userId: author.userId,
-      ownerOf: (clientId) => this.owners.get(clientId),
+      ownerOf: this.ownerOf,
       maxDepth: this.options.maxDocumentDepth,
     });
     if (!verdict.ok) return `${verdict.refusal}: ${verdict.message}`;

@@ -69,6 +69,13 @@ type Parent =
   /** The neighbour was garbage-collected with its parent: Yjs turns the struct into a GC struct. */
   | { kind: "gone" };
 
+// Shared rather than built per item: the check runs on every update, and its garbage is collected on the
+// server's CPU too.
+const ROOT: Parent = Object.freeze({ kind: "root" });
+const TEXT: Parent = Object.freeze({ kind: "text" });
+const GONE: Parent = Object.freeze({ kind: "gone" });
+const NOWHERE = Object.freeze({ parent: GONE, parentSub: null });
+
 class Refused extends Error {
   constructor(
     readonly refusal: UpdateRefusal,
@@ -192,10 +199,10 @@ function checkShape(fresh: Y.Item[], sections: Map<number, Struct[]>, ctx: Updat
 
   /** The parent described by a type that already lives in the document. */
   const fromDocType = (type: Y.AbstractType<unknown> | null): Parent => {
-    if (type === null) return { kind: "gone" };
-    if (type instanceof Y.XmlText) return { kind: "text" };
+    if (type === null) return GONE;
+    if (type instanceof Y.XmlText) return TEXT;
     if (type._item === null) {
-      if (type === root) return { kind: "root" };
+      if (type === root) return ROOT;
       return refuse(UpdateRefusal.schema, "content outside the document's fragment");
     }
     if (!(type instanceof Y.XmlElement)) return refuse(UpdateRefusal.schema, "content inside a foreign type");
@@ -209,18 +216,14 @@ function checkShape(fresh: Y.Item[], sections: Map<number, Struct[]>, ctx: Updat
   /** The parent a ContentType item of the update provides to its children. */
   const asParent = (item: Y.Item): Parent => {
     const type = (item.content as Y.ContentType).type;
-    if (type instanceof Y.XmlText) return { kind: "text" };
+    if (type instanceof Y.XmlText) return TEXT;
     const where = placed.get(item)!.parent;
     const depth = where.kind === "element" ? where.depth + 1 : 1;
     return { kind: "element", name: (type as Y.XmlElement).nodeName, depth };
   };
 
-  /** The struct at `id`: in the update or in the document. */
-  const lookup = (id: ID): { inUpdate: Struct } | { inDoc: Y.Item | Y.GC } => {
-    const inUpdate = findInUpdate(sections, id);
-    if (inUpdate) return { inUpdate };
-    return { inDoc: Y.getItem(ctx.doc.store, Y.createID(id.client, id.clock)) as Y.Item | Y.GC };
-  };
+  /** The struct at `id` in the document (asked only when the update does not hold it). */
+  const inDoc = (id: ID): Y.Item | Y.GC => Y.getItem(ctx.doc.store, id as Y.ID) as Y.Item | Y.GC;
 
   const resolve = (start: Y.Item, level = 0): void => {
     // A parent created by this update is placed first, one level up each time: more levels than the
@@ -228,7 +231,8 @@ function checkShape(fresh: Y.Item[], sections: Map<number, Struct[]>, ctx: Updat
     if (level > ctx.maxDepth) refuse(UpdateRefusal.tooDeep, "the document is nested too deep");
     // Walk left/right origins until an item with a known place, then fill in the chain on the way back.
     const chain: Y.Item[] = [];
-    const inChain = new Set<Y.Item>();
+    // Chains are short when typing (often one item); a set is built only for a long one (a hostile cycle).
+    let inChain: Set<Y.Item> | null = null;
     let item: Y.Item = start;
     let found: { parent: Parent; parentSub: string | null } | null = null;
     for (;;) {
@@ -238,20 +242,21 @@ function checkShape(fresh: Y.Item[], sections: Map<number, Struct[]>, ctx: Updat
         break;
       }
       chain.push(item);
-      inChain.add(item);
+      if (inChain) inChain.add(item);
+      else if (chain.length > 16) inChain = new Set(chain);
       const parent = item.parent as unknown;
       if (typeof parent === "string") {
         if (parent !== DOCUMENT_FIELD) refuse(UpdateRefusal.schema, `a root type other than "${DOCUMENT_FIELD}"`);
-        found = { parent: { kind: "root" }, parentSub: item.parentSub };
+        found = { parent: ROOT, parentSub: item.parentSub };
         chain.pop();
         placed.set(item, found);
         break;
       }
       if (parent !== null && typeof parent === "object") {
-        const at = lookup(parent as ID);
+        const inUpdate = findInUpdate(sections, parent as ID);
         let p: Parent;
-        if ("inUpdate" in at) {
-          const s = at.inUpdate;
+        if (inUpdate) {
+          const s = inUpdate;
           if (!(s instanceof Y.Item) || !(s.content instanceof Y.ContentType))
             return void refuse(UpdateRefusal.schema, "a parent that is not a type");
           if (!placed.has(s)) {
@@ -260,8 +265,8 @@ function checkShape(fresh: Y.Item[], sections: Map<number, Struct[]>, ctx: Updat
           }
           p = asParent(s);
         } else {
-          const s = at.inDoc;
-          if (s instanceof Y.GC) p = { kind: "gone" };
+          const s = inDoc(parent as ID);
+          if (s instanceof Y.GC) p = GONE;
           else if (!(s.content instanceof Y.ContentType))
             return void refuse(UpdateRefusal.schema, "a parent that is not a type");
           else p = fromDocType(s.content.type as Y.AbstractType<unknown>);
@@ -272,19 +277,20 @@ function checkShape(fresh: Y.Item[], sections: Map<number, Struct[]>, ctx: Updat
         break;
       }
       const neighbour = (item.origin ?? item.rightOrigin)!;
-      const at = lookup(neighbour);
-      if ("inUpdate" in at) {
-        const s = at.inUpdate;
+      const inUpdate = findInUpdate(sections, neighbour);
+      if (inUpdate) {
+        const s = inUpdate;
         if (!(s instanceof Y.Item)) {
-          found = { parent: { kind: "gone" }, parentSub: null };
+          found = NOWHERE;
           break;
         }
-        if (inChain.has(s)) return void refuse(UpdateRefusal.missingDependency, "structs that refer to each other");
+        if (inChain ? inChain.has(s) : chain.includes(s))
+          return void refuse(UpdateRefusal.missingDependency, "structs that refer to each other");
         item = s;
         continue;
       }
-      const s = at.inDoc;
-      if (s instanceof Y.GC) found = { parent: { kind: "gone" }, parentSub: null };
+      const s = inDoc(neighbour);
+      if (s instanceof Y.GC) found = NOWHERE;
       else found = { parent: fromDocType(s.parent as Y.AbstractType<unknown> | null), parentSub: s.parentSub };
       break;
     }
