@@ -132,7 +132,8 @@ export function createApp(services: Services, upgradeWebSocket: UpgradeWebSocket
       // Hashed file names never change content.
       if (c.res.status === 200) c.header("Cache-Control", "public, max-age=31536000, immutable");
       // The body depends on Accept-Encoding (below), for every asset: caches must key on it.
-      if (!c.res.headers.get("Vary")?.includes("Accept-Encoding")) c.header("Vary", "Accept-Encoding", { append: true });
+      if (!c.res.headers.get("Vary")?.includes("Accept-Encoding"))
+        c.header("Vary", "Accept-Encoding", { append: true });
     });
     // The build writes a brotli and a gzip copy of every asset (vite.config.ts): served as such to a browser
     // that accepts them (brotli first), with Content-Encoding and Vary set by serveStatic.
