@@ -199,7 +199,9 @@ describe("accessibility: no serious or critical WCAG 2.2 A/AA violation on any s
     const before = (await heard()).length;
     const thread = (await s.convener.api.threads(s.statementId)).threads[0];
     await s.convener.api.reply(thread.id, { body: "The IETF, W3C and ITU-T, at least." });
-    await expect.poll(heard, { timeout: 10_000 }).toContain("New comment by Carla Convener on clause 2.");
+    // Joined, so that a failure shows everything that was said.
+    const said = async () => (await heard()).join(" | ");
+    await expect.poll(said, { timeout: 20_000 }).toContain("New comment by Carla Convener on clause 2.");
     await convener.getByRole("textbox", { name: "Statement text" }).locator("p", { hasText: "Clause 1." }).click();
     await caretSettled(convener);
     await convener.keyboard.press("End");
@@ -208,10 +210,10 @@ describe("accessibility: no serious or critical WCAG 2.2 A/AA violation on any s
       .poll(() => page.getByRole("img", { name: /^Carla Convener in “Clause 1\./ }).count(), { timeout: 10_000 })
       .toBe(1);
     await expect
-      .poll(heard, { timeout: 10_000 })
+      .poll(said, { timeout: 20_000 })
       .toContain("Your organization's position on clause 1 is stale: the clause changed.");
     // Seventeen remote keystrokes, two announcements.
-    expect((await heard()).length - before).toBe(2);
+    expect((await heard()).length - before, await said()).toBe(2);
     await expectAccessible(page, "editor with a stale position and another person's caret");
 
     // The convener's lock confirmation.
