@@ -13,8 +13,4 @@ import "./history/register";
 import "./import/register";
 import "./search/register";
 import "./editor/caret-colors";
-import { registerEditorExtension } from "./editor/plugins";
-import { CaretInView } from "./editor/extensions/caret-in-view";
-
-// Not a feature but the editor's own keystroke cost (issue 13): registered here with what every editor gets.
-registerEditorExtension(() => CaretInView);
+export {};
