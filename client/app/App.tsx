@@ -44,10 +44,27 @@ function GuestOnly({ children }: { children: ReactNode }) {
 }
 
 // The editor (Tiptap, Yjs) is the heavy part of the bundle; pages without it load without it.
-const loadEditorPage = () => import("../editor/EditorPage");
-const EditorPage = lazy(() => loadEditorPage().then((m) => ({ default: m.EditorPage })));
+type EditorModule = typeof import("../editor/EditorPage");
+let editorModule: EditorModule | null = null;
+let editorLoading: Promise<EditorModule> | null = null;
+const loadEditorPage = () => (editorLoading ??= import("../editor/EditorPage").then((m) => (editorModule = m)));
+const LazyEditorPage = lazy(() => loadEditorPage().then((m) => ({ default: m.EditorPage })));
 // Opening a statement directly: its chunks load while the session is checked, not after.
 if (matchPath("/s/:id", window.location.pathname)) void loadEditorPage();
+
+/**
+ * The editor page, without suspending once its chunk is there (issue 13): React reveals a Suspense boundary's
+ * content no sooner than 300 ms after its fallback appeared, which held a directly opened statement back by that
+ * much although its chunks had arrived while the session was checked.
+ */
+function EditorPage({ id }: { id: string }) {
+  if (editorModule) return <editorModule.EditorPage id={id} />;
+  return (
+    <Suspense fallback={<LoadingBlock label="Opening the editor…" />}>
+      <LazyEditorPage id={id} />
+    </Suspense>
+  );
+}
 
 const routes: Route[] = [
   {
@@ -88,9 +105,7 @@ const routes: Route[] = [
     pattern: "/s/:id",
     render: ({ id }) => (
       <RequireUser>
-        <Suspense fallback={<LoadingBlock label="Opening the editor…" />}>
-          <EditorPage key={id} id={id} />
-        </Suspense>
+        <EditorPage key={id} id={id} />
       </RequireUser>
     ),
   },

@@ -38,9 +38,9 @@ import { SidePanel } from "./SidePanel";
 import type { PanelTab } from "./SidePanel";
 import { StatementEditor } from "./StatementEditor";
 import { SidePanelSlot, editorExtensionFactories, registeredSidePanelTabs } from "./plugins";
-import type { EditorPageContext, SidePanelTab } from "./plugins";
 import { useConnectionAnnouncements, useEditorAnnouncements } from "./announcements";
 import { useCaretPlaces } from "./caret-places";
+import type { EditorPageContext, SidePanelTab } from "./plugins";
 
 /** The editor page for statement `id`. */
 export function EditorPage({ id }: { id: string }) {
@@ -293,12 +293,7 @@ function LoadedEditor({
           </div>
           <div className="doc-header-side">
             <PresenceList people={presence} places={caretPlaces} />
-            <ImportButton
-              statementId={id}
-              editor={editor}
-              provider={collab?.provider ?? null}
-              canEdit={canEdit}
-            />
+            <ImportButton statementId={id} editor={editor} provider={collab?.provider ?? null} canEdit={canEdit} />
             <ExportButton statementId={id} slug={statement.slug} ydoc={collab?.ydoc ?? null} />
           </div>
         </header>
