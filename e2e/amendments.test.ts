@@ -13,6 +13,7 @@ import { appendParagraph } from "../server/testing/docs";
 import { DOCUMENT_FIELD } from "../shared/canonical";
 import { MessageType } from "../shared/protocol";
 import { openStatement, screenshot, shareStatement, useAppAndBrowser, userPage } from "./fixtures";
+import { selectWords } from "./selection";
 import { TestId } from "../client/testids";
 import { CommentLabel, CommentTestId } from "../client/comments/testids";
 import { AmendmentLabel, AmendmentTestId } from "../client/amendments/testids";
@@ -21,29 +22,6 @@ import { expandMatrix } from "../shared/signoff";
 
 const BULLETS = ["open standards", "multistakeholder governance", "human rights online"];
 const NEW_WORDING = "inclusive multistakeholder governance";
-
-/** Selects `words` inside the editor's text with a DOM selection, as a mouse drag would. */
-async function selectWords(page: Page, words: string): Promise<void> {
-  await page.evaluate(
-    ({ words, editor }) => {
-      const root = document.querySelector(`[data-testid="${editor}"]`)!;
-      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-        const i = n.textContent!.indexOf(words);
-        if (i === -1) continue;
-        const range = document.createRange();
-        range.setStart(n, i);
-        range.setEnd(n, i + words.length);
-        const sel = document.getSelection()!;
-        sel.removeAllRanges();
-        sel.addRange(range);
-        return;
-      }
-      throw new Error(`"${words}" is not in the editor`);
-    },
-    { words, editor: TestId.editor },
-  );
-}
 
 /** Opens a draft on the selected words through the floating Comment button. */
 async function draftOn(page: Page, words: string) {

@@ -9,33 +9,11 @@ import { connectProvider, eventually, synced } from "../server/testing/harness";
 import { appendParagraph } from "../server/testing/docs";
 import { MessageType } from "../shared/protocol";
 import { screenshot, shareStatement, useAppAndBrowser, userPage } from "./fixtures";
+import { selectWords } from "./selection";
 import { TestId } from "../client/testids";
 import { CommentLabel, CommentTestId } from "../client/comments/testids";
 
 const CLAUSE = "We commit to an open, interoperable and secure Internet.";
-
-/** Selects `words` inside the editor's text with a DOM selection, as a mouse drag would. */
-async function selectWords(page: Page, words: string): Promise<void> {
-  await page.evaluate(
-    ({ words, editor }) => {
-      const root = document.querySelector(`[data-testid="${editor}"]`)!;
-      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-        const i = n.textContent!.indexOf(words);
-        if (i === -1) continue;
-        const range = document.createRange();
-        range.setStart(n, i);
-        range.setEnd(n, i + words.length);
-        const sel = document.getSelection()!;
-        sel.removeAllRanges();
-        sel.addRange(range);
-        return;
-      }
-      throw new Error(`"${words}" is not in the editor`);
-    },
-    { words, editor: TestId.editor },
-  );
-}
 
 describe("comment threads in the browser", () => {
   const app = useAppAndBrowser();
