@@ -5,11 +5,11 @@
  * document is shown outdated at once and cannot be accepted (the server checks again when accepting).
  */
 import { useState } from "react";
+import { useAction } from "../ui/useAction";
 import type { FormEvent } from "react";
 import { AmendmentPolicy } from "../../shared/amendments/schemas";
 import type { AmendmentDto, AmendmentStatus } from "../../shared/amendments/schemas";
 import { AmendmentLimits } from "../../shared/amendments/schemas";
-import { errorMessage } from "../api";
 import type { EditorPageContext } from "../editor/plugins";
 import { Badge } from "../ui/Badge";
 import type { BadgeTone } from "../ui/Badge";
@@ -35,28 +35,13 @@ export function AmendmentCard(props: {
   const { amendment: a, ctx, store, current } = props;
   const me = ctx.detail.me;
   const phase = ctx.detail.statement.phase;
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
   const [declining, setDeclining] = useState(false);
   const [reason, setReason] = useState("");
   // Open on the server but its words changed here: outdated for this reader already.
   const shown: AmendmentStatus = a.status === "open" && !current ? "outdated" : a.status;
   const canDecide = AmendmentPolicy.canDecide(me.role, phase, a);
   const canWithdraw = AmendmentPolicy.canWithdraw(me.userId, phase, a);
-
-  async function run(action: () => Promise<unknown>): Promise<boolean> {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      return true;
-    } catch (err) {
-      setError(errorMessage(err));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  }
 
   async function onDecline(e: FormEvent) {
     e.preventDefault();

@@ -5,6 +5,7 @@
  * matrix's columns, so it follows every change live.
  */
 import { useEffect, useId, useState } from "react";
+import { useAction } from "../ui/useAction";
 import type { FormEvent } from "react";
 import type { OrganizationDto } from "../../shared/api";
 import type { StakeholderGroup } from "../../shared/roles";
@@ -21,8 +22,7 @@ export function ExpectedSignatories({ statementId, matrix }: { statementId: stri
   const [pick, setPick] = useState("");
   const [name, setName] = useState("");
   const [group, setGroup] = useState<StakeholderGroup>("civil-society");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
   const pickId = useId();
   const nameId = useId();
   const groupId = useId();
@@ -42,21 +42,7 @@ export function ExpectedSignatories({ statementId, matrix }: { statementId: stri
     return () => {
       live = false;
     };
-  }, [matrix.organizations.length]);
-
-  async function run(action: () => Promise<unknown>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      return true;
-    } catch (err) {
-      setError(errorMessage(err));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  }
+  }, [matrix.organizations.length, setError]);
 
   async function addPicked(e: FormEvent) {
     e.preventDefault();
