@@ -9,6 +9,7 @@ import type { WebsocketProvider } from "y-websocket";
 import type { AppEvent } from "../../shared/protocol";
 import type { AmendmentDecisionRequest, AmendmentDto, AmendmentCreateRequest } from "../../shared/amendments/schemas";
 import { api, errorMessage } from "../api";
+import { SnapshotStore, upsertById } from "../ui/snapshot-store";
 
 /** What the amendments UI renders from. */
 export interface AmendmentsSnapshot {
@@ -17,12 +18,8 @@ export interface AmendmentsSnapshot {
   amendments: AmendmentDto[];
 }
 
-type Listener = () => void;
-
 /** See the module comment. One per Y.Doc (see {@link amendmentStoreFor}). */
-export class AmendmentStore {
-  private snapshot: AmendmentsSnapshot = { status: "loading", error: null, amendments: [] };
-  private readonly listeners = new Set<Listener>();
+export class AmendmentStore extends SnapshotStore<AmendmentsSnapshot> {
   private readonly disposers: Array<() => void> = [];
   private loadSeq = 0;
 
@@ -31,6 +28,7 @@ export class AmendmentStore {
     onAppEvent: (listener: (event: AppEvent) => void) => () => void,
     provider: WebsocketProvider,
   ) {
+    super({ status: "loading", error: null, amendments: [] });
     this.disposers.push(
       onAppEvent((event) => {
         if (event.type === "amendments.changed" && event.statementId === statementId) this.upsert(event.amendment);
@@ -50,25 +48,9 @@ export class AmendmentStore {
     void this.load();
   }
 
-  getSnapshot = (): AmendmentsSnapshot => this.snapshot;
-
-  subscribe = (listener: Listener): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
-
-  private set(patch: Partial<AmendmentsSnapshot>): void {
-    this.snapshot = { ...this.snapshot, ...patch };
-    for (const l of this.listeners) l();
-  }
-
   /** Replaces (or adds) one proposal as the server sent it. */
   private upsert(amendment: AmendmentDto): void {
-    const i = this.snapshot.amendments.findIndex((a) => a.id === amendment.id);
-    const amendments = [...this.snapshot.amendments];
-    if (i === -1) amendments.push(amendment);
-    else amendments[i] = amendment;
-    this.set({ amendments });
+    this.set({ amendments: upsertById(this.snapshot.amendments, amendment) });
   }
 
   async load(): Promise<void> {
@@ -101,7 +83,7 @@ export class AmendmentStore {
 
   dispose(): void {
     for (const d of this.disposers.splice(0)) d();
-    this.listeners.clear();
+    this.forgetSubscribers();
   }
 }
 

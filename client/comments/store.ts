@@ -29,6 +29,7 @@ import type { AnchorInput, ThreadDto, ThreadStatus } from "../../shared/comments
 import type { ThreadFilter } from "../../shared/comments/lists";
 import { ErrorCode } from "../../shared/errors";
 import { api, errorMessage, hasErrorCode } from "../api";
+import { SnapshotStore, upsertById } from "../ui/snapshot-store";
 
 /** A thread being written: on a clause, optionally on a range in it. */
 export interface Draft {
@@ -51,18 +52,7 @@ export interface CommentsSnapshot {
 type Listener = () => void;
 
 /** See the module comment. One per Y.Doc (see {@link commentStoreFor}). */
-export class CommentStore {
-  private snapshot: CommentsSnapshot = {
-    status: "loading",
-    error: null,
-    threads: [],
-    hovered: null,
-    selected: null,
-    focusedClause: null,
-    draft: null,
-    filter: { kind: "open" },
-  };
-  private readonly listeners = new Set<Listener>();
+export class CommentStore extends SnapshotStore<CommentsSnapshot> {
   private readonly panelListeners = new Set<Listener>();
   private readonly disposers: Array<() => void> = [];
   private loadSeq = 0;
@@ -72,6 +62,16 @@ export class CommentStore {
     onAppEvent: (listener: (event: AppEvent) => void) => () => void,
     provider: WebsocketProvider,
   ) {
+    super({
+      status: "loading",
+      error: null,
+      threads: [],
+      hovered: null,
+      selected: null,
+      focusedClause: null,
+      draft: null,
+      filter: { kind: "open" },
+    });
     this.disposers.push(
       onAppEvent((event) => {
         if (event.type === "threads.changed" && event.statementId === statementId)
@@ -93,13 +93,6 @@ export class CommentStore {
     void this.load();
   }
 
-  getSnapshot = (): CommentsSnapshot => this.snapshot;
-
-  subscribe = (listener: Listener): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
-
   /** Asks whoever shows the panel to bring the Comments tab forward. */
   onPanelRequest(listener: Listener): () => void {
     this.panelListeners.add(listener);
@@ -110,18 +103,9 @@ export class CommentStore {
     for (const l of this.panelListeners) l();
   }
 
-  private set(patch: Partial<CommentsSnapshot>): void {
-    this.snapshot = { ...this.snapshot, ...patch };
-    for (const l of this.listeners) l();
-  }
-
   /** Replaces (or adds) one thread as the server returned it. */
   private upsert(thread: ThreadDto): void {
-    const i = this.snapshot.threads.findIndex((t) => t.id === thread.id);
-    const threads = [...this.snapshot.threads];
-    if (i === -1) threads.push(thread);
-    else threads[i] = thread;
-    this.set({ threads });
+    this.set({ threads: upsertById(this.snapshot.threads, thread) });
   }
 
   /** Loads every thread. */
@@ -234,7 +218,7 @@ export class CommentStore {
 
   dispose(): void {
     for (const d of this.disposers.splice(0)) d();
-    this.listeners.clear();
+    this.forgetSubscribers();
     this.panelListeners.clear();
   }
 }
