@@ -2,48 +2,19 @@
  * Runs `npm run bench -- --quick` as a child process and checks only that every scenario produced numbers for
  * every target and that no update was lost — never how fast anything was (these machines are shared).
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { runBenchScript } from "./lib/run-script";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
 const out = fs.mkdtempSync(path.join(os.tmpdir(), "concord-bench-test-"));
 
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 
-function runQuick(): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", path.join(ROOT, "bench/run.ts"), "--quick", `--out=${out}`],
-      {
-        cwd: ROOT,
-        stdio: ["ignore", "pipe", "pipe"],
-        detached: true, // own process group, so a timeout can take the servers down with it
-      },
-    );
-    let output = "";
-    child.stdout.on("data", (d) => (output += d));
-    child.stderr.on("data", (d) => (output += d));
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        /* gone */
-      }
-    }, 240_000);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
-
 describe("npm run bench -- --quick", () => {
   it("produces every figure for every target, with no lost updates", { timeout: 260_000 }, async () => {
-    const { code, output } = await runQuick();
+    const { code, output } = await runBenchScript("bench/run.ts", ["--quick", `--out=${out}`], 240_000);
     expect(code, output).toBe(0);
     const report = JSON.parse(fs.readFileSync(path.join(out, "latest.json"), "utf8"));
     expect(report.meta.targets, "all three servers ran").toEqual(["ours", "yws", "hocuspocus"]);

@@ -3,13 +3,12 @@
  * process and checks only that every figure was produced as a finite number — never how fast anything was
  * (these machines are shared).
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { runBenchScript } from "./lib/run-script";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
 const out = fs.mkdtempSync(path.join(os.tmpdir(), "concord-bench-client-"));
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 
@@ -30,33 +29,13 @@ const EXPECTED = [
   ]),
 ];
 
-function runQuick(): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", path.join(ROOT, "bench/client/run.ts"), "--quick", `--out=${path.join(out, "figures.json")}`],
-      { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: true },
-    );
-    let output = "";
-    child.stdout.on("data", (d) => (output += d));
-    child.stderr.on("data", (d) => (output += d));
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        /* gone */
-      }
-    }, 170_000);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
-
 describe("npm run bench:client -- --quick", () => {
   it("produces every client figure as a finite number", { timeout: 180_000 }, async () => {
-    const { code, output } = await runQuick();
+    const { code, output } = await runBenchScript(
+      "bench/client/run.ts",
+      ["--quick", `--out=${path.join(out, "figures.json")}`],
+      170_000,
+    );
     expect(code, output).toBe(0);
     const report = JSON.parse(fs.readFileSync(path.join(out, "figures.json"), "utf8")) as {
       figures: Array<{ key: string; value: number }>;

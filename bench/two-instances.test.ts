@@ -2,15 +2,14 @@
  * Runs the two-instance benchmark in quick mode and checks only that both targets produced every figure and
  * that no update was lost — never how fast anything was. Skipped (saying why) without PostgreSQL or Redis.
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { redisForTests } from "../server/realtime/test-targets";
 import { afterAll, describe, expect, it } from "vitest";
 import { postgresForTests } from "../server/storage/test-targets";
+import { runBenchScript } from "./lib/run-script";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
 const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "concord-two-bench-")), "two-instances.json");
 afterAll(() => fs.rmSync(path.dirname(out), { recursive: true, force: true }));
 
@@ -18,31 +17,7 @@ const ready = (await postgresForTests()) !== null && (await redisForTests("Two-i
 
 describe.skipIf(!ready)("npm run bench:two-instances -- --quick", () => {
   it("measures both targets on two instances each and loses no update", async () => {
-    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        ["--import", "tsx", path.join(ROOT, "bench/two-instances.ts"), "--quick", `--out=${out}`],
-        {
-          cwd: ROOT,
-          stdio: ["ignore", "pipe", "pipe"],
-          detached: true,
-        },
-      );
-      let text = "";
-      child.stdout.on("data", (d) => (text += d));
-      child.stderr.on("data", (d) => (text += d));
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-child.pid!, "SIGKILL");
-        } catch {
-          /* gone */
-        }
-      }, 180_000);
-      child.on("exit", (c) => {
-        clearTimeout(timer);
-        resolve({ code: c, output: text });
-      });
-    });
+    const { code, output } = await runBenchScript("bench/two-instances.ts", ["--quick", `--out=${out}`], 180_000);
     expect(code, output.slice(-2000)).toBe(0);
     const result = JSON.parse(fs.readFileSync(out, "utf8")) as {
       summary: Array<{ target: string; p50Ms: number; p99Ms: number; lost: number; cpuUsPerDelivered: number }>;
