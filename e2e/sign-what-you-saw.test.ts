@@ -208,9 +208,10 @@ describe("sign what you saw, in the browser", () => {
         { timeout: 10_000 },
       )
       .toEqual([sha256Hex("We support open standards and open data.")]);
-    expect(await detail.getByLabel("Clause as you read it").innerText()).toBe(
-      "We support open standards and open data.",
-    );
+    // The view follows once the store has judged the new text (it re-hashes after a pause in typing).
+    await expect
+      .poll(() => detail.getByLabel("Clause as you read it").innerText(), { timeout: 10_000 })
+      .toBe("We support open standards and open data.");
 
     // Carla locks what she read: refused with the diff; she confirms the new text, then the list, then it locks.
     await lockDialog.getByRole("button", { name: SignoffLabel.lockAnyway }).click();
