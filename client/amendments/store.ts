@@ -9,7 +9,7 @@ import type { WebsocketProvider } from "y-websocket";
 import type { AppEvent } from "../../shared/protocol";
 import type { AmendmentDecisionRequest, AmendmentDto, AmendmentCreateRequest } from "../../shared/amendments/schemas";
 import { api, errorMessage } from "../api";
-import { SnapshotStore, upsertById } from "../ui/snapshot-store";
+import { SnapshotStore, onReconnect, storePerDocument, upsertById } from "../ui/snapshot-store";
 
 /** What the amendments UI renders from. */
 export interface AmendmentsSnapshot {
@@ -35,16 +35,7 @@ export class AmendmentStore extends SnapshotStore<AmendmentsSnapshot> {
         if (event.type === "locked" || event.type === "unlocked") void this.load();
       }),
     );
-    let wasDisconnected = false;
-    const onStatus = ({ status }: { status: string }) => {
-      if (status === "disconnected") wasDisconnected = true;
-      if (status === "connected" && wasDisconnected) {
-        wasDisconnected = false;
-        void this.load();
-      }
-    };
-    provider.on("status", onStatus);
-    this.disposers.push(() => provider.off("status", onStatus));
+    this.disposers.push(onReconnect(provider, () => void this.load()));
     void this.load();
   }
 
@@ -87,21 +78,12 @@ export class AmendmentStore extends SnapshotStore<AmendmentsSnapshot> {
   }
 }
 
-const stores = new WeakMap<Y.Doc, AmendmentStore>();
-
 /** The store of the statement open in `ydoc`, created on first use and disposed with the document. */
-export function amendmentStoreFor(ctx: {
-  statementId: string;
-  ydoc: Y.Doc;
-  provider: WebsocketProvider;
-  onAppEvent: (listener: (event: AppEvent) => void) => () => void;
-}): AmendmentStore {
-  let store = stores.get(ctx.ydoc);
-  if (!store) {
-    const created = new AmendmentStore(ctx.statementId, ctx.onAppEvent, ctx.provider);
-    stores.set(ctx.ydoc, created);
-    ctx.ydoc.once("destroy", () => created.dispose());
-    store = created;
-  }
-  return store;
-}
+export const amendmentStoreFor = storePerDocument(
+  (ctx: {
+    statementId: string;
+    ydoc: Y.Doc;
+    provider: WebsocketProvider;
+    onAppEvent: (listener: (event: AppEvent) => void) => () => void;
+  }) => new AmendmentStore(ctx.statementId, ctx.onAppEvent, ctx.provider),
+);

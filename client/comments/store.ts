@@ -29,7 +29,7 @@ import type { AnchorInput, ThreadDto, ThreadStatus } from "../../shared/comments
 import type { ThreadFilter } from "../../shared/comments/lists";
 import { ErrorCode } from "../../shared/errors";
 import { api, errorMessage, hasErrorCode } from "../api";
-import { SnapshotStore, upsertById } from "../ui/snapshot-store";
+import { SnapshotStore, onReconnect, storePerDocument, upsertById } from "../ui/snapshot-store";
 
 /** A thread being written: on a clause, optionally on a range in it. */
 export interface Draft {
@@ -80,16 +80,7 @@ export class CommentStore extends SnapshotStore<CommentsSnapshot> {
         if (event.type === "members.changed") void this.load();
       }),
     );
-    let wasDisconnected = false;
-    const onStatus = ({ status }: { status: string }) => {
-      if (status === "disconnected") wasDisconnected = true;
-      if (status === "connected" && wasDisconnected) {
-        wasDisconnected = false;
-        void this.load();
-      }
-    };
-    provider.on("status", onStatus);
-    this.disposers.push(() => provider.off("status", onStatus));
+    this.disposers.push(onReconnect(provider, () => void this.load()));
     void this.load();
   }
 
@@ -223,21 +214,12 @@ export class CommentStore extends SnapshotStore<CommentsSnapshot> {
   }
 }
 
-const stores = new WeakMap<Y.Doc, CommentStore>();
-
 /** The store of the statement open in `ydoc`, created on first use and disposed with the document. */
-export function commentStoreFor(ctx: {
-  statementId: string;
-  ydoc: Y.Doc;
-  provider: WebsocketProvider;
-  onAppEvent: (listener: (event: AppEvent) => void) => () => void;
-}): CommentStore {
-  let store = stores.get(ctx.ydoc);
-  if (!store) {
-    const created = new CommentStore(ctx.statementId, ctx.onAppEvent, ctx.provider);
-    stores.set(ctx.ydoc, created);
-    ctx.ydoc.once("destroy", () => created.dispose());
-    store = created;
-  }
-  return store;
-}
+export const commentStoreFor = storePerDocument(
+  (ctx: {
+    statementId: string;
+    ydoc: Y.Doc;
+    provider: WebsocketProvider;
+    onAppEvent: (listener: (event: AppEvent) => void) => () => void;
+  }) => new CommentStore(ctx.statementId, ctx.onAppEvent, ctx.provider),
+);
